@@ -1,0 +1,46 @@
+# Two commands for a fresh machine: `make run` (the app, with demo data when no
+# GitHub sign-in is configured) and `make test` (every test, browser included).
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+# apt-get needs root; use sudo only when we are not root already.
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test demo collect chromium clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when a requirements file changes.
+$(VENV)/.runtime-installed: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.runtime-installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime-installed
+	$(PY) -m copilot_usage demo --if-needed
+	$(PY) -m streamlit run streamlit_app.py --server.port $(PORT)
+
+demo: $(VENV)/.runtime-installed
+	$(PY) -m copilot_usage demo --force
+
+collect: $(VENV)/.runtime-installed
+	$(PY) -m copilot_usage collect
+
+# Debian's chromium drives the browser tests (Playwright never downloads a browser).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.dev-installed chromium
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -1,0 +1,38 @@
+"""Who is in the organisation: teams, their members, Copilot seats.
+
+    teams = list_teams(client, "my-org")          # [Team, ...] sorted by slug
+    seats = seat_snapshot(client, "my-org")        # SeatSnapshot
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from ..models import Seat, SeatSnapshot, Team, is_valid_slug
+
+
+def team_from_github(item: dict) -> Team:
+    return Team(name=item.get("name") or item["slug"], slug=item["slug"],
+                description=item.get("description") or "", url=item.get("html_url") or "")
+
+
+def list_teams(client, org: str) -> list[Team]:
+    """Every team of the organisation (all pages), sorted by slug."""
+    teams = [team_from_github(item) for item in client.paginate(f"/orgs/{org}/teams")
+             if is_valid_slug(item.get("slug", ""))]
+    return sorted(teams, key=lambda team: team.slug)
+
+
+def team_members(client, org: str, slug: str) -> list[str]:
+    """Logins of a team's members (child teams included, as GitHub lists them)."""
+    if not is_valid_slug(slug):
+        raise ValueError(f"not a GitHub team slug: {slug[:40]!r}")
+    return [m["login"] for m in client.paginate(f"/orgs/{org}/teams/{slug}/members")]
+
+
+def seat_snapshot(client, org: str, *, now: datetime | None = None) -> SeatSnapshot:
+    """Every Copilot seat of the organisation, as of now."""
+    seats = [Seat.from_github(item) for item in
+             client.paginate(f"/orgs/{org}/copilot/billing/seats", item_key="seats")]
+    seats.sort(key=lambda seat: seat.login.lower())
+    return SeatSnapshot(taken_at=now or datetime.now(timezone.utc), total_seats=len(seats), seats=seats)

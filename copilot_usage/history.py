@@ -1,0 +1,329 @@
+"""Team and organisation history: fetch days, merge them idempotently, collect into a store.
+
+    history = get_team_history(client, "my-org", "platform", since=date(2026, 5, 1))
+    summary = collect(client, store, "my-org")      # incremental; safe to re-run
+
+`since` is always exclusive. The last three recorded days are provisional and
+fetched again; a day that is not available yet ends the run's window and is
+tried again next run, so no day is ever skipped.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable, Iterable, Iterator
+
+from pydantic import TypeAdapter, ValidationError
+
+from .aggregate import aggregate_org, aggregate_teams
+from .errors import GitHubError, InvalidStoreFile, NotFound, StoreConflict
+from .github.directory import list_teams, seat_snapshot
+from .github.reports import ORGANIZATION, PROVISIONAL_DAYS, USER_TEAMS, USERS, fetch_report
+from .models import OrgDay, Team, TeamDay, TeamHistory
+from .store import Store
+
+FIRST_REPORT_DAY = date(2025, 12, 12)  # organisation reports exist from this day on
+HISTORY_KEY = "teams_history.json"
+ORG_HISTORY_KEY = "historic_usage_data.json"
+TEAMS_KEY = "copilot_teams.json"
+SEATS_KEY = "copilot_seats.json"
+ADMIN_TEAMS_KEY = "admin_teams.json"
+_CONFLICT_RETRIES = 8
+
+_histories = TypeAdapter(list[TeamHistory])
+_org_days = TypeAdapter(list[OrgDay])
+
+
+def utc_today() -> date:
+    return datetime.now(timezone.utc).date()
+
+
+# ---------------------------------------------------------------- store files
+
+def load_team_histories(store: Store) -> tuple[list[TeamHistory], str | None]:
+    """`teams_history.json` as models (legacy days converted), with its version tag."""
+    found = store.read_json(HISTORY_KEY)
+    return _validated(_histories, found.data, store, HISTORY_KEY), found.tag
+
+
+def load_org_history(store: Store) -> tuple[list[OrgDay], str | None]:
+    found = store.read_json(ORG_HISTORY_KEY)
+    days = _validated(_org_days, found.data, store, ORG_HISTORY_KEY)
+    by_date = {d.date: d for d in days}  # older files may repeat a date
+    return [by_date[d] for d in sorted(by_date)], found.tag
+
+
+def _validated(adapter: TypeAdapter, data, store: Store, key: str):
+    if data is None:
+        return []
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise InvalidStoreFile(
+            f"{key} in {store.url} does not have the expected shape ({where}: {first['msg']}); "
+            "fix or move it: it will not be overwritten", key=key) from None
+
+
+def dump_histories(histories: Iterable[TeamHistory]) -> list[dict]:
+    return [h.model_dump(mode="json") for h in histories]
+
+
+def dump_org_days(days: Iterable[OrgDay]) -> list[dict]:
+    return [d.model_dump(mode="json") for d in days]
+
+
+# ---------------------------------------------------------------- merging
+
+def merge(existing: list[TeamHistory], new: list[TeamHistory]) -> list[TeamHistory]:
+    """Upsert by (team slug, date), sorted; merging the same input twice changes nothing.
+
+    Newer data replaces a day (provisional days settle), except a day recorded in
+    the legacy shape, which is kept so migrated history never changes meaning.
+    New team metadata (a renamed team, a new description) replaces the old.
+    """
+    teams: dict[str, Team] = {}
+    days: dict[str, dict[date, TeamDay]] = {}
+    for history in [*existing, *new]:
+        slug = history.team.slug
+        teams[slug] = history.team
+        slot = days.setdefault(slug, {})
+        for day in history.data:
+            if slot.get(day.date) is None or slot[day.date].source != "legacy-metrics":
+                slot[day.date] = day
+    return [TeamHistory(team=teams[slug], data=[days[slug][d] for d in sorted(days[slug])])
+            for slug in sorted(teams)]
+
+
+def merge_org(existing: list[OrgDay], new: list[OrgDay]) -> list[OrgDay]:
+    """Upsert organisation days by date, with the same rules as `merge`."""
+    by_date: dict[date, OrgDay] = {}
+    for day in [*existing, *new]:
+        if by_date.get(day.date) is None or by_date[day.date].source != "legacy-metrics":
+            by_date[day.date] = day
+    return [by_date[d] for d in sorted(by_date)]
+
+
+# ---------------------------------------------------------------- fetching days
+
+@dataclass
+class DayData:
+    """Everything one day's reports say: a TeamDay per qualifying team and the OrgDay."""
+
+    day: date
+    status: str  # "ok", "no-data" or "not-available"
+    team_days: dict[str, TeamDay] = field(default_factory=dict)
+    org_day: OrgDay | None = None
+
+
+def fetch_day(client, store: Store | None, org: str, day: date, *, today: date) -> DayData:
+    """The three reports of one day, joined. One links call per report, whatever the teams."""
+    users = fetch_report(client, store, org, USERS, day, today=today)
+    if users.status == "not-available":
+        return DayData(day, "not-available")
+    user_teams = fetch_report(client, store, org, USER_TEAMS, day, today=today)
+    organization = fetch_report(client, store, org, ORGANIZATION, day, today=today)
+    if "not-available" in (user_teams.status, organization.status):
+        return DayData(day, "not-available")
+    statuses = {users.status, user_teams.status, organization.status}
+    return DayData(
+        day, "ok" if "ok" in statuses else "no-data",
+        aggregate_teams(day, users.lines, user_teams.lines),
+        aggregate_org(day, organization.lines),
+    )
+
+
+def fetch_days(client, store: Store | None, org: str, days: list[date], *, today: date,
+               concurrency: int = 4) -> Iterator[DayData]:
+    """Fetch days a few at a time, yielding them in order; stop at the first one not available."""
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = [pool.submit(fetch_day, client, store, org, day, today=today) for day in days]
+        try:
+            for future in futures:
+                data = future.result()
+                yield data
+                if data.status == "not-available":
+                    break  # later days wait for the next run, so none is skipped
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+def day_window(since: date | None, until: date | None, today: date) -> list[date]:
+    """Days after `since` (exclusive) up to `until` (default: yesterday)."""
+    last = min(until or today - timedelta(days=1), today - timedelta(days=1))
+    first = since + timedelta(days=1) if since else max(today - timedelta(days=365), FIRST_REPORT_DAY)
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+# ---------------------------------------------------------------- one team
+
+def find_team(teams: list[Team], team: str) -> Team:
+    wanted = team.strip()
+    for candidate in teams:
+        if candidate.slug == wanted or candidate.name.casefold() == wanted.casefold():
+            return candidate
+    raise NotFound(f"team {wanted[:60]!r} is not a team of this organisation: check the slug or name")
+
+
+def get_team_history(client, org: str, team: str, since: date | None = None, *,
+                     until: date | None = None, today: date | None = None,
+                     store: Store | None = None, concurrency: int = 4) -> TeamHistory:
+    """One team's daily usage after `since` (exclusive), from GitHub's usage-metrics reports.
+
+    `team` is a slug or a name. Only days on which the team had at least five
+    licensed members are returned.
+
+        get_team_history(client, "my-org", "platform", since=date(2026, 5, 1)).data[0].date
+        # date(2026, 5, 2)
+    """
+    today = today or utc_today()
+    found = find_team(list_teams(client, org), team)
+    days = [data.team_days[found.slug]
+            for data in fetch_days(client, store, org, day_window(since, until, today),
+                                   today=today, concurrency=concurrency)
+            if found.slug in data.team_days]
+    return TeamHistory(team=found, data=days)
+
+
+# ---------------------------------------------------------------- collect
+
+@dataclass
+class CollectSummary:
+    first_day: date | None = None
+    last_day: date | None = None
+    days_fetched: int = 0
+    days_added: int = 0
+    days_replaced: int = 0
+    days_not_available: list[str] = field(default_factory=list)
+    teams_qualifying: int = 0
+    requests: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        out = dict(self.__dict__)
+        out["first_day"] = self.first_day.isoformat() if self.first_day else None
+        out["last_day"] = self.last_day.isoformat() if self.last_day else None
+        return out
+
+
+Progress = Callable[[DayData], None]
+
+
+def collect(client, store: Store, org: str, since: date | None = None, until: date | None = None,
+            *, today: date | None = None, concurrency: int = 4,
+            progress: Progress | None = None, on_window: Callable[[list[date]], None] | None = None
+            ) -> CollectSummary:
+    """Bring the store's history files up to date with GitHub; safe to re-run at any time.
+
+    Reads the existing files first (a file that fails validation stops the run
+    and is never overwritten), fetches each report once per day, and writes with
+    conditional puts, re-reading and merging when another writer got there first.
+    """
+    today = today or utc_today()
+    histories, _ = load_team_histories(store)
+    org_days, _ = load_org_history(store)
+    days = day_window(since if since else _resume_after(histories, org_days), until, today)
+    if on_window:
+        on_window(days)
+
+    teams = {team.slug: team for team in list_teams(client, org)}
+    new_histories: dict[str, list[TeamDay]] = {}
+    new_org: list[OrgDay] = []
+    summary = CollectSummary()
+    for data in fetch_days(client, store, org, days, today=today, concurrency=concurrency):
+        if progress:
+            progress(data)
+        if data.status == "not-available":
+            summary.days_not_available.append(data.day.isoformat())
+            continue
+        summary.days_fetched += 1
+        summary.first_day = summary.first_day or data.day
+        summary.last_day = data.day
+        for slug, team_day in data.team_days.items():
+            new_histories.setdefault(slug, []).append(team_day)
+        if data.org_day:
+            new_org.append(data.org_day)
+
+    new = [TeamHistory(team=teams.get(slug) or Team(name=slug, slug=slug), data=team_days)
+           for slug, team_days in sorted(new_histories.items())]
+    merged = _write_histories(store, new, summary)
+    _write_org_history(store, new_org)
+    _write_teams(store, merged, teams)
+    summary.teams_qualifying = sum(1 for h in merged if h.data)
+    _write_seats(client, store, org, summary)
+    summary.requests = client.request_count
+    return summary
+
+
+def _resume_after(histories: list[TeamHistory], org_days: list[OrgDay]) -> date | None:
+    """The day before the last three recorded days (they are provisional), or None."""
+    recorded = [h.data[-1].date for h in histories if h.data] + [d.date for d in org_days[-1:]]
+    return max(recorded) - timedelta(days=PROVISIONAL_DAYS) if recorded else None
+
+
+def _count_changes(current: list[TeamHistory], new: list[TeamHistory], summary: CollectSummary) -> None:
+    known = {(h.team.slug, d.date): d for h in current for d in h.data}
+    for history in new:
+        for day in history.data:
+            old = known.get((history.team.slug, day.date))
+            if old is None:
+                summary.days_added += 1
+            elif old.source != "legacy-metrics" and old != day:
+                summary.days_replaced += 1
+
+
+def _write_histories(store: Store, new: list[TeamHistory], summary: CollectSummary) -> list[TeamHistory]:
+    def step(current: list[TeamHistory]) -> list[TeamHistory]:
+        summary.days_added = summary.days_replaced = 0
+        _count_changes(current, new, summary)
+        return merge(current, new)
+
+    return _conditional_update(store, HISTORY_KEY, load_team_histories, step, dump_histories)
+
+
+def _write_org_history(store: Store, new: list[OrgDay]) -> list[OrgDay]:
+    return _conditional_update(store, ORG_HISTORY_KEY, load_org_history,
+                               lambda current: merge_org(current, new), dump_org_days)
+
+
+def _conditional_update(store: Store, key: str, load, update, dump):
+    """Read, update, write conditionally on the version read; on a conflict, do it again."""
+    for _ in range(_CONFLICT_RETRIES):
+        current, tag = load(store)
+        merged = update(current)
+        payload = dump(merged)
+        if tag is not None and payload == dump(current):
+            return merged  # nothing new: leave the object (and its version tag) alone
+        try:
+            store.write_json(key, payload, if_tag=tag)
+            return merged
+        except StoreConflict:
+            continue  # someone else wrote first: merge into theirs
+    raise StoreConflict(f"{key} kept changing under this run ({_CONFLICT_RETRIES} tries): "
+                        "is another collector looping? Run again later.", key=key)
+
+
+def _write_teams(store: Store, histories: list[TeamHistory], teams: dict[str, Team]) -> None:
+    qualifying = [teams.get(h.team.slug, h.team).model_dump(mode="json") for h in histories if h.data]
+    _conditional_update(store, TEAMS_KEY, lambda s: ((d := s.read_json(TEAMS_KEY)).data or [], d.tag),
+                        lambda current: qualifying, lambda teams_: teams_)
+
+
+def _write_seats(client, store: Store, org: str, summary: CollectSummary) -> None:
+    try:
+        snapshot = seat_snapshot(client, org)
+    except GitHubError as exc:
+        summary.warnings.append(f"seats not updated: {exc}")
+        return
+    found = store.read_json(SEATS_KEY)
+    payload = snapshot.model_dump(mode="json")
+    same = isinstance(found.data, dict) and found.data.get("seats") == payload["seats"]
+    if not same:
+        try:
+            store.write_json(SEATS_KEY, payload, if_tag=found.tag)
+        except StoreConflict:
+            summary.warnings.append("seats were written by another collector at the same time")

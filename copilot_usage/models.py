@@ -1,0 +1,210 @@
+"""The data contract of DESIGN.md section 2, as pydantic models.
+
+Every model ignores unknown fields (GitHub and older deployments add them) and
+`TeamDay`/`OrgDay` accept the legacy day objects of the retired metrics endpoint,
+converting them on read (see `legacy.py`).
+
+    history = TeamHistory.model_validate(entry_from_teams_history_json)
+    history.data[0].source          # "usage-metrics" or "legacy-metrics"
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from . import legacy
+
+# GitHub team slugs: lowercase letters, digits, '-' and '_'; nothing that could
+# walk a path or break a URL ("../", "%2F", spaces).
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+
+COUNTER_FIELDS = (
+    "interactions",
+    "code_generations",
+    "code_acceptances",
+    "loc_suggested_to_add",
+    "loc_suggested_to_delete",
+    "loc_added",
+    "loc_deleted",
+)
+
+Source = Literal["usage-metrics", "legacy-metrics"]
+
+
+def is_valid_slug(value: str) -> bool:
+    return bool(SLUG_PATTERN.match(value or ""))
+
+
+def slugify(name: str) -> str:
+    """GitHub's slug for a team name (used for legacy entries keyed by name)."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()).strip("-")
+    return slug[:100] or "team"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class Counters(_Model):
+    """Activity counters of one breakdown item (an IDE, feature, language or model)."""
+
+    users: int = 0
+    interactions: int = 0
+    code_generations: int = 0
+    code_acceptances: int = 0
+    loc_suggested_to_add: int = 0
+    loc_suggested_to_delete: int = 0
+    loc_added: int = 0
+    loc_deleted: int = 0
+
+
+Breakdown = dict[str, Counters]
+
+
+class Team(_Model):
+    name: str
+    slug: str
+    description: str = ""
+    url: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _slug_from_name(cls, data):
+        # Older deployments keyed teams by name only.
+        if isinstance(data, dict) and not data.get("slug") and data.get("name"):
+            data = {**data, "slug": slugify(data["name"])}
+        return data
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value):
+        return value or ""
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        if not is_valid_slug(value):
+            raise ValueError(f"not a GitHub team slug: {value[:40]!r}")
+        return value
+
+
+class UsageDay(_Model):
+    """What a team day and an organisation day share: the counters and breakdowns."""
+
+    date: date
+    interactions: int = 0
+    code_generations: int = 0
+    code_acceptances: int = 0
+    loc_suggested_to_add: int = 0
+    loc_suggested_to_delete: int = 0
+    loc_added: int = 0
+    loc_deleted: int = 0
+    ai_credits: float | None = None
+    by_ide: Breakdown = Field(default_factory=dict)
+    by_feature: Breakdown = Field(default_factory=dict)
+    by_language: Breakdown = Field(default_factory=dict)
+    by_model: Breakdown = Field(default_factory=dict)
+    source: Source = "usage-metrics"
+
+
+class TeamDay(UsageDay):
+    """One team, one day. `licensed_members` is None for legacy days (not reported)."""
+
+    licensed_members: int | None = None
+    active_users: int = 0
+    engaged_users: int = 0
+    chat_users: int = 0
+    agent_users: int = 0
+    cli_users: int = 0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_legacy(cls, data):
+        return legacy.team_day(data) if legacy.is_legacy_day(data) else data
+
+
+class OrgDay(UsageDay):
+    """The organisation on one day, as GitHub reports it (active users not recomputed)."""
+
+    daily_active_users: int = 0
+    weekly_active_users: int | None = None
+    monthly_active_users: int | None = None
+    monthly_active_chat_users: int | None = None
+    monthly_active_agent_users: int | None = None
+    daily_active_cli_users: int | None = None
+    engaged_users: int | None = None
+    chat_users: int | None = None
+    agent_users: int | None = None
+    pull_requests: dict[str, float | int | None] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_legacy(cls, data):
+        return legacy.org_day(data) if legacy.is_legacy_day(data) else data
+
+
+class TeamHistory(_Model):
+    """One entry of `teams_history.json`: `{"team": {...}, "data": [TeamDay, ...]}`."""
+
+    team: Team
+    data: list[TeamDay] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _team_as_name(cls, data):
+        # Some older files hold the team as a bare name string.
+        if isinstance(data, dict) and isinstance(data.get("team"), str):
+            data = {**data, "team": {"name": data["team"]}}
+        return data
+
+    @field_validator("data")
+    @classmethod
+    def _one_per_date(cls, days: list[TeamDay]) -> list[TeamDay]:
+        # Older collectors wrote duplicate dates (an inclusive `since`); the last wins.
+        by_date = {day.date: day for day in days}
+        return [by_date[d] for d in sorted(by_date)]
+
+
+class Seat(_Model):
+    login: str
+    user_id: int | None = None
+    assigning_team: str | None = None
+    created_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    last_activity_editor: str | None = None
+    last_authenticated_at: datetime | None = None
+    pending_cancellation_date: date | None = None
+    plan_type: str | None = None
+
+    @classmethod
+    def from_github(cls, item: dict) -> "Seat":
+        assignee = item.get("assignee") or {}
+        team = item.get("assigning_team") or {}
+        return cls.model_validate(
+            {**item, "login": assignee.get("login", ""), "user_id": assignee.get("id"),
+             "assigning_team": team.get("slug")}
+        )
+
+
+class SeatSnapshot(_Model):
+    """`copilot_seats.json`: the latest seat list and when it was taken."""
+
+    taken_at: datetime
+    total_seats: int
+    seats: list[Seat] = Field(default_factory=list)
+
+
+class Viewer(_Model):
+    """Who is looking: resolved once per session, on the server."""
+
+    login: str
+    user_id: int | None = None
+    name: str | None = None
+    avatar_url: str | None = None
+    in_org: bool = False
+    teams: list[str] = Field(default_factory=list)
+    is_admin: bool = False

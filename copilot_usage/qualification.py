@@ -1,0 +1,48 @@
+"""The five-licensed-members rule (DESIGN.md, "Qualification"), with the reason in words.
+
+    q = qualify(history, current_licensed=3)
+    q.qualifies, q.reason
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .models import TeamHistory
+
+MIN_LICENSED = 5
+
+
+@dataclass(frozen=True)
+class Qualification:
+    qualifies: bool
+    licensed_members: int | None   # latest known count of members with a licence
+    active_members: int | None     # active users on the last recorded day
+    reason: str
+
+
+def qualifies_on_day(licensed_members: int | None) -> bool:
+    """A team-day is recorded only with at least five licensed members that day."""
+    return licensed_members is not None and licensed_members >= MIN_LICENSED
+
+
+def qualify(team_name: str, history: TeamHistory | None, *, current_licensed: int | None = None) -> Qualification:
+    """Does the team have at least one recorded day? Say why in a sentence."""
+    days = history.data if history else []
+    if days:
+        last = days[-1]
+        licensed = current_licensed if current_licensed is not None else last.licensed_members
+        count = f"{last.licensed_members} licensed members, " if last.licensed_members else ""
+        return Qualification(
+            True, licensed, last.active_users,
+            f"{team_name} has {len(days)} recorded day(s); on {last.date:%Y-%m-%d} it had "
+            f"{count}{last.active_users} active.",
+        )
+    have = "no members" if not current_licensed else (
+        "1 member" if current_licensed == 1 else f"{current_licensed} members")
+    return Qualification(
+        False, current_licensed, None,
+        f"{team_name} has {have} with a Copilot licence. A team needs at least {MIN_LICENSED} "
+        "licensed members on one day before its usage can be shown (GitHub reports no team "
+        "numbers below that).",
+    )

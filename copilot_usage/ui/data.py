@@ -1,0 +1,85 @@
+"""Cached loads from the store. Cache keys hold the store's version tag, so a new
+collection shows up on the next render without a restart. Nothing about a viewer
+(and never a token) is cached here: these caches are shared between sessions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..access import admin_slugs
+from ..config import Settings, load_settings
+from ..errors import CopilotUsageError
+from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ORG_HISTORY_KEY, TEAMS_KEY,
+                       load_org_history, load_team_histories)
+from ..models import OrgDay, Team, TeamHistory
+from ..store import Store, open_store
+
+
+def settings_or_stop() -> Settings:
+    """Settings, or one clear line on the page and nothing else."""
+    try:
+        return _settings()
+    except CopilotUsageError as exc:
+        st.error(f"The app is not configured correctly. {exc}")
+        st.stop()
+
+
+@st.cache_resource
+def _settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource
+def store_for(url: str) -> Store:
+    return open_store(url)
+
+
+def _tag(store: Store, key: str) -> str | None:
+    return store.tag(key)
+
+
+@st.cache_data(ttl=300, show_spinner="Loading team history…")
+def _histories(url: str, tag: str | None) -> dict[str, TeamHistory]:
+    histories, _ = load_team_histories(store_for(url))
+    return {h.team.slug: h for h in histories}
+
+
+@st.cache_data(ttl=300, show_spinner="Loading organisation history…")
+def _org_days(url: str, tag: str | None) -> list[OrgDay]:
+    return load_org_history(store_for(url))[0]
+
+
+@st.cache_data(ttl=300)
+def _json(url: str, key: str, tag: str | None):
+    return store_for(url).read_json(key).data
+
+
+def team_histories(settings: Settings) -> dict[str, TeamHistory]:
+    store = store_for(settings.store_url)
+    return _histories(settings.store_url, _tag(store, HISTORY_KEY))
+
+
+def org_history(settings: Settings) -> list[OrgDay]:
+    store = store_for(settings.store_url)
+    return _org_days(settings.store_url, _tag(store, ORG_HISTORY_KEY))
+
+
+def qualifying_teams(settings: Settings) -> list[Team]:
+    """Teams with at least one recorded day, named as in `copilot_teams.json` when present."""
+    store = store_for(settings.store_url)
+    listed = {t["slug"]: Team.model_validate(t)
+              for t in _json(settings.store_url, TEAMS_KEY, _tag(store, TEAMS_KEY)) or []}
+    return [listed.get(slug, h.team) for slug, h in sorted(team_histories(settings).items()) if h.data]
+
+
+def admin_teams(settings: Settings) -> set[str]:
+    store = store_for(settings.store_url)
+    stored = _json(settings.store_url, ADMIN_TEAMS_KEY, _tag(store, ADMIN_TEAMS_KEY)) or []
+    return admin_slugs([*stored, *settings.admin_team_list], qualifying_teams(settings))
+
+
+def show_error(exc: Exception) -> None:
+    """A failure as a sentence, never a traceback."""
+    st.error(str(exc) if isinstance(exc, CopilotUsageError) else
+             "Something went wrong while loading the data. Try again in a minute; "
+             "if it keeps happening, ask the app's operator to check the logs.")

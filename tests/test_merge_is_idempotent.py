@@ -1,0 +1,57 @@
+"""merge(): upsert by (team slug, date), sorted, idempotent; legacy days kept."""
+
+from datetime import date, timedelta
+
+from copilot_usage.history import merge, merge_org
+from copilot_usage.models import OrgDay, Team, TeamDay, TeamHistory
+
+TEAM = Team(name="Platform", slug="platform", description="old", url="https://x/platform")
+
+
+def days(start: int, count: int, active: int = 5, source="usage-metrics"):
+    first = date(2026, 5, 1)
+    return [TeamDay(date=first + timedelta(days=start + n), active_users=active, licensed_members=6,
+                    source=source) for n in range(count)]
+
+
+def test_new_days_are_added_and_sorted():
+    merged = merge([TeamHistory(team=TEAM, data=days(5, 3))], [TeamHistory(team=TEAM, data=days(0, 3))])
+    assert [d.date.day for d in merged[0].data] == [1, 2, 3, 6, 7, 8]
+
+
+def test_merging_the_same_input_twice_changes_nothing():
+    existing = [TeamHistory(team=TEAM, data=days(0, 5))]
+    new = [TeamHistory(team=TEAM, data=days(3, 4, active=6))]
+    once = merge(existing, new)
+    assert merge(once, new) == once
+    assert [d.date.day for d in once[0].data] == [1, 2, 3, 4, 5, 6, 7]
+
+
+def test_a_provisional_day_is_replaced_by_newer_numbers():
+    merged = merge([TeamHistory(team=TEAM, data=days(0, 3, active=5))],
+                   [TeamHistory(team=TEAM, data=days(2, 1, active=9))])
+    assert [d.active_users for d in merged[0].data] == [5, 5, 9]
+
+
+def test_legacy_days_are_kept():
+    legacy = days(0, 2, active=4, source="legacy-metrics")
+    merged = merge([TeamHistory(team=TEAM, data=legacy)], [TeamHistory(team=TEAM, data=days(1, 2, active=8))])
+    assert [(d.active_users, d.source) for d in merged[0].data] == [
+        (4, "legacy-metrics"), (4, "legacy-metrics"), (8, "usage-metrics")]
+
+
+def test_teams_are_sorted_by_slug_and_metadata_follows_the_newest():
+    renamed = TEAM.model_copy(update={"description": "new"})
+    other = Team(name="Apps", slug="apps")
+    merged = merge([TeamHistory(team=TEAM, data=days(0, 1))],
+                   [TeamHistory(team=other, data=days(0, 1)), TeamHistory(team=renamed, data=[])])
+    assert [h.team.slug for h in merged] == ["apps", "platform"]
+    assert merged[1].team.description == "new" and len(merged[1].data) == 1
+
+
+def test_org_days_merge_the_same_way():
+    a = [OrgDay(date=date(2026, 5, d), daily_active_users=d) for d in (1, 2)]
+    b = [OrgDay(date=date(2026, 5, d), daily_active_users=10 * d) for d in (2, 3)]
+    merged = merge_org(a, b)
+    assert [d.daily_active_users for d in merged] == [1, 20, 30]
+    assert merge_org(merged, b) == merged

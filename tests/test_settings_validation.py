@@ -1,0 +1,78 @@
+"""Settings: every name of DESIGN.md section 3, and one clear line per mistake."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from copilot_usage.config import load_settings, parse_day
+from copilot_usage.errors import SettingsError
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = ["GITHUB_ORG", "GITHUB_API_URL", "GITHUB_WEB_URL", "GITHUB_TOKEN", "GITHUB_APP_ID",
+         "GITHUB_APP_PRIVATE_KEY", "GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET",
+         "APP_URL", "STORE_URL", "ADMIN_TEAMS", "AWS_ENDPOINT_URL"]
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch, tmp_path):
+    for name in NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_every_design_setting_is_read_from_the_environment(monkeypatch):
+    values = {"GITHUB_ORG": "acme", "GITHUB_API_URL": "http://127.0.0.1:9/api",
+              "GITHUB_WEB_URL": "http://127.0.0.1:9", "GITHUB_TOKEN": "t",
+              "GITHUB_APP_ID": "12", "GITHUB_APP_PRIVATE_KEY": "k",
+              "GITHUB_OAUTH_CLIENT_ID": "cid", "GITHUB_OAUTH_CLIENT_SECRET": "sec",
+              "APP_URL": "http://localhost:8501", "STORE_URL": "s3://bucket/prefix",
+              "ADMIN_TEAMS": "admins, Copilot Leads", "AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    for name, value in values.items():
+        if name != "ADMIN_TEAMS":
+            assert getattr(settings, name.lower()) == value
+    assert settings.admin_team_list == ["admins", "Copilot Leads"]
+    assert not settings.demo_mode and settings.org == "acme"
+
+
+def test_defaults_run_the_demo():
+    settings = load_settings()
+    assert settings.demo_mode and settings.org == "octo-demo"
+    assert settings.store_url == "file://./data"
+    assert settings.github_api_url == "https://api.github.com"
+
+
+@pytest.mark.parametrize("name,value,expected", [
+    ("STORE_URL", "ftp://x", "STORE_URL: must be file://PATH or s3://bucket/prefix"),
+    ("STORE_URL", "s3://", "STORE_URL"),
+    ("GITHUB_ORG", "acme/platform", "GITHUB_ORG: must be an organisation login"),
+    ("GITHUB_ORG", "../etc", "GITHUB_ORG"),
+    ("GITHUB_API_URL", "api.github.com", "GITHUB_API_URL: must be an http(s) URL"),
+    ("APP_URL", "javascript:alert(1)", "APP_URL"),
+])
+def test_a_bad_setting_is_one_line_naming_it(monkeypatch, name, value, expected):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith(expected)
+    assert "\n" not in message
+
+
+def test_cli_reports_a_bad_setting_without_a_traceback(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "STORE_URL": "ftp://nowhere", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "copilot_usage", "collect"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        "error: STORE_URL: must be file://PATH or s3://bucket/prefix (got 'ftp://nowhere')"]
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "26-01-01", "yesterday", "2026-1-1"])
+def test_days_must_be_iso(value):
+    with pytest.raises(SettingsError, match="--since: must be a day like"):
+        parse_day(value, "--since")
