@@ -16,7 +16,6 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.config import Config
-from moto.server import ThreadedMotoServer
 
 from copilot_usage.errors import InvalidStoreFile, SettingsError, StoreConflict, StoreUnavailable
 from copilot_usage.store import LocalStore, S3Store, Store, Versioned, dump_json, open_store
@@ -30,40 +29,6 @@ HISTORY = [
 REPORT_KEY = "reports/users-1-day/day=2026-01-05/part-0.ndjson.gz"
 
 # --------------------------------------------------------------------------- fixtures
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """A real moto S3 server on a free loopback port, with dummy credentials in the env."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }.items():
-            mp.setenv(name, value)
-        for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
-            mp.delenv(name, raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
-
-
-@pytest.fixture(scope="module")
-def s3_client(s3_endpoint: str):
-    return boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
-
-
-@pytest.fixture
-def bucket(s3_client) -> str:
-    name = f"test-{uuid.uuid4().hex}"
-    s3_client.create_bucket(Bucket=name)
-    return name
 
 
 @pytest.fixture(params=["local", "s3"])

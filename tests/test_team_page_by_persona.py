@@ -1,0 +1,69 @@
+"""AppTest: the team page for demo personas, signed in through the demo sign-in box."""
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+
+
+@pytest.fixture
+def app(monkeypatch, demo_store_dir):
+    for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "GITHUB_ORG", "ADMIN_TEAMS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STORE_URL", f"file://{demo_store_dir}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+def sign_in(at: AppTest, persona: str) -> AppTest:
+    at.radio[0].set_value(persona)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def vega_specs(at: AppTest) -> list:
+    return [el for el in at.main if el.type == "vega_lite_chart"]
+
+
+def test_signed_out_visitor_sees_the_sign_in_box_and_demo_banner(app):
+    assert any("Demo data" in w.value for w in app.warning)
+    assert app.radio[0].options == ["Member of two teams", "Admin", "Member of no team",
+                                    "Not in the organisation"]
+    assert not vega_specs(app)
+
+
+def test_member_of_two_teams_picks_a_team_and_sees_the_chart(app, demo_org):
+    sign_in(app, "two-teams")
+    picker = app.selectbox[0]
+    login = demo_org.personas["two-teams"]
+    own = {slug for slug, logins in demo_org.members.items() if login in logins}
+    assert set(picker.options) == {t["name"] for t in demo_org.teams if t["slug"] in own}
+    assert len(picker.options) == 2
+    charts = vega_specs(app)
+    assert len(charts) == 1
+    assert "Active" in str(charts[0].proto.spec)
+    other = sorted(own - {app.query_params["team"]})[0]
+    picker.set_value(other).run()
+    assert app.query_params["team"] == other and not app.exception
+    assert app.subheader[0].value == next(t["name"] for t in demo_org.teams if t["slug"] == other)
+    assert len(vega_specs(app)) == 1
+
+
+def test_member_of_no_team_gets_an_explanation_not_a_picker(app):
+    sign_in(app, "no-team")
+    assert not app.selectbox
+    assert not vega_specs(app)
+    assert any("not a member of any team" in i.value for i in app.info)
+
+
+def test_outsider_is_refused(app):
+    sign_in(app, "outsider")
+    assert not app.selectbox and not vega_specs(app)
+    assert any("is not a member of" in e.value for e in app.error)
