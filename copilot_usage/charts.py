@@ -10,7 +10,7 @@ from .frames import users_long
 USER_SERIES = {"active_users": "Active users", "engaged_users": "Engaged users"}
 # Contrasting hues: engaged users often nearly equal active users, and two blues merge.
 SERIES_COLORS = ["#1f5fbf", "#e8710a", "#2e9e5b", "#a23bb5"]
-ORG_USER_SERIES = {"daily_active_users": "Daily active users", "engaged_users": "Engaged users"}
+ORG_USER_SERIES = {"daily_active_users": "Daily active users"}
 
 
 def active_users_chart(frame: pd.DataFrame, series: dict[str, str] = USER_SERIES,
@@ -22,7 +22,8 @@ def active_users_chart(frame: pd.DataFrame, series: dict[str, str] = USER_SERIES
     plain lines would hide one another.
     """
     long = users_long(frame, series)
-    labels = list(series.values())
+    present = set(long["series"])
+    labels = [label for label in series.values() if label in present]  # no empty legend entries
     base = alt.Chart(long, title=title).encode(
         x=alt.X("date:T", title="Day", axis=alt.Axis(format="%d %b", labelAngle=0)),
         y=alt.Y("users:Q", title="Users (people)", axis=alt.Axis(tickMinStep=1)),
@@ -32,6 +33,7 @@ def active_users_chart(frame: pd.DataFrame, series: dict[str, str] = USER_SERIES
                  alt.Tooltip("series:N", title="Series"),
                  alt.Tooltip("users:Q", title="Users")],
     )
-    area = base.transform_filter(alt.datum.series == labels[0]).mark_area(opacity=0.25, line=True)
-    lines = base.transform_filter(alt.datum.series != labels[0]).mark_line(strokeWidth=2)
+    first = labels[0] if labels else ""
+    area = base.transform_filter(alt.datum.series == first).mark_area(opacity=0.25, line=True)
+    lines = base.transform_filter(alt.datum.series != first).mark_line(strokeWidth=2)
     return alt.layer(area, lines).properties(height=320)

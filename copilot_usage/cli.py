@@ -35,20 +35,22 @@ def _require_org(settings: Settings) -> str:
 def run_collect(client, store, org: str, *, since=None, until=None, today=None,
                 concurrency: int = 4, quiet: bool = False) -> CollectSummary:
     """`collect` with a progress bar per day on stderr."""
-    bar = tqdm(total=0, unit="day", desc="Collecting", disable=quiet, file=sys.stderr)
+    bars = []  # made once the window is known, so it starts with its total
 
     def window(days):
-        bar.reset(total=len(days))
+        bars.append(tqdm(total=len(days), unit="day", desc="Collecting", disable=quiet or not days,
+                         file=sys.stderr))
 
     def progress(data):
-        bar.set_postfix_str(f"{data.day} {data.status}")
-        bar.update(1)
+        bars[0].set_postfix_str(f"{data.day} {data.status}")
+        bars[0].update(1)
 
     try:
         return collect(client, store, org, since, until, today=today, concurrency=concurrency,
                        progress=progress, on_window=window)
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
 
 
 def _print_summary(summary: CollectSummary) -> None:
