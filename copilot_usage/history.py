@@ -31,6 +31,7 @@ TEAMS_KEY = "copilot_teams.json"
 SEATS_KEY = "copilot_seats.json"
 ADMIN_TEAMS_KEY = "admin_teams.json"
 _CONFLICT_RETRIES = 8
+CHECKPOINT_DAYS = 30  # write at least this often during a long backfill
 
 _histories = TypeAdapter(list[TeamHistory])
 _org_days = TypeAdapter(list[OrgDay])
@@ -231,9 +232,8 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
         on_window(days)
 
     teams = {team.slug: team for team in list_teams(client, org)}
-    new_histories: dict[str, list[TeamDay]] = {}
-    new_org: list[OrgDay] = []
     summary = CollectSummary()
+    batch = _Batch(teams)
     for data in fetch_days(client, store, org, days, today=today, concurrency=concurrency):
         if progress:
             progress(data)
@@ -243,20 +243,40 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
         summary.days_fetched += 1
         summary.first_day = summary.first_day or data.day
         summary.last_day = data.day
-        for slug, team_day in data.team_days.items():
-            new_histories.setdefault(slug, []).append(team_day)
-        if data.org_day:
-            new_org.append(data.org_day)
-
-    new = [TeamHistory(team=teams.get(slug) or Team(name=slug, slug=slug), data=team_days)
-           for slug, team_days in sorted(new_histories.items())]
-    merged = _write_histories(store, new, summary)
-    _write_org_history(store, new_org)
+        batch.add(data)
+        if batch.size >= CHECKPOINT_DAYS:
+            batch.flush(store, summary)  # a long backfill that fails later keeps what it has
+    merged = batch.flush(store, summary)
     _write_teams(store, merged, teams)
     summary.teams_qualifying = sum(1 for h in merged if h.data)
     _write_seats(client, store, org, summary)
     summary.requests = client.request_count
     return summary
+
+
+class _Batch:
+    """Days fetched but not yet written; flushed in order, so the store never has a gap."""
+
+    def __init__(self, teams: dict[str, Team]):
+        self.teams = teams
+        self.size = 0
+        self.team_days: dict[str, list[TeamDay]] = {}
+        self.org_days: list[OrgDay] = []
+
+    def add(self, data: DayData) -> None:
+        self.size += 1
+        for slug, team_day in data.team_days.items():
+            self.team_days.setdefault(slug, []).append(team_day)
+        if data.org_day:
+            self.org_days.append(data.org_day)
+
+    def flush(self, store: Store, summary: CollectSummary) -> list[TeamHistory]:
+        new = [TeamHistory(team=self.teams.get(slug) or Team(name=slug, slug=slug), data=days)
+               for slug, days in sorted(self.team_days.items())]
+        merged = _write_histories(store, new, summary)
+        _write_org_history(store, self.org_days)
+        self.__init__(self.teams)
+        return merged
 
 
 def _resume_after(histories: list[TeamHistory], org_days: list[OrgDay]) -> date | None:
@@ -265,24 +285,32 @@ def _resume_after(histories: list[TeamHistory], org_days: list[OrgDay]) -> date 
     return max(recorded) - timedelta(days=PROVISIONAL_DAYS) if recorded else None
 
 
-def _count_changes(current: list[TeamHistory], new: list[TeamHistory], summary: CollectSummary) -> None:
+def _count_changes(current: list[TeamHistory], new: list[TeamHistory]) -> tuple[int, int]:
+    """(team-days added, team-days whose numbers changed) if `new` were merged into `current`."""
     known = {(h.team.slug, d.date): d for h in current for d in h.data}
+    added = replaced = 0
     for history in new:
         for day in history.data:
             old = known.get((history.team.slug, day.date))
             if old is None:
-                summary.days_added += 1
+                added += 1
             elif old.source != "legacy-metrics" and old != day:
-                summary.days_replaced += 1
+                replaced += 1
+    return added, replaced
 
 
 def _write_histories(store: Store, new: list[TeamHistory], summary: CollectSummary) -> list[TeamHistory]:
+    counts = (0, 0)
+
     def step(current: list[TeamHistory]) -> list[TeamHistory]:
-        summary.days_added = summary.days_replaced = 0
-        _count_changes(current, new, summary)
+        nonlocal counts
+        counts = _count_changes(current, new)  # of the attempt that is finally written
         return merge(current, new)
 
-    return _conditional_update(store, HISTORY_KEY, load_team_histories, step, dump_histories)
+    merged = _conditional_update(store, HISTORY_KEY, load_team_histories, step, dump_histories)
+    summary.days_added += counts[0]
+    summary.days_replaced += counts[1]
+    return merged
 
 
 def _write_org_history(store: Store, new: list[OrgDay]) -> list[OrgDay]:

@@ -82,3 +82,30 @@ def test_a_final_day_is_read_from_the_stored_copy_and_a_provisional_one_is_not(t
     assert store.list_keys(f"reports/{USERS}/day={day}/")[0].endswith("manifest.json")
     stored = store.read_bytes(f"reports/{USERS}/day={day}/part-0.ndjson.gz")
     assert stored[:2] == b"\x1f\x8b"
+
+
+class TruncatedOnce(httpx.MockTransport):
+    """The demo transport, whose first download breaks off halfway through."""
+
+    def __init__(self, demo):
+        self.demo = demo.transport()
+        self.truncated = False
+        super().__init__(self.route)
+
+    def route(self, request):
+        response = self.demo.handle(request)
+        if "part-" in request.url.path and not self.truncated:
+            self.truncated = True
+            body = response.read()
+            return httpx.Response(200, content=body[: len(body) // 2])
+        return response
+
+
+def test_a_download_that_breaks_off_is_read_again_with_fresh_links():
+    org = build_demo_org(seed=2, teams=6, users=60, days=10, end_day=date(2026, 10, 1))
+    transport = TruncatedOnce(org)
+    day = org.end_day
+    with GitHubClient(token="t", transport=transport, sleep=lambda s: None) as client:
+        result = fetch_report(client, None, org.org, USERS, day, today=day + timedelta(days=10))
+    assert transport.truncated and result.lines == org.user_lines(day)
+    assert transport.demo.calls[f"report-links:{USERS}"] == 2

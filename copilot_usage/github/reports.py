@@ -117,23 +117,22 @@ def _ask_links(client, org: str, report: str, day: date, today: date) -> list[st
 
 def _download_day(client, org: str, report: str, day: date, today: date) -> ReportDay:
     links = _ask_links(client, org, report, day, today)
+    try:
+        return _read_links(client, report, day, links)
+    except (Forbidden, NotFound, MalformedReport):
+        # Signed links expire within minutes and a download can break off midway:
+        # ask once for fresh links and read the whole day again.
+        return _read_links(client, report, day, _ask_links(client, org, report, day, today))
+
+
+def _read_links(client, report: str, day: date, links: list[str] | None) -> ReportDay:
     if links is None:
         return ReportDay(report, day, "not-available")
     if not links:
         return ReportDay(report, day, "no-data")
-    parts = []
-    for index in range(len(links)):
-        try:
-            data = client.download(links[index])
-        except (Forbidden, NotFound):
-            # Signed links expire within minutes: ask once for fresh ones.
-            links = _ask_links(client, org, report, day, today) or []
-            if index >= len(links):
-                raise MalformedReport(f"{report} {day}: the download links changed while reading") from None
-            data = client.download(links[index])
-        parts.append(data)
-    lines = [line for i, data in enumerate(parts)
-             for line in parse_report(data, source=f"{report} {day} part {i}")]
+    parts = [client.download(link) for link in links]
+    lines = [line for index, data in enumerate(parts)
+             for line in parse_report(data, source=f"{report} {day} part {index}")]
     return ReportDay(report, day, "ok", lines, raw_parts=parts)
 
 
