@@ -4,21 +4,13 @@ import streamlit as st
 
 from copilot_usage.access import require_member
 from copilot_usage.charts import ORG_USER_SERIES, active_users_chart
-from copilot_usage.errors import AccessDenied
 from copilot_usage.frames import daily_frame
 from copilot_usage.ui import data, signin
 
 settings = data.settings_or_stop()
 st.title("Organisation usage")
-try:
-    require_member(signin.current_viewer(), settings.org)
-    days = data.org_history(settings)
-except AccessDenied as exc:
-    st.error(str(exc))
-    st.stop()
-except Exception as exc:
-    data.show_error(exc)
-    st.stop()
+data.or_stop(lambda: require_member(signin.current_viewer(), settings.org))
+days = data.or_stop(lambda: data.org_history(settings))
 
 if not days:
     st.info("No organisation usage has been collected yet. Run `python -m copilot_usage collect` "

@@ -4,32 +4,20 @@ import streamlit as st
 
 from copilot_usage.access import authorize_team, permitted_teams, require_member
 from copilot_usage.charts import active_users_chart
-from copilot_usage.errors import AccessDenied
 from copilot_usage.frames import daily_frame
 from copilot_usage.qualification import qualify
 from copilot_usage.ui import data, picker, signin
 
 settings = data.settings_or_stop()
 st.title("Team usage")
-try:
-    viewer = require_member(signin.current_viewer(), settings.org)
-    qualifying = data.qualifying_teams(settings)
-    histories = data.team_histories(settings)
-except AccessDenied as exc:
-    st.error(str(exc))
-    st.stop()
-except Exception as exc:  # a broken store must read as a sentence, not a traceback
-    data.show_error(exc)
-    st.stop()
+viewer = data.or_stop(lambda: require_member(signin.current_viewer(), settings.org))
+qualifying = data.or_stop(lambda: data.qualifying_teams(settings))
+histories = data.or_stop(lambda: data.team_histories(settings))
 
 allowed = permitted_teams(viewer, qualifying)
 wanted = st.query_params.get("team")
 if wanted and wanted not in {team.slug for team in allowed}:
-    try:
-        authorize_team(viewer, wanted, qualifying, org=settings.org)
-    except AccessDenied as exc:
-        st.error(str(exc))
-        st.stop()
+    data.or_stop(lambda: authorize_team(viewer, wanted, qualifying, org=settings.org))
 
 if not allowed:
     if not viewer.teams:

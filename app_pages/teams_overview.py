@@ -4,21 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from copilot_usage.access import authorize_admin
-from copilot_usage.errors import AccessDenied
 from copilot_usage.ui import data, signin
 
 settings = data.settings_or_stop()
 st.title("Teams overview")
-try:
-    authorize_admin(signin.current_viewer(), settings.org)
-    histories = data.team_histories(settings)
-    teams = data.qualifying_teams(settings)
-except AccessDenied as exc:
-    st.error(str(exc))
-    st.stop()
-except Exception as exc:
-    data.show_error(exc)
-    st.stop()
+data.or_stop(lambda: authorize_admin(signin.current_viewer(), settings.org))
+histories = data.or_stop(lambda: data.team_histories(settings))
+teams = data.or_stop(lambda: data.qualifying_teams(settings))
 
 rows = []
 for team in teams:

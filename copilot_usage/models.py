@@ -49,10 +49,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class Counters(_Model):
-    """Activity counters of one breakdown item (an IDE, feature, language or model)."""
+class ActivityCounters(_Model):
+    """The seven activity counters of the usage-metrics reports, under our short names."""
 
-    users: int = 0
     interactions: int = 0
     code_generations: int = 0
     code_acceptances: int = 0
@@ -60,6 +59,12 @@ class Counters(_Model):
     loc_suggested_to_delete: int = 0
     loc_added: int = 0
     loc_deleted: int = 0
+
+
+class Counters(ActivityCounters):
+    """One breakdown item (an IDE, feature, language or model): counters and distinct users."""
+
+    users: int = 0
 
 
 Breakdown = dict[str, Counters]
@@ -92,17 +97,10 @@ class Team(_Model):
         return value
 
 
-class UsageDay(_Model):
+class UsageDay(ActivityCounters):
     """What a team day and an organisation day share: the counters and breakdowns."""
 
     date: date
-    interactions: int = 0
-    code_generations: int = 0
-    code_acceptances: int = 0
-    loc_suggested_to_add: int = 0
-    loc_suggested_to_delete: int = 0
-    loc_added: int = 0
-    loc_deleted: int = 0
     ai_credits: float | None = None
     by_ide: Breakdown = Field(default_factory=dict)
     by_feature: Breakdown = Field(default_factory=dict)

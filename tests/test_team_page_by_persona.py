@@ -1,5 +1,6 @@
 """AppTest: the team page for demo personas, signed in through the demo sign-in box."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,39 @@ def test_outsider_is_refused(app):
     sign_in(app, "outsider")
     assert not app.selectbox and not vega_specs(app)
     assert any("is not a member of" in e.value for e in app.error)
+
+
+def test_a_shared_link_to_another_team_is_refused_without_numbers(app, demo_org):
+    login = demo_org.personas["two-teams"]
+    other = next(line["slug"] for line in demo_org.user_team_lines(demo_org.end_day)
+                 if login not in demo_org.members[line["slug"]])
+    app.query_params["team"] = other
+    sign_in(app, "two-teams")
+    assert any("You are not a member of" in e.value for e in app.error)
+    assert not vega_specs(app) and not app.metric
+
+
+def test_admin_opens_a_team_that_is_not_theirs_and_sees_the_overview(app, demo_org, demo_store_dir):
+    login = demo_org.personas["admin"]
+    other = next(line["slug"] for line in demo_org.user_team_lines(demo_org.end_day)
+                 if login not in demo_org.members[line["slug"]])
+    app.query_params["team"] = other
+    sign_in(app, "admin")
+    assert app.query_params["team"] == other and len(vega_specs(app)) == 1
+    app.switch_page("app_pages/teams_overview.py").run()
+    table = app.dataframe[0].value
+    listed = json.loads((demo_store_dir / "copilot_teams.json").read_text())
+    assert list(table["Team"]) == [team["name"] for team in listed]
+    assert demo_org.never_qualifying_team not in {team["slug"] for team in listed}
+
+
+def test_a_broken_store_reads_as_a_sentence(monkeypatch, tmp_path):
+    (tmp_path / "teams_history.json").write_text("{broken")
+    (tmp_path / "admin_teams.json").write_text("[]")
+    monkeypatch.setenv("STORE_URL", f"file://{tmp_path}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    sign_in(at, "two-teams")
+    assert any("teams_history.json" in e.value and "not valid JSON" in e.value for e in at.error)

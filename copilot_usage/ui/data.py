@@ -8,7 +8,7 @@ import streamlit as st
 
 from ..access import admin_slugs
 from ..config import Settings, load_settings
-from ..errors import CopilotUsageError
+from ..errors import AccessDenied, CopilotUsageError, InvalidStoreFile
 from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ORG_HISTORY_KEY, TEAMS_KEY,
                        load_org_history, load_team_histories)
 from ..models import OrgDay, Team, TeamHistory
@@ -73,9 +73,26 @@ def qualifying_teams(settings: Settings) -> list[Team]:
 
 
 def admin_teams(settings: Settings) -> set[str]:
+    """Admin team slugs from `admin_teams.json` and ADMIN_TEAMS (names matched to slugs)."""
     store = store_for(settings.store_url)
     stored = _json(settings.store_url, ADMIN_TEAMS_KEY, _tag(store, ADMIN_TEAMS_KEY)) or []
-    return admin_slugs([*stored, *settings.admin_team_list], qualifying_teams(settings))
+    if not isinstance(stored, list):
+        raise InvalidStoreFile(f"{ADMIN_TEAMS_KEY} in {settings.store_url} must be a list of team "
+                               'slugs or names, like ["copilot-admins"]', key=ADMIN_TEAMS_KEY)
+    listed = _json(settings.store_url, TEAMS_KEY, _tag(store, TEAMS_KEY)) or []
+    teams = [Team.model_validate(t) for t in listed if isinstance(t, dict)]
+    return admin_slugs([*stored, *settings.admin_team_list], teams)
+
+
+def or_stop(load):
+    """Run `load()`; a refusal or a failure ends the page with a sentence, never a traceback."""
+    try:
+        return load()
+    except AccessDenied as exc:
+        st.error(str(exc))
+    except Exception as exc:  # a broken store must read as a sentence
+        show_error(exc)
+    st.stop()
 
 
 def show_error(exc: Exception) -> None:

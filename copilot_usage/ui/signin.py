@@ -7,7 +7,7 @@ import streamlit as st
 from ..access import is_admin
 from ..config import Settings
 from ..models import Viewer
-from .data import admin_teams
+from .data import admin_teams, or_stop
 
 VIEWER_KEY = "viewer"
 PERSONA_LABELS = {
@@ -53,7 +53,7 @@ def sign_in_box(settings: Settings) -> None:
     with st.form("demo-sign-in"):
         persona = st.radio("Sign in as", list(PERSONA_LABELS), format_func=PERSONA_LABELS.get)
         if st.form_submit_button("Sign in", type="primary"):
-            st.session_state[VIEWER_KEY] = demo_viewer(persona, settings)
+            st.session_state[VIEWER_KEY] = or_stop(lambda: demo_viewer(persona, settings))
             st.rerun()
 
 
