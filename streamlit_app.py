@@ -14,7 +14,7 @@ viewer = signin.current_viewer()
 if viewer is None:
     signin.sign_in_box(settings)
     st.stop()
-signin.account_box(viewer)
+signin.account_box(viewer, settings)
 
 pages = [
     st.Page("app_pages/team_usage.py", title="Team usage", icon=":material/groups:", default=True),

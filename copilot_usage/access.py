@@ -1,7 +1,8 @@
 """Who may open what. Runs on the server for every page render, not only in the picker.
 
-    allowed = permitted_teams(viewer, qualifying_teams)
-    team = authorize_team(viewer, "platform", qualifying_teams)   # or AccessDenied
+    viewer = resolve_viewer(client, "my-org", admin_entries)   # once per session
+    teams = visible_teams(viewer, qualifying)                   # what the picker offers
+    team = authorize(viewer, "platform", qualifying)           # or AccessDenied
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from .errors import AccessDenied
+from .github.directory import is_org_member, viewer_profile, viewer_teams
 from .models import Team, Viewer, is_valid_slug, slugify
 
 
@@ -23,8 +25,27 @@ def admin_slugs(configured: Iterable[str], teams: Iterable[Team]) -> set[str]:
     return slugs
 
 
-def is_admin(viewer_teams: Iterable[str], admin_teams: set[str]) -> bool:
-    return any(slug in admin_teams for slug in viewer_teams)
+def is_admin(viewer_teams_: Iterable[str], admin_teams: set[str]) -> bool:
+    return any(slug in admin_teams for slug in viewer_teams_)
+
+
+def build_viewer(profile: dict, *, in_org: bool, teams: list[Team], admin_entries: Iterable[str]) -> Viewer:
+    """A Viewer from what GitHub said about them; admin when one of their teams is an admin team."""
+    slugs = [team.slug for team in teams] if in_org else []
+    return Viewer(
+        login=profile.get("login", ""), user_id=profile.get("id"), name=profile.get("name"),
+        avatar_url=profile.get("avatar_url"), in_org=in_org, teams=slugs,
+        team_names={team.slug: team.name for team in teams} if in_org else {},
+        is_admin=in_org and is_admin(slugs, admin_slugs(admin_entries, teams)),
+    )
+
+
+def resolve_viewer(client, org: str, admin_entries: Iterable[str]) -> Viewer:
+    """Who the token belongs to, with the viewer's own token; once per session."""
+    profile = viewer_profile(client)
+    in_org = is_org_member(client, org)
+    return build_viewer(profile, in_org=in_org, teams=viewer_teams(client, org) if in_org else [],
+                        admin_entries=admin_entries)
 
 
 def require_member(viewer: Viewer | None, org: str) -> Viewer:
@@ -36,20 +57,19 @@ def require_member(viewer: Viewer | None, org: str) -> Viewer:
     return viewer
 
 
-def permitted_teams(viewer: Viewer, qualifying: list[Team]) -> list[Team]:
-    """Qualifying teams the viewer may open: all for an admin, their own for everyone else."""
+def visible_teams(viewer: Viewer, qualifying: list[Team]) -> list[Team]:
+    """Qualifying teams the viewer may open: own teams first, then (admins only) the rest."""
     if not viewer.in_org:
         return []
-    if viewer.is_admin:
-        return list(qualifying)
-    own = set(viewer.teams)
-    return [team for team in qualifying if team.slug in own]
+    own = [team for team in qualifying if team.slug in viewer.teams]
+    others = [team for team in qualifying if team.slug not in viewer.teams] if viewer.is_admin else []
+    return own + others
 
 
-def authorize_team(viewer: Viewer | None, slug: str, qualifying: list[Team], *, org: str = "") -> Team:
+def authorize(viewer: Viewer | None, slug: str, qualifying: list[Team], *, org: str = "") -> Team:
     """The team `slug` if this viewer may open it; AccessDenied with the reason otherwise."""
     viewer = require_member(viewer, org or "configured")
-    if not is_valid_slug(slug):
+    if not isinstance(slug, str) or not is_valid_slug(slug):
         raise AccessDenied("That is not a valid team name.")
     team = next((t for t in qualifying if t.slug == slug), None)
     if team is None:

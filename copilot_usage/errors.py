@@ -13,6 +13,7 @@
     │   ├── StoreConflict      someone else wrote first (stale version tag)
     │   ├── InvalidStoreFile   a stored file is not what it should be; never overwritten
     │   └── StoreUnavailable   the store itself is missing or failing (no bucket, 5xx)
+    ├── SignInFailed           the GitHub sign-in did not complete (state, code, secret)
     └── AccessDenied           the viewer may not see what they asked for
 
 Messages are sentences that say what to do next; they never hold a token.
@@ -80,6 +81,10 @@ class InvalidStoreFile(StoreError):
 
 class StoreUnavailable(StoreError):
     """The store itself is missing or failing (no bucket, no folder, 5xx)."""
+
+
+class SignInFailed(CopilotUsageError):
+    """The OAuth sign-in was refused or could not complete; the viewer stays signed out."""
 
 
 class AccessDenied(CopilotUsageError):

@@ -204,5 +204,6 @@ class Viewer(_Model):
     name: str | None = None
     avatar_url: str | None = None
     in_org: bool = False
-    teams: list[str] = Field(default_factory=list)
+    teams: list[str] = Field(default_factory=list)          # slugs of the viewer's teams in the org
+    team_names: dict[str, str] = Field(default_factory=dict)
     is_admin: bool = False

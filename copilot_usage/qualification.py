@@ -21,6 +21,12 @@ class Qualification:
     reason: str
 
 
+def licensed_counts(members: dict[str, list[str]], seat_logins: set[str]) -> dict[str, int]:
+    """Team slug -> members holding a Copilot seat now (for teams GitHub does not report)."""
+    seats = {login.lower() for login in seat_logins}
+    return {slug: sum(1 for login in logins if login.lower() in seats) for slug, logins in members.items()}
+
+
 def qualifies_on_day(licensed_members: int | None) -> bool:
     """A team-day is recorded only with at least five licensed members that day."""
     return licensed_members is not None and licensed_members >= MIN_LICENSED
@@ -38,11 +44,14 @@ def qualify(team_name: str, history: TeamHistory | None, *, current_licensed: in
             f"{team_name} has {len(days)} recorded day(s); on {last.date:%Y-%m-%d} it had "
             f"{count}{last.active_users} active.",
         )
-    have = "no members" if not current_licensed else (
-        "1 member" if current_licensed == 1 else f"{current_licensed} members")
+    if current_licensed is None:
+        have = "The number of its members with a Copilot licence is not known"
+    else:
+        have = {0: "No member holds", 1: "1 member holds"}.get(current_licensed,
+                                                              f"{current_licensed} members hold")
+        have += " a Copilot licence"
     return Qualification(
         False, current_licensed, None,
-        f"{team_name} has {have} with a Copilot licence. A team needs at least {MIN_LICENSED} "
-        "licensed members on one day before its usage can be shown (GitHub reports no team "
-        "numbers below that).",
+        f"{team_name}: {have}; {MIN_LICENSED} are needed for at least one day before its usage "
+        "can be shown (GitHub reports no team numbers below that).",
     )

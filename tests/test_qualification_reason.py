@@ -3,7 +3,7 @@
 from datetime import date
 
 from copilot_usage.models import Team, TeamDay, TeamHistory
-from copilot_usage.qualification import qualifies_on_day, qualify
+from copilot_usage.qualification import licensed_counts, qualifies_on_day, qualify
 
 
 def test_a_team_with_a_recorded_day_qualifies_and_says_what_it_had():
@@ -17,8 +17,14 @@ def test_a_team_with_a_recorded_day_qualifies_and_says_what_it_had():
 def test_a_team_without_days_does_not_qualify_and_says_why():
     result = qualify("Design", None, current_licensed=3)
     assert not result.qualifies and result.licensed_members == 3
-    assert "3 members with a Copilot licence" in result.reason and "at least 5" in result.reason
-    assert "no members" in qualify("Empty", None).reason
+    assert result.reason.startswith("Design: 3 members hold a Copilot licence; 5 are needed for at least one day")
+    assert "1 member holds" in qualify("Duo", None, current_licensed=1).reason
+    assert "not known" in qualify("Empty", None).reason
+
+
+def test_licensed_counts_intersect_members_with_seats_ignoring_case():
+    members = {"design": ["Ann", "bob", "cy"], "ops": ["dee"]}
+    assert licensed_counts(members, {"ann", "BOB", "eve"}) == {"design": 2, "ops": 0}
 
 
 def test_the_threshold_is_five():

@@ -45,7 +45,7 @@ def test_member_of_two_teams_picks_a_team_and_sees_the_chart(app, demo_org):
     picker = app.selectbox[0]
     login = demo_org.personas["two-teams"]
     own = {slug for slug, logins in demo_org.members.items() if login in logins}
-    assert set(picker.options) == {t["name"] for t in demo_org.teams if t["slug"] in own}
+    assert set(picker.options) == {t["name"] + "  ·  your team" for t in demo_org.teams if t["slug"] in own}
     assert len(picker.options) == 2
     charts = vega_specs(app)
     assert len(charts) == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from ..errors import NotFound
 from ..models import Seat, SeatSnapshot, Team, is_valid_slug
 
 
@@ -36,3 +37,34 @@ def seat_snapshot(client, org: str, *, now: datetime | None = None) -> SeatSnaps
              client.paginate(f"/orgs/{org}/copilot/billing/seats", item_key="seats")]
     seats.sort(key=lambda seat: seat.login.lower())
     return SeatSnapshot(taken_at=now or datetime.now(timezone.utc), total_seats=len(seats), seats=seats)
+
+
+# ---------------------------------------------------------------- the signed-in viewer
+# These run with the viewer's own token (scopes read:user read:org), never the collector's.
+
+def viewer_profile(client) -> dict:
+    """`GET /user`: login, id, name, avatar_url."""
+    return client.get_json("/user") or {}
+
+
+def is_org_member(client, org: str) -> bool:
+    """Active membership of the viewer in `org`; 404 means not a member.
+
+    A 403 here usually means the organisation restricts OAuth apps: the client's
+    Forbidden error already says an owner must approve the app.
+    """
+    try:
+        membership = client.get_json(f"/user/memberships/orgs/{org}") or {}
+    except NotFound:
+        return False
+    return membership.get("state") == "active"
+
+
+def viewer_teams(client, org: str) -> list[Team]:
+    """The viewer's teams in `org` only (all pages); a same-named team elsewhere grants nothing."""
+    teams = {}
+    for item in client.paginate("/user/teams"):
+        owner = (item.get("organization") or {}).get("login", "")
+        if owner.lower() == org.lower() and is_valid_slug(item.get("slug", "")):
+            teams[item["slug"]] = team_from_github(item)
+    return [teams[slug] for slug in sorted(teams)]

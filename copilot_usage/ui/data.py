@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..access import admin_slugs
 from ..config import Settings, load_settings
 from ..errors import AccessDenied, CopilotUsageError, InvalidStoreFile
 from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ORG_HISTORY_KEY, TEAMS_KEY,
@@ -54,6 +53,12 @@ def _json(url: str, key: str, tag: str | None):
     return store_for(url).read_json(key).data
 
 
+def read_json(settings: Settings, key: str):
+    """A small store file, cached on its version tag."""
+    store = store_for(settings.store_url)
+    return _json(settings.store_url, key, _tag(store, key))
+
+
 def team_histories(settings: Settings) -> dict[str, TeamHistory]:
     store = store_for(settings.store_url)
     return _histories(settings.store_url, _tag(store, HISTORY_KEY))
@@ -72,16 +77,14 @@ def qualifying_teams(settings: Settings) -> list[Team]:
     return [listed.get(slug, h.team) for slug, h in sorted(team_histories(settings).items()) if h.data]
 
 
-def admin_teams(settings: Settings) -> set[str]:
-    """Admin team slugs from `admin_teams.json` and ADMIN_TEAMS (names matched to slugs)."""
+def admin_entries(settings: Settings) -> list[str]:
+    """Admin teams from `admin_teams.json` plus ADMIN_TEAMS: slugs, or names."""
     store = store_for(settings.store_url)
     stored = _json(settings.store_url, ADMIN_TEAMS_KEY, _tag(store, ADMIN_TEAMS_KEY)) or []
     if not isinstance(stored, list):
         raise InvalidStoreFile(f"{ADMIN_TEAMS_KEY} in {settings.store_url} must be a list of team "
                                'slugs or names, like ["copilot-admins"]', key=ADMIN_TEAMS_KEY)
-    listed = _json(settings.store_url, TEAMS_KEY, _tag(store, TEAMS_KEY)) or []
-    teams = [Team.model_validate(t) for t in listed if isinstance(t, dict)]
-    return admin_slugs([*stored, *settings.admin_team_list], teams)
+    return [*map(str, stored), *settings.admin_team_list]
 
 
 def or_stop(load):

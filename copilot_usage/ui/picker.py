@@ -1,23 +1,76 @@
-"""The team picker over the teams this viewer may open, kept in the URL for sharing."""
+"""The team picker: the viewer's own teams first, then (admins) every qualifying team.
+
+The choice goes into `?team=` so a view can be shared; the query string is only a
+wish, and the page still authorizes whatever it names.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ..models import Team
+from ..config import Settings
+from ..github.client import GitHubClient
+from ..github.directory import team_members
+from ..history import SEATS_KEY
+from ..models import Team, Viewer
+from ..qualification import licensed_counts, qualify
+from ..errors import CopilotUsageError
+from .data import read_json
+from .signin import TOKEN_KEY, demo_org
+
+_LICENCES_KEY = "own_team_licences"
+PICKER_KEY = "team_picker"
 
 
-def team_picker(teams: list[Team]) -> str | None:
-    """A selectbox of permitted teams; the choice goes into `?team=` so a view can be shared.
+def claimed_teams() -> list[str]:
+    """Team slugs the URL or the session asks for: wishes the page must authorize first."""
+    claims = [st.query_params.get("team"), st.session_state.get(PICKER_KEY)]
+    return [claim for claim in claims if claim]
 
-    The query string is only a wish: the page still authorizes whatever it names.
-    """
+
+def team_picker(teams: list[Team], viewer: Viewer) -> str | None:
+    """A searchable selectbox over `teams` (already filtered by `visible_teams`)."""
     if not teams:
         return None
     slugs = [team.slug for team in teams]
-    names = {team.slug: team.name for team in teams}
+    labels = {team.slug: team.name + ("  ·  your team" if team.slug in viewer.teams else "")
+              for team in teams}
     wanted = st.query_params.get("team")
-    index = slugs.index(wanted) if wanted in slugs else 0
-    slug = st.selectbox("Team", slugs, index=index, format_func=names.get)
+    if st.session_state.get(PICKER_KEY) not in slugs:
+        st.session_state[PICKER_KEY] = wanted if wanted in slugs else slugs[0]
+    slug = st.selectbox("Team", slugs, key=PICKER_KEY, format_func=labels.get,
+                        help="Type to search." if viewer.is_admin else None)
     st.query_params["team"] = slug
     return slug
+
+
+def waiting_teams(settings: Settings, viewer: Viewer, qualifying: list[Team]) -> list[str]:
+    """A sentence for each of the viewer's own teams that does not qualify (yet)."""
+    known = {team.slug for team in qualifying}
+    waiting = [slug for slug in viewer.teams if slug not in known]
+    if not waiting:
+        return []
+    counts = st.session_state.get(_LICENCES_KEY)
+    if counts is None:
+        counts = st.session_state[_LICENCES_KEY] = _licences(settings, waiting)
+    return [qualify(viewer.team_names.get(slug, slug), None, current_licensed=counts.get(slug)).reason
+            for slug in waiting]
+
+
+def _licences(settings: Settings, slugs: list[str]) -> dict[str, int]:
+    """Members with a seat, per team: team members (viewer's token or demo) x the seat snapshot."""
+    snapshot = read_json(settings, SEATS_KEY) or {}
+    seat_logins = {seat.get("login", "") for seat in snapshot.get("seats", []) if isinstance(seat, dict)}
+    if not seat_logins:
+        return {}
+    try:
+        return licensed_counts(_members(settings, slugs), seat_logins)
+    except CopilotUsageError:  # the counts are a courtesy; the sentence says "not known" without them
+        return {}
+
+
+def _members(settings: Settings, slugs: list[str]) -> dict[str, list[str]]:
+    if settings.demo_mode:
+        return {slug: demo_org().members.get(slug, []) for slug in slugs}
+    with GitHubClient(settings.github_api_url, token=st.session_state[TOKEN_KEY], max_retries=1) as client:
+        return {slug: team_members(client, settings.org, slug) for slug in slugs}

@@ -1,25 +1,121 @@
-"""The sign-in box. In demo mode it offers the demo personas instead of GitHub."""
+"""The sign-in box and the signed-in account box.
+
+With an OAuth app configured: streamlit-oauth's button and popup, with the
+state and PKCE checks and the code exchange done by `github/oauth.py`. Without
+one (demo mode): demo personas, resolved through the same `build_viewer`.
+The viewer's token lives in `st.session_state` only.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
+from streamlit_oauth import OAuth2Component, _authorize_button
 
-from ..access import is_admin
+from ..access import build_viewer, resolve_viewer
 from ..config import Settings
-from ..models import Viewer
-from .data import admin_teams, or_stop
+from ..errors import CopilotUsageError
+from ..github.client import GitHubClient
+from ..github.oauth import (OAuthConfig, authorization_url, check_callback, exchange_code,
+                            new_pkce_pair, new_state, revoke_token)
+from ..models import Team, Viewer
+from .data import admin_entries, or_stop
 
 VIEWER_KEY = "viewer"
+TOKEN_KEY = "github_token"
+_PENDING_KEY = "sign_in_pending"   # (state, code_verifier) of the login in progress
+_ATTEMPT_KEY = "sign_in_attempt"   # a fresh component key per attempt: no stale callback replays
+_ERROR_KEY = "sign_in_error"
 PERSONA_LABELS = {
     "two-teams": "Member of two teams",
     "admin": "Admin",
     "no-team": "Member of no team",
     "outsider": "Not in the organisation",
 }
+_GITHUB_ICON = ("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>"
+                "<path fill='%23ffffff' d='M8 0C3.58 0 0 3.58 0 8c0 3.54 2.29 6.53 5.47 7.59.4.07.55-.17"
+                ".55-.38 0-.19-.01-.82-.01-1.49-2.01.37-2.53-.49-2.69-.94-.09-.23-.48-.94-.82-1.13-.28-.15"
+                "-.68-.52-.01-.53.63-.01 1.08.58 1.23.82.72 1.21 1.87.87 2.33.66.07-.52.28-.87.51-1.07-1.78"
+                "-.2-3.64-.89-3.64-3.95 0-.87.31-1.59.82-2.15-.08-.2-.36-1.02.08-2.12 0 0 .67-.21 2.2.82.64"
+                "-.18 1.32-.27 2-.27.68 0 1.36.09 2 .27 1.53-1.04 2.2-.82 2.2-.82.44 1.1.16 1.92.08 2.12.51"
+                ".56.82 1.27.82 2.15 0 3.07-1.87 3.75-3.65 3.95.29.25.54.73.54 1.48 0 1.07-.01 1.93-.01 2.2"
+                " 0 .21.15.46.55.38A8.013 8.013 0 0016 8c0-4.42-3.58-8-8-8z'/></svg>")
+
+
+def current_viewer() -> Viewer | None:
+    return st.session_state.get(VIEWER_KEY)
+
+
+def oauth_config(settings: Settings) -> OAuthConfig:
+    return OAuthConfig(settings.github_oauth_client_id, settings.github_oauth_client_secret,
+                       settings.github_web_url, settings.github_api_url, settings.app_url)
+
+
+class GitHubSignIn(OAuth2Component):
+    """streamlit-oauth's component pointed at GitHub, with state required on the callback.
+
+    The library compares `state` only when the callback carries one and exchanges
+    the code itself; here a callback without our state is refused before any
+    exchange, and the exchange (client_secret_post + PKCE) is `github/oauth.py`'s.
+    """
+
+    def __init__(self, config: OAuthConfig):
+        super().__init__(config.client_id, config.client_secret,
+                         authorize_endpoint=config.authorize_endpoint,
+                         token_endpoint=config.token_endpoint,
+                         token_endpoint_auth_method="client_secret_post")
+        self.config = config
+
+    def sign_in(self) -> str | None:
+        """Draw the button; once the popup comes back, the viewer's access token."""
+        if _PENDING_KEY not in st.session_state:
+            st.session_state[_PENDING_KEY] = (new_state(), *new_pkce_pair())
+        state, verifier, challenge = st.session_state[_PENDING_KEY]
+        attempt = st.session_state.setdefault(_ATTEMPT_KEY, 0)
+        callback = _authorize_button(
+            authorization_url=authorization_url(self.config, state, challenge),
+            name="Login with GitHub", popup_height=800, popup_width=600,
+            key=f"github-sign-in-{attempt}", icon=_GITHUB_ICON, use_container_width=False,
+            auto_click=False)
+        if not callback:
+            return None
+        # Whatever happens next, the next attempt gets a new state, verifier and button.
+        del st.session_state[_PENDING_KEY]
+        st.session_state[_ATTEMPT_KEY] = attempt + 1
+        code = check_callback(callback, expected_state=state)
+        return exchange_code(self.config, code, verifier)
+
+
+def sign_in_box(settings: Settings) -> None:
+    """Shown on every page until someone signs in."""
+    st.title("Copilot Usage")
+    if error := st.session_state.pop(_ERROR_KEY, None):
+        st.error(error)
+    if settings.demo_mode:
+        _demo_box(settings)
+    else:
+        _github_box(settings)
+
+
+def _github_box(settings: Settings) -> None:
+    st.write(f"Sign in with your GitHub account to see how your teams in **{settings.org}** use "
+             "Copilot. The app asks GitHub for read-only access to your profile and to your "
+             "organisation and team memberships (`read:user read:org`).")
+    try:
+        token = GitHubSignIn(oauth_config(settings)).sign_in()
+        if token is None:
+            return
+        with GitHubClient(settings.github_api_url, token=token, max_retries=2) as client:
+            viewer = resolve_viewer(client, settings.org, admin_entries(settings))
+    except CopilotUsageError as exc:
+        st.session_state[_ERROR_KEY] = str(exc)
+        st.rerun()
+    st.session_state[TOKEN_KEY] = token
+    st.session_state[VIEWER_KEY] = viewer
+    st.rerun()
 
 
 @st.cache_resource(show_spinner="Building the demo organisation…")
-def _demo_org():
+def demo_org():
     from ..demo import build_demo_org  # only demo mode pays for it
 
     return build_demo_org()
@@ -27,27 +123,17 @@ def _demo_org():
 
 def demo_viewer(persona: str, settings: Settings) -> Viewer:
     """The Viewer a demo persona signs in as, resolved like a real one would be."""
-    org = _demo_org()
+    org = demo_org()
     login = org.personas[persona]
     users = {u["login"]: u for u in org.users}
-    teams = sorted(slug for slug, logins in org.members.items() if login in logins)
-    user = users.get(login, {"login": login})
-    return Viewer(login=login, user_id=user.get("id"), name=user.get("name"),
-                  avatar_url=user.get("avatar_url"), in_org=login in users, teams=teams,
-                  is_admin=login in users and is_admin(teams, admin_teams(settings)))
+    teams = [Team(name=t["name"], slug=t["slug"], description=t.get("description") or "",
+                  url=t.get("html_url") or "")
+             for t in org.teams if login in org.members.get(t["slug"], [])]
+    return build_viewer(users.get(login, {"login": login}), in_org=login in users, teams=teams,
+                        admin_entries=admin_entries(settings))
 
 
-def current_viewer() -> Viewer | None:
-    return st.session_state.get(VIEWER_KEY)
-
-
-def sign_in_box(settings: Settings) -> None:
-    """Shown on every page until someone signs in."""
-    st.title("Copilot Usage")
-    if not settings.demo_mode:
-        st.warning("GitHub sign-in is configured but not available in this version yet. "
-                   "Unset GITHUB_OAUTH_CLIENT_ID to explore the demo.")
-        return
+def _demo_box(settings: Settings) -> None:
     st.write("Sign in to see how your teams use GitHub Copilot. This is the demo: pick who "
              "you want to be.")
     with st.form("demo-sign-in"):
@@ -57,11 +143,19 @@ def sign_in_box(settings: Settings) -> None:
             st.rerun()
 
 
-def account_box(viewer: Viewer) -> None:
-    """Who is signed in, in the sidebar, with a way out."""
+def account_box(viewer: Viewer, settings: Settings) -> None:
+    """Who is signed in, in the sidebar, with a way out that revokes the token."""
     with st.sidebar:
         role = "admin" if viewer.is_admin else "member" if viewer.in_org else "not in the organisation"
         st.caption(f"Signed in as **{viewer.login}** ({role})")
         if st.button("Sign out"):
-            st.session_state.pop(VIEWER_KEY, None)
+            token = st.session_state.get(TOKEN_KEY)
+            if token and not settings.demo_mode:
+                revoke_token(oauth_config(settings), token)
+            # Forget everything about this viewer (picked team, licence counts, token);
+            # keep only the attempt counter so an old popup answer can never replay.
+            for key in list(st.session_state.keys()):
+                if key != _ATTEMPT_KEY:
+                    del st.session_state[key]
+            st.query_params.clear()
             st.rerun()

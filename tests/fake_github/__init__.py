@@ -1,5 +1,6 @@
 """A loopback fake of GitHub that speaks real HTTP, serving the demo organisation."""
 
+from .oauth import FakeOAuth
 from .server import FakeGitHub
 
-__all__ = ["FakeGitHub"]
+__all__ = ["FakeGitHub", "FakeOAuth"]

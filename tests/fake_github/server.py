@@ -3,10 +3,13 @@
     with FakeGitHub(build_demo_org()) as github:
         client = GitHubClient(github.url, token="t")     # real sockets, real HTTP
         github.calls["download"]                          # what was asked
+        github.oauth.calls["access_token"]                # the web flow (see oauth.py)
 
 The demo's `handle` answers API calls and report downloads alike; the server only
 translates between sockets and httpx requests, so the fake and the in-process demo
-can never disagree.
+can never disagree. GitHub's web OAuth flow and the viewer endpoints (/user,
+/user/teams, ...) are played by `FakeOAuth`, asked first; API and web share one
+origin, so an app points both GITHUB_WEB_URL and GITHUB_API_URL at `github.url`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
+
+from .oauth import FakeOAuth
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -26,7 +31,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         request = httpx.Request(self.command, fake.url + self.path, headers=dict(self.headers.items()),
                                 content=body)
-        response = fake.transport.handle_request(request)
+        response = fake.oauth.handle(request)
+        if response is None:
+            response = fake.transport.handle_request(request)
         content = response.read()
         self.send_response(response.status_code)
         for name, value in response.headers.items():
@@ -37,23 +44,33 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(content)
 
-    do_GET = do_POST = do_DELETE = do_PATCH = do_HEAD = _serve
+    do_GET = do_POST = do_DELETE = do_PATCH = do_PUT = do_HEAD = _serve
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
 
 
 class FakeGitHub:
-    """Serve `org` (a DemoOrg) on a free loopback port, API and downloads on one origin."""
+    """Serve `org` (a DemoOrg) on a free loopback port: API, downloads and OAuth web flow on one origin.
 
-    def __init__(self, org, host: str = "127.0.0.1"):
+    `client_id` / `client_secret` are the OAuth app's credentials the fake accepts;
+    `oauth` is the FakeOAuth with the flow's test controls.
+    """
+
+    def __init__(self, org, host: str = "127.0.0.1", *, client_id: str = "fake-client-id",
+                 client_secret: str = "fake-client-secret"):
         self.org = org
+        self.oauth = FakeOAuth(org, client_id=client_id, client_secret=client_secret)
         self._server = ThreadingHTTPServer((host, 0), _Handler)
         self._server.daemon_threads = True
         self._server.fake = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self._server.server_port}"
         self.transport = org.transport(api_url=self.url, downloads_url=self.url + "/downloads")
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def web_url(self) -> str:
+        return self.url
 
     @property
     def calls(self):
