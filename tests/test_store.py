@@ -8,7 +8,9 @@ import multiprocessing
 import queue
 import shutil
 import socket
+import sys
 import threading
+import types
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -301,8 +303,11 @@ def _assert_one_winner_per_round(store: LocalStore, outcomes: list[tuple[int, in
         assert store.read_json(f"race-{round_no}.json").data == {"writer": winners[0]}
 
 
-def test_local_conditional_writes_racing_across_processes_have_one_winner(tmp_path: Path):
+def test_local_conditional_writes_racing_across_processes_have_one_winner(tmp_path: Path, monkeypatch):
     rounds, workers = 10, 4
+    # spawn re-runs the parent's __main__ in each child; after an AppTest that is a page
+    # script, so the children get a bare __main__ instead.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     store = LocalStore(tmp_path)
     tags = [store.write_json(f"race-{r}.json", {"round": r}, if_tag=None) for r in range(rounds)]
 
