@@ -3,9 +3,13 @@
 import streamlit as st
 
 from copilot_usage.access import authorize, require_member, visible_teams
-from copilot_usage.charts import active_users_chart
-from copilot_usage.frames import daily_frame
-from copilot_usage.ui import data, picker, signin
+from copilot_usage.charts import USER_SERIES
+from copilot_usage.frames import daily_frame, in_range, kpis, range_notes, rollup
+from copilot_usage.history import utc_today
+from copilot_usage.ui import data, picker, sections, signin
+from copilot_usage.ui.controls import view_controls
+from copilot_usage.ui.kpis import kpi_row
+from copilot_usage.ui.members import members_section
 
 settings = data.settings_or_stop()
 st.title("Team usage")
@@ -19,7 +23,10 @@ for claimed in picker.claimed_teams():
 allowed = visible_teams(viewer, qualifying)
 waiting = picker.waiting_teams(settings, viewer, qualifying)
 if not allowed:
-    if not viewer.teams:
+    if not qualifying and not data.or_stop(lambda: data.team_histories(settings)):
+        st.info("No team usage has been collected yet. Run `python -m copilot_usage collect` "
+                "(or wait for the scheduled collector), then reload this page.")
+    elif not viewer.teams:
         st.info(f"You are not a member of any team in {settings.org}, so there is no team to show. "
                 "Team usage appears for the teams you belong to once they have at least five "
                 "members with a Copilot licence. Ask an organisation owner to add you to your team "
@@ -35,16 +42,30 @@ for sentence in waiting:
     st.caption(sentence)
 team = data.or_stop(lambda: authorize(viewer, slug, qualifying, org=settings.org))
 history = data.or_stop(lambda: data.team_histories(settings))[team.slug]
+first, last = history.data[0].date, history.data[-1].date
 
-st.subheader(team.name)
+st.header(team.name, anchor=False)
 if team.description:
     st.text(team.description)  # plain text: a description is never rendered as HTML
-if team.url:
-    st.caption(f"[{team.slug} on GitHub]({team.url})")
+view = view_controls(first, last)
+frame = in_range(daily_frame(history.data), view.start, view.end)
+licensed = history.data[-1].licensed_members
+st.caption(" · ".join(part for part in (
+    f"[{team.slug} on GitHub]({team.url})" if team.url.startswith("https://") else "",
+    f"{licensed} licensed members on {last:%d %b %Y}" if licensed is not None else "",
+    f"{len(frame)} days with data in the range", f"last day collected {last:%d %b %Y}") if part))
+for note in range_notes(frame, last, utc_today()):
+    st.info(note, icon=":material/info:")
 
-last = history.data[-1]
-cols = st.columns(3)
-cols[0].metric("Licensed members (last day)", "–" if last.licensed_members is None else last.licensed_members)
-cols[1].metric("Days with data", f"{len(history.data)} days")
-cols[2].metric("Last day collected", f"{last.date:%d %b %Y}")
-st.altair_chart(active_users_chart(daily_frame(history.data)), width="stretch")
+kpi_row(kpis(daily_frame(history.data), view.start, view.end), view.days)
+rolled = rollup(frame, view.granularity)
+days = [day for day in history.data if view.start <= day.date <= view.end]
+sections.activity_charts(rolled, view, USER_SERIES)
+if view.compare:
+    sections.comparison_charts(rolled, data.org_rollup(settings, view), view, team.name)
+sections.breakdown_charts(days, view)
+members_section(settings, team, utc_today())
+
+st.subheader("Export")
+sections.exports(frame, team.slug, view,
+                 {"team": team.model_dump(mode="json"), "data": [d.model_dump(mode="json") for d in days]})

@@ -1,21 +1,31 @@
 """pandas frames and KPIs from stored history. Pure: records in, frames out.
 
-    frame = daily_frame(history.data)                 # one row a day
-    frame = in_range(frame, start, end)
+Distinct-user counts are never added across days: a period shows their daily
+average. Rates are always ratios of sums over the period.
+
+    frame = daily_frame(history.data)
+    weekly = rollup(in_range(frame, start, end), "week")
+    row = kpis(frame, start, end)          # with the previous period of the same length
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from .models import COUNTER_FIELDS, UsageDay
 
-_SCALARS = ("licensed_members", "active_users", "engaged_users", "daily_active_users",
-            "weekly_active_users", "monthly_active_users", "chat_users", "agent_users",
-            "cli_users", "ai_credits", *COUNTER_FIELDS)
+LEGACY_SWITCH = date(2026, 4, 2)  # the day the usage-metrics reports replaced the old endpoint
+PROVISIONAL_DAYS = 3
+GRANULARITIES = {"day": "D", "week": "W-MON", "month": "MS"}
+USER_COUNTS = ("licensed_members", "active_users", "engaged_users", "daily_active_users",
+               "weekly_active_users", "monthly_active_users", "chat_users", "agent_users",
+               "cli_users", "seats")
+_SCALARS = (*USER_COUNTS, "ai_credits", *COUNTER_FIELDS)
 
 
 def daily_frame(days: Iterable[UsageDay]) -> pd.DataFrame:
@@ -25,10 +35,10 @@ def daily_frame(days: Iterable[UsageDay]) -> pd.DataFrame:
         row = {"date": pd.Timestamp(day.date), "source": day.source}
         row.update({name: getattr(day, name) for name in _SCALARS if hasattr(day, name)})
         rows.append(row)
-    frame = pd.DataFrame(rows)
-    if frame.empty:
-        return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]")})
-    return frame.sort_values("date").reset_index(drop=True)
+    if not rows:
+        return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "source": pd.Series(dtype=str)})
+    frame = pd.DataFrame(rows).sort_values("date").reset_index(drop=True)
+    return frame.astype({c: "float64" for c in frame.columns if c not in ("date", "source")})
 
 
 def in_range(frame: pd.DataFrame, start: date | None, end: date | None) -> pd.DataFrame:
@@ -40,9 +50,206 @@ def in_range(frame: pd.DataFrame, start: date | None, end: date | None) -> pd.Da
     return frame[mask].reset_index(drop=True)
 
 
+def ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator, or NaN when the base is 0 (shown as "–", never as 0 or ∞)."""
+    return float(numerator) / float(denominator) if denominator else float("nan")
+
+
+def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Adds acceptance_rate (acceptances / generations) and adoption (active / licensed)."""
+    out = frame.copy()
+    gens = out.get("code_generations", pd.Series(0.0, index=out.index))
+    out["acceptance_rate"] = out.get("code_acceptances", 0.0) / gens.where(gens > 0)
+    active = out["active_users"] if "active_users" in out else out.get("daily_active_users")
+    base = out["licensed_members"] if "licensed_members" in out else out.get("seats")
+    if active is not None and base is not None:
+        out["adoption"] = active / base.where(base > 0)
+    return out
+
+
+def rollup(frame: pd.DataFrame, granularity: str = "day") -> pd.DataFrame:
+    """Days -> days, weeks (from Monday) or months: counters summed, user counts averaged."""
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
+    if frame.empty:
+        return with_rates(frame.assign(days=pd.Series(dtype=float)))
+    numeric = [c for c in frame.columns if c not in ("date", "source")]
+    how = {c: ("mean" if c in USER_COUNTS else "sum") for c in numeric}
+    period = frame["date"].dt.to_period(GRANULARITIES[granularity][0]).dt.start_time
+    grouped = frame.groupby(period)
+    out = grouped[numeric].agg(how)
+    out["days"] = grouped.size()
+    out["source"] = grouped["source"].agg(lambda s: "legacy-metrics" if (s == "legacy-metrics").all()
+                                          else "usage-metrics" if (s == "usage-metrics").all() else "mixed")
+    out = out.reset_index(names="date")
+    return with_rates(out)
+
+
+# ---------------------------------------------------------------- KPIs
+
+KPI_FIELDS = ("active_users", "engaged_users", "adoption", "acceptance_rate", "loc_added",
+              "interactions", "agent_users")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    value: float          # NaN when there is no base
+    previous: float       # the same measure over the previous period of equal length
+    days: int
+
+    @property
+    def change(self) -> float:
+        """Relative change against the previous period; NaN when that base is 0 or missing."""
+        return ratio(self.value - self.previous, self.previous) if self.previous == self.previous else float("nan")
+
+
+def period_figures(frame: pd.DataFrame) -> dict[str, float]:
+    """The KPI figures of one period: daily averages of user counts, ratios of sums."""
+    if frame.empty:
+        return {name: float("nan") for name in KPI_FIELDS}
+    total = frame.sum(numeric_only=True)
+    mean = frame.mean(numeric_only=True)
+    licensed = total.get("licensed_members", 0.0)
+    return {
+        "active_users": mean.get("active_users", np.nan),
+        "engaged_users": mean.get("engaged_users", np.nan),
+        "adoption": ratio(total.get("active_users", 0.0), licensed),
+        "acceptance_rate": ratio(total.get("code_acceptances", 0.0), total.get("code_generations", 0.0)),
+        "loc_added": total.get("loc_added", np.nan),
+        "interactions": total.get("interactions", np.nan),
+        "agent_users": mean.get("agent_users", np.nan),
+    }
+
+
+def kpis(frame: pd.DataFrame, start: date, end: date) -> dict[str, Kpi]:
+    """KPI figures over [start, end] and over the equally long period just before it."""
+    length = (end - start).days + 1
+    before_end = start - timedelta(days=1)
+    current = period_figures(in_range(frame, start, end))
+    previous = period_figures(in_range(frame, before_end - timedelta(days=length - 1), before_end))
+    days = len(in_range(frame, start, end))
+    return {name: Kpi(current[name], previous[name], days) for name in KPI_FIELDS}
+
+
+# ---------------------------------------------------------------- breakdowns
+
+FEATURE_GROUPS = {
+    "code_completion": "Code completion",
+    "chat_panel_ask_mode": "Chat: ask", "chat_panel_edit_mode": "Chat: edit",
+    "chat_panel_agent_mode": "Chat: agent", "chat_panel_plan_mode": "Chat: plan",
+    "chat_panel_custom_mode": "Chat: custom", "chat_panel_unknown_mode": "Chat: other",
+    "chat_inline": "Inline chat", "agent_edit": "Agent edits",
+    "chat_panel": "Chat (legacy)", "dotcom_chat": "Chat on github.com (legacy)",
+}
+
+
+def breakdown_frame(days: Iterable[UsageDay], name: str) -> pd.DataFrame:
+    """Long frame: date, item, users, the seven counters, events (generations + interactions)."""
+    rows = [{"date": pd.Timestamp(day.date), "item": item, **counters.model_dump()}
+            for day in days for item, counters in getattr(day, name).items()]
+    columns = ["date", "item", "users", *COUNTER_FIELDS]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["events"] = frame["code_generations"] + frame["interactions"]
+    if name == "by_feature":
+        frame["item"] = frame["item"].map(lambda f: FEATURE_GROUPS.get(f, f.replace("_", " ").capitalize()))
+    return frame
+
+
+def breakdown_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per item over the range: counters summed, users as a daily average, acceptance rate, share."""
+    if frame.empty:
+        return pd.DataFrame(columns=["item", "users", *COUNTER_FIELDS, "events", "acceptance_rate", "share"])
+    days = frame["date"].nunique()
+    sums = frame.groupby("item").sum(numeric_only=True)
+    sums["users"] = sums["users"] / max(days, 1)
+    sums["acceptance_rate"] = sums["code_acceptances"] / sums["code_generations"].where(sums["code_generations"] > 0)
+    sums["share"] = sums["events"] / sums["events"].sum() if sums["events"].sum() else np.nan
+    return sums.sort_values("events", ascending=False).reset_index()
+
+
+def breakdown_rollup(frame: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    """A breakdown's events per item per period (days, weeks or months)."""
+    if frame.empty:
+        return frame.assign(period=pd.Series(dtype="datetime64[ns]"))
+    period = frame["date"].dt.to_period(GRANULARITIES[granularity][0]).dt.start_time
+    out = frame.assign(date=period).groupby(["date", "item"], as_index=False).sum(numeric_only=True)
+    return out
+
+
+# ---------------------------------------------------------------- notes on a range
+
+def range_notes(frame: pd.DataFrame, last_collected: date | None, today: date) -> list[str]:
+    """Sentences about provisional days and legacy days inside the shown range."""
+    notes = []
+    if frame.empty:
+        return notes
+    if last_collected and (today - last_collected).days <= PROVISIONAL_DAYS + 1 and \
+            frame["date"].max() >= pd.Timestamp(today - timedelta(days=PROVISIONAL_DAYS + 1)):
+        notes.append("The last three days are provisional: GitHub may still revise them, and the next "
+                     "collection replaces them.")
+    if (frame["source"] == "legacy-metrics").any():
+        notes.append(f"Days before {LEGACY_SWITCH:%d %b %Y} come from GitHub's retired metrics endpoint: "
+                     "its counters covered code completions only, so they are not comparable one-to-one "
+                     "with later days (the switch is marked on the time axis).")
+    return notes
+
+
+def spans_switch(frame: pd.DataFrame) -> bool:
+    return not frame.empty and frame["date"].min() < pd.Timestamp(LEGACY_SWITCH) <= frame["date"].max()
+
+
 def users_long(frame: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
     """Wide user counts -> long (date, series, users) for a multi-line chart."""
     present = {col: label for col, label in columns.items() if col in frame}
     long = frame.melt(id_vars="date", value_vars=list(present), var_name="series", value_name="users")
     long["series"] = long["series"].map(present)
     return long.dropna(subset=["users"])
+
+
+def export_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The daily table as exported: dates as YYYY-MM-DD, rates as fractions, no index."""
+    out = with_rates(frame)
+    out["date"] = out["date"].dt.strftime("%Y-%m-%d")
+    return out
+
+
+# ---------------------------------------------------------------- licences and members
+
+def seats_per_day(dates: pd.Series, seat_created: Iterable) -> pd.Series:
+    """Seats assigned on or before each date (from the seat snapshot's `created_at`).
+
+    Seats cancelled since are no longer in the snapshot, so older days are slightly
+    under-counted: good enough for the organisation's adoption line.
+    """
+    created = sorted(pd.Timestamp(c).tz_localize(None).normalize() for c in seat_created if c is not None)
+    counts = pd.Series(range(1, len(created) + 1), index=pd.DatetimeIndex(created), dtype=float)
+    counts = counts.groupby(level=0).max()
+    return counts.reindex(counts.index.union(dates)).ffill().fillna(0).reindex(dates).reset_index(drop=True)
+
+
+def members_frame(licensed: list[str], seats: list, team_members: list[str] | None, *,
+                  today: date, inactive_after_days: int = 28) -> pd.DataFrame:
+    """One row per member: licence, last activity and editor, and a status.
+
+    Status: "active" (activity within the threshold), "inactive", "never used" (a
+    licence and no activity ever), or "no licence" (in the team's member list only).
+    """
+    by_login = {seat.login.lower(): seat for seat in seats}
+    rows = []
+    for login in licensed:
+        seat = by_login.get(login.lower())
+        last = seat.last_activity_at if seat else None
+        idle = (today - last.date()).days if last else None
+        status = "never used" if last is None else "inactive" if idle > inactive_after_days else "active"
+        rows.append({"member": login, "status": status, "last_activity": last.date() if last else None,
+                     "days_since_activity": idle,
+                     "editor": (seat.last_activity_editor or "").split("/")[0] or None if seat else None})
+    known = {login.lower() for login in licensed}
+    for login in team_members or []:
+        if login.lower() not in known:
+            rows.append({"member": login, "status": "no licence", "last_activity": None,
+                         "days_since_activity": None, "editor": None})
+    order = {"never used": 0, "inactive": 1, "active": 2, "no licence": 3}
+    frame = pd.DataFrame(rows, columns=["member", "status", "last_activity", "days_since_activity", "editor"])
+    return frame.sort_values(["status", "member"], key=lambda col: col.map(order) if col.name == "status"
+                             else col.str.lower()).reset_index(drop=True)

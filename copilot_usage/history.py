@@ -29,6 +29,7 @@ HISTORY_KEY = "teams_history.json"
 ORG_HISTORY_KEY = "historic_usage_data.json"
 TEAMS_KEY = "copilot_teams.json"
 SEATS_KEY = "copilot_seats.json"
+MEMBERS_KEY = "team_members.json"  # licensed members per team on the last collected day
 ADMIN_TEAMS_KEY = "admin_teams.json"
 _CONFLICT_RETRIES = 8
 CHECKPOINT_DAYS = 30  # write at least this often during a long backfill
@@ -118,6 +119,7 @@ class DayData:
     status: str  # "ok", "no-data" or "not-available"
     team_days: dict[str, TeamDay] = field(default_factory=dict)
     org_day: OrgDay | None = None
+    members: dict[str, list[str]] = field(default_factory=dict)  # slug -> licensed logins
 
 
 def fetch_day(client, store: Store | None, org: str, day: date, *, today: date) -> DayData:
@@ -130,11 +132,19 @@ def fetch_day(client, store: Store | None, org: str, day: date, *, today: date) 
     if "not-available" in (user_teams.status, organization.status):
         return DayData(day, "not-available")
     statuses = {users.status, user_teams.status, organization.status}
-    return DayData(
-        day, "ok" if "ok" in statuses else "no-data",
-        aggregate_teams(day, users.lines, user_teams.lines),
-        aggregate_org(day, organization.lines),
-    )
+    team_days = aggregate_teams(day, users.lines, user_teams.lines)
+    return DayData(day, "ok" if "ok" in statuses else "no-data", team_days,
+                   aggregate_org(day, organization.lines), licensed_logins(user_teams.lines, team_days))
+
+
+def licensed_logins(user_team_lines: list[dict], teams: Iterable[str]) -> dict[str, list[str]]:
+    """Logins of each team's licensed members, from one day's user-team lines."""
+    wanted = set(teams)
+    members: dict[str, set[str]] = {slug: set() for slug in wanted}
+    for line in user_team_lines:
+        if line.get("slug") in wanted and line.get("user_login"):
+            members[line["slug"]].add(str(line["user_login"]))
+    return {slug: sorted(logins, key=str.lower) for slug, logins in sorted(members.items())}
 
 
 def fetch_days(client, store: Store | None, org: str, days: list[date], *, today: date,
@@ -234,6 +244,7 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     teams = {team.slug: team for team in list_teams(client, org)}
     summary = CollectSummary()
     batch = _Batch(teams)
+    latest_members: DayData | None = None
     for data in fetch_days(client, store, org, days, today=today, concurrency=concurrency):
         if progress:
             progress(data)
@@ -244,10 +255,14 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
         summary.first_day = summary.first_day or data.day
         summary.last_day = data.day
         batch.add(data)
+        if data.members:
+            latest_members = data
         if batch.size >= CHECKPOINT_DAYS:
             batch.flush(store, summary)  # a long backfill that fails later keeps what it has
     merged = batch.flush(store, summary)
     _write_teams(store, merged, teams)
+    if latest_members:
+        _write_members(store, latest_members)
     summary.teams_qualifying = sum(1 for h in merged if h.data)
     _write_seats(client, store, org, summary)
     summary.requests = client.request_count
@@ -339,6 +354,18 @@ def _write_teams(store: Store, histories: list[TeamHistory], teams: dict[str, Te
     qualifying = [teams.get(h.team.slug, h.team).model_dump(mode="json") for h in histories if h.data]
     _conditional_update(store, TEAMS_KEY, lambda s: ((d := s.read_json(TEAMS_KEY)).data or [], d.tag),
                         lambda current: qualifying, lambda teams_: teams_)
+
+
+def _write_members(store: Store, data: DayData) -> None:
+    """`team_members.json`: who held a licence in each qualifying team on the newest day."""
+    payload = {"day": data.day.isoformat(), "teams": data.members}
+
+    def newer(current):
+        # Never go back to an older day (a run with --until in the past).
+        return current if isinstance(current, dict) and str(current.get("day", "")) > payload["day"] else payload
+
+    _conditional_update(store, MEMBERS_KEY, lambda s: ((d := s.read_json(MEMBERS_KEY)).data, d.tag),
+                        newer, lambda value: value)
 
 
 def _write_seats(client, store: Store, org: str, summary: CollectSummary) -> None:

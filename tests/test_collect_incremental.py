@@ -8,7 +8,7 @@ import pytest
 
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient
-from copilot_usage.history import (HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY, TEAMS_KEY, collect,
+from copilot_usage.history import (HISTORY_KEY, MEMBERS_KEY, ORG_HISTORY_KEY, SEATS_KEY, TEAMS_KEY, collect,
                                    get_team_history, load_team_histories)
 from copilot_usage.store import open_store
 from fake_github import FakeGitHub
@@ -95,6 +95,11 @@ def test_only_qualifying_teams_are_recorded(tmp_path, github, org):
     assert [t["slug"] for t in listed] == sorted(history)
     assert {t["name"] for t in listed} <= {t["name"] for t in org.teams}
     assert store.read_json(SEATS_KEY).data["total_seats"] == len(org.seats())
+    members = store.read_json(MEMBERS_KEY).data
+    assert members["day"] == END.isoformat()
+    for slug, logins in members["teams"].items():
+        expected = {l["user_login"] for l in org.user_team_lines(END) if l["slug"] == slug}
+        assert set(logins) == expected
 
 
 def test_days_before_the_reports_begin_answer_204_and_are_not_recorded(tmp_path, github, org):

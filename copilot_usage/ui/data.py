@@ -4,11 +4,13 @@ collection shows up on the next render without a restart. Nothing about a viewer
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ..config import Settings, load_settings
 from ..errors import AccessDenied, CopilotUsageError, InvalidStoreFile
-from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ORG_HISTORY_KEY, TEAMS_KEY,
+from ..frames import daily_frame, in_range, rollup, seats_per_day
+from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY, TEAMS_KEY,
                        load_org_history, load_team_histories)
 from ..models import OrgDay, Team, TeamHistory
 from ..store import Store, open_store
@@ -103,3 +105,14 @@ def show_error(exc: Exception) -> None:
     st.error(str(exc) if isinstance(exc, CopilotUsageError) else
              "Something went wrong while loading the data. Try again in a minute; "
              "if it keeps happening, ask the app's operator to check the logs.")
+
+
+def org_rollup(settings: Settings, view) -> pd.DataFrame | None:
+    """The organisation's days in the view's range, rolled up, with seats for its adoption."""
+    days = org_history(settings)
+    if not days:
+        return None
+    frame = in_range(daily_frame(days), view.start, view.end)
+    seats = (read_json(settings, SEATS_KEY) or {}).get("seats") or []
+    frame["seats"] = seats_per_day(frame["date"], [seat.get("created_at") for seat in seats])
+    return rollup(frame, view.granularity)

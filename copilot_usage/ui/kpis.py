@@ -1,0 +1,43 @@
+"""The KPI row: figures over the chosen range, with the change against the period before."""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from ..frames import Kpi
+
+_SPEC = {  # field: (label, format of the value, help)
+    "active_users": ("Active users / day", "{:.1f}", "Daily average of members with any Copilot activity."),
+    "engaged_users": ("Engaged users / day", "{:.1f}",
+                      "Daily average of members who accepted a suggestion or started an interaction."),
+    "adoption": ("Adoption", "{:.0%}", "Active users / licensed members, over the range."),
+    "acceptance_rate": ("Acceptance rate", "{:.1%}", "Accepted / generated code suggestions (sums over the range)."),
+    "loc_added": ("Lines added", "{:,.0f} lines", "Lines of code added with Copilot over the range."),
+    "interactions": ("Interactions", "{:,.0f}", "User-initiated chat and agent requests over the range."),
+    "agent_users": ("Agent users / day", "{:.1f}", "Daily average of members who used agent mode."),
+}
+
+
+def formatted(field: str, value: float) -> str:
+    """A KPI value with its unit; "–" when there is no base to compute it from."""
+    if value is None or math.isnan(value):
+        return "–"
+    return _SPEC[field][1].format(value)
+
+
+def change_text(kpi: Kpi) -> str:
+    return "–" if math.isnan(kpi.change) else f"{kpi.change:+.0%}"
+
+
+def kpi_row(figures: dict[str, Kpi], days: int) -> None:
+    """Two rows of metrics, each with its change against the previous `days` days."""
+    fields = list(_SPEC)
+    for row in (fields[:4], fields[4:]):
+        for col, field in zip(st.columns(4), row):
+            kpi = figures[field]
+            col.metric(_SPEC[field][0], formatted(field, kpi.value), delta=change_text(kpi),
+                       delta_arrow="off" if math.isnan(kpi.change) else "auto",
+                       delta_color="off" if math.isnan(kpi.change) else "normal",
+                       delta_description=f"vs previous {days} days", help=_SPEC[field][2])

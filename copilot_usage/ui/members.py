@@ -1,0 +1,63 @@
+"""The members section: who holds a licence, who uses it, who has not lately."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from ..config import Settings
+from ..errors import CopilotUsageError
+from ..frames import members_frame
+from ..github.client import GitHubClient
+from ..github.directory import team_members
+from ..history import MEMBERS_KEY, SEATS_KEY
+from ..models import SeatSnapshot, Team
+from .data import read_json
+from .signin import TOKEN_KEY, demo_org
+
+
+def _team_member_list(settings: Settings, slug: str) -> list[str] | None:
+    """The team's full member list (demo, or GitHub with the viewer's token); None if unknown."""
+    if settings.demo_mode:
+        return demo_org().members.get(slug)
+    cache = st.session_state.setdefault("team_member_lists", {})
+    if slug not in cache:
+        try:
+            with GitHubClient(settings.github_api_url, token=st.session_state[TOKEN_KEY], max_retries=1) as client:
+                cache[slug] = team_members(client, settings.org, slug)
+        except (CopilotUsageError, KeyError):
+            cache[slug] = None
+    return cache[slug]
+
+
+def people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def members_section(settings: Settings, team: Team, today: date) -> None:
+    st.subheader("Members")
+    members = read_json(settings, MEMBERS_KEY) or {}
+    seats_data = read_json(settings, SEATS_KEY)
+    licensed = (members.get("teams") or {}).get(team.slug, [])
+    if not licensed or not seats_data:
+        st.info("The member list appears after the next collection (it needs the seat snapshot "
+                "and the latest user-team report).")
+        return
+    snapshot = SeatSnapshot.model_validate(seats_data)
+    threshold = st.slider("Inactive after", 7, 90, 28, step=7, format="%d days", key="inactive_after",
+                          help="A licensed member without Copilot activity for longer is marked inactive.")
+    frame = members_frame(licensed, snapshot.seats, _team_member_list(settings, team.slug),
+                          today=today, inactive_after_days=threshold)
+    counts = frame["status"].value_counts()
+    cols = st.columns(5)
+    cols[0].metric("Licensed", people(len(licensed)), help=f"On {members.get('day')}.")
+    for col, status in zip(cols[1:], ("active", "inactive", "never used", "no licence")):
+        col.metric(status.capitalize(), people(int(counts.get(status, 0))))
+    st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        "member": "Member", "status": "Status",
+        "last_activity": st.column_config.DateColumn("Last activity", format="YYYY-MM-DD"),
+        "days_since_activity": st.column_config.NumberColumn("Days since", format="%d days"),
+        "editor": "Last editor",
+    })
+    st.caption(f"Seat snapshot taken {snapshot.taken_at:%d %b %Y %H:%M} UTC.")

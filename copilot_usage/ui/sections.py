@@ -1,0 +1,80 @@
+"""Page sections shared by the team and organisation pages: charts, breakdowns, exports."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from .. import charts
+from ..frames import breakdown_frame, breakdown_rollup, breakdown_totals, export_table
+from ..models import UsageDay
+from .controls import View
+
+
+def _show(chart) -> None:
+    st.altair_chart(chart, width="stretch")
+
+
+def activity_charts(rolled: pd.DataFrame, view: View, users: dict[str, str]) -> None:
+    """Users over time; suggestions with the acceptance rate; lines suggested and added."""
+    left, right = st.columns(2)
+    with left:
+        _show(charts.active_users_chart(rolled, users, granularity=view.granularity))
+    with right:
+        _show(charts.acceptance_chart(rolled, view.granularity))
+    _show(charts.lines_chart(rolled, view.granularity))
+
+
+def breakdown_charts(days: list[UsageDay], view: View) -> None:
+    """Feature mix over time, IDE and model use, and languages with their acceptance rates."""
+    features = breakdown_frame(days, "by_feature")
+    _show(charts.feature_mix_chart(breakdown_rollup(features, view.granularity), view.granularity))
+    left, right = st.columns(2)
+    with left:
+        _show(charts.share_chart(breakdown_totals(breakdown_frame(days, "by_ide")),
+                                 title="IDEs", item_title="IDE"))
+    with right:
+        _show(charts.share_chart(breakdown_totals(breakdown_frame(days, "by_model")),
+                                 title="Models", item_title="Model"))
+    languages = breakdown_totals(breakdown_frame(days, "by_language"))
+    left, right = st.columns(2)
+    with left:
+        _show(charts.language_chart(languages))
+    with right:
+        st.markdown("**Languages**")
+        st.dataframe(
+            languages[["item", "users", "code_generations", "code_acceptances", "acceptance_rate", "loc_added"]],
+            hide_index=True, width="stretch",
+            column_config={
+                "item": "Language",
+                "users": st.column_config.NumberColumn("Users / day", format="%.1f"),
+                "code_generations": st.column_config.NumberColumn("Generated", format="localized"),
+                "code_acceptances": st.column_config.NumberColumn("Accepted", format="localized"),
+                "acceptance_rate": st.column_config.NumberColumn("Acceptance rate", format="percent"),
+                "loc_added": st.column_config.NumberColumn("Lines added", format="localized"),
+            })
+
+
+def comparison_charts(team: pd.DataFrame, org: pd.DataFrame | None, view: View, team_label: str) -> None:
+    left, right = st.columns(2)
+    with left:
+        _show(charts.comparison_chart(team, org, "adoption", title="Adoption", team_label=team_label,
+                                      axis_title="Adoption (% of licensed)", granularity=view.granularity))
+    with right:
+        _show(charts.comparison_chart(team, org, "acceptance_rate", title="Acceptance rate",
+                                      team_label=team_label, axis_title="Acceptance rate (%)",
+                                      granularity=view.granularity))
+
+
+def exports(frame: pd.DataFrame, name: str, view: View, history: dict | None = None) -> None:
+    """CSV of the daily table and (for a team) the history object, both limited to the range."""
+    stem = f"{name}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
+    cols = st.columns(2)
+    cols[0].download_button("Daily table (CSV)", export_table(frame).to_csv(index=False).encode(),
+                            file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
+    if history is not None:
+        cols[1].download_button("History (JSON)", json.dumps(history, indent=1).encode(),
+                                file_name=f"{stem}.json", mime="application/json",
+                                icon=":material/download:")
