@@ -48,7 +48,7 @@ def test_a_member_logs_in_and_lands_on_their_team(browser, app_url, demo_org, gi
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
     screenshot(page, "login-two-teams-3-team-page")
     own = {t["name"] for t in demo_org.teams if login in demo_org.members[t["slug"]]}
-    assert set(page.locator("h3").all_inner_texts()) & own
+    assert set(page.locator("h2").all_inner_texts()) & own
     assert page.get_by_text(f"Signed in as {login}").count() == 1
     token = next(t for t in github.oauth.issued_tokens() if github.oauth.token_login(t) == login)
     assert token not in page.content()  # the token never reaches the browser

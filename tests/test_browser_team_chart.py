@@ -16,7 +16,8 @@ def app_url(demo_store_dir):
 
 
 def test_member_of_two_teams_sees_the_active_users_chart(browser, app_url, demo_org):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    # Tall enough for the whole page in one screenshot (the main area scrolls on its own).
+    page = browser.new_page(viewport={"width": 1400, "height": 4400})
     page.goto(app_url)
     page.get_by_text("Demo data").wait_for(timeout=30_000)
     page.get_by_text("Member of two teams").click()
@@ -29,9 +30,22 @@ def test_member_of_two_teams_sees_the_active_users_chart(browser, app_url, demo_
     screenshot(page, "team-page-two-teams")
     login = demo_org.personas["two-teams"]
     own = sorted(t["name"] for t in demo_org.teams if login in demo_org.members[t["slug"]])
-    headings = page.locator("h3").all_inner_texts()
+    headings = page.locator("h2").all_inner_texts()
     assert any(name in headings for name in own), headings
-    assert chart.count() == 1
+    assert chart.count() == 7
     box = drawing.bounding_box()
-    assert box and box["width"] > 400 and box["height"] > 200  # drawn, not an empty frame
+    assert box and box["width"] > 300 and box["height"] > 200  # drawn, not an empty frame
+    page.get_by_text("week", exact=True).click()
+    page.wait_for_url("**by=week**", timeout=10_000)  # the view is shareable from the URL
+    page.close()
+
+
+def test_a_shared_link_opens_the_same_view(browser, app_url, demo_org):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(f"{app_url}/?by=month&compare=true")
+    page.get_by_text("Member of two teams").click()
+    page.get_by_role("button", name="Sign in").click()
+    page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
+    assert page.get_by_role("radio", name="month").is_checked()
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 9
     page.close()

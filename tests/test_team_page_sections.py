@@ -1,0 +1,135 @@
+"""AppTest: the team page's sections, controls and exports for the demo's two-team persona."""
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+from streamlit.testing.v1 import AppTest
+
+from copilot_usage.history import load_team_histories
+from copilot_usage.store import open_store
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+KPI_LABELS = ["Active users / day", "Engaged users / day", "Adoption", "Acceptance rate", "Lines added",
+              "Interactions", "Agent users / day"]
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """What the page hands to each download button, by label."""
+    recorded = {}
+    original = DeltaGenerator.download_button
+
+    def record(self, label, data, *args, **kwargs):
+        recorded[label] = (data, kwargs.get("file_name"))
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", record)
+    return recorded
+
+
+def start(monkeypatch, store_url: str, **env) -> AppTest:
+    for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "GITHUB_ORG", "ADMIN_TEAMS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STORE_URL", store_url)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    return at
+
+
+@pytest.fixture
+def page(monkeypatch, demo_store_dir):
+    at = start(monkeypatch, f"file://{demo_store_dir}")
+    at.radio[0].set_value("two-teams")
+    at.button[0].click().run()
+    assert not at.exception
+    return at
+
+
+def charts(at):
+    return [el for el in at.main if el.type == "vega_lite_chart"]
+
+
+def kpi_values(at) -> dict:
+    return {m.label: m.value for m in at.metric if m.label in KPI_LABELS}
+
+
+def history_of(demo_store_dir, slug):
+    histories, _ = load_team_histories(open_store(f"file://{demo_store_dir}"))
+    return next(h for h in histories if h.team.slug == slug)
+
+
+def test_every_section_renders(page):
+    assert [m.label for m in page.metric][:7] == KPI_LABELS
+    assert len(charts(page)) == 7           # users, acceptance, lines, features, IDEs, models, languages
+    assert [s.value for s in page.subheader] == ["Members", "Export"]
+    assert page.date_input[0].label == "Date range" and page.radio[0].label == "Show by"
+    assert page.toggle[0].label == "Compare with organisation"
+    statuses = set(page.dataframe[-1].value["status"])
+    assert statuses <= {"active", "inactive", "never used", "no licence"} and "active" in statuses
+    assert any("licensed members on" in c.value for c in page.caption)
+
+
+def test_the_default_range_is_the_last_28_days_with_data(page, demo_store_dir):
+    history = history_of(demo_store_dir, page.query_params["team"])
+    last = history.data[-1].date
+    assert page.date_input[0].value == (last - timedelta(days=27), last)
+
+
+def test_controls_change_the_kpi_row_and_the_charts(page):
+    before = kpi_values(page)
+    first, last = page.date_input[0].value
+    page.date_input[0].set_value((first - timedelta(days=56), last - timedelta(days=56))).run()
+    assert kpi_values(page) != before
+    page.toggle[0].set_value(True).run()
+    assert len(charts(page)) == 9           # adoption and acceptance rate beside the organisation's
+    page.radio[0].set_value("month").run()
+    spec = charts(page)[2].proto.spec
+    assert '"yearmonth"' in spec and not page.exception   # the lines chart now shows months
+
+
+def test_exports_hold_exactly_the_chosen_range(monkeypatch, demo_store_dir, downloads):
+    at = start(monkeypatch, f"file://{demo_store_dir}")
+    at.radio[0].set_value("two-teams")
+    at.button[0].click().run()
+    first, last = at.date_input[0].value
+    chosen = (first + timedelta(days=3), last - timedelta(days=5))
+    at.date_input[0].set_value(chosen).run()
+    slug = at.query_params["team"]
+    expected = [d.date.isoformat() for d in history_of(demo_store_dir, slug).data
+                if chosen[0] <= d.date <= chosen[1]]
+    csv, csv_name = downloads["Daily table (CSV)"]
+    table = pd.read_csv(io.BytesIO(csv))
+    assert table["date"].tolist() == expected
+    assert {"active_users", "acceptance_rate", "code_generations"} <= set(table.columns)
+    payload, json_name = downloads["History (JSON)"]
+    exported = json.loads(payload)
+    assert set(exported) == {"team", "data"} and exported["team"]["slug"] == slug
+    assert [d["date"] for d in exported["data"]] == expected
+    assert csv_name == json_name.replace(".json", ".csv") == f"{slug}-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}.csv"
+
+
+def test_an_empty_store_says_how_to_collect(monkeypatch, tmp_path):
+    at = start(monkeypatch, f"file://{tmp_path}")
+    at.radio[0].set_value("two-teams")
+    at.button[0].click().run()
+    assert any("python -m copilot_usage collect" in i.value for i in at.info)
+    assert not charts(at) and not at.metric
+
+
+def test_an_unreachable_store_is_named_not_a_traceback(monkeypatch):
+    at = start(monkeypatch, "s3://copilot-usage-store/prod", AWS_ENDPOINT_URL="http://127.0.0.1:9",
+               AWS_MAX_ATTEMPTS="1", AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="x")
+    at.radio[0].set_value("two-teams")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("s3://copilot-usage-store/prod" in e.value for e in at.error), [e.value for e in at.error]
