@@ -1,0 +1,77 @@
+"""Render time of the team page (AppTest) for one team with a year of history.
+
+    .venv/bin/python benchmarks/page_render.py --teams 10 --days 365
+
+Collects a demo organisation into a temporary store with the real collector
+(in-process transport), then renders the page for the two-team persona: once
+cold (first render in this process) and several times warm. Prints seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from copilot_usage.demo import build_demo_org  # noqa: E402
+from copilot_usage.github.client import GitHubClient  # noqa: E402
+from copilot_usage.history import ADMIN_TEAMS_KEY, collect  # noqa: E402
+from copilot_usage.store import LocalStore  # noqa: E402
+
+
+def fill(root: str, teams: int, users: int, days: int):
+    org = build_demo_org(teams=teams, users=users, days=days)
+    store = LocalStore(root)
+    with GitHubClient(token="bench", transport=org.transport()) as client:
+        collect(client, store, org.org, since=org.first_day - timedelta(days=1), concurrency=2)
+    store.write_json(ADMIN_TEAMS_KEY, org.admin_teams, if_tag=None)
+    return org
+
+
+def render_once() -> float:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    at.run()
+    at.radio[0].set_value("two-teams")
+    started = time.perf_counter()
+    at.button[0].click().run()
+    elapsed = time.perf_counter() - started
+    if at.exception or len([e for e in at.main if e.type == "vega_lite_chart"]) < 7:
+        raise SystemExit(f"the page did not render fully: {at.exception}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--teams", type=int, default=10)
+    parser.add_argument("--users", type=int, default=150)
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--warm", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as root:
+        started = time.perf_counter()
+        fill(root, args.teams, args.users, args.days)
+        size = (Path(root) / "teams_history.json").stat().st_size
+        print(f"store: {args.teams} teams x {args.days} days, teams_history.json {size / 1e6:.1f} MB "
+              f"(filled in {time.perf_counter() - started:.1f} s)")
+        os.environ["STORE_URL"] = f"file://{root}"
+        for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET"):
+            os.environ.pop(name, None)
+        cold = render_once()
+        warm = [render_once() for _ in range(args.warm)]
+    print(f"team page render, cold: {cold:.2f} s")
+    print(f"team page render, warm: median {statistics.median(warm):.2f} s over {len(warm)} "
+          f"(min {min(warm):.2f} s); cold/warm {cold / statistics.median(warm):.1f}")
+
+
+if __name__ == "__main__":
+    main()
