@@ -7,7 +7,7 @@ PORT   ?= 8501
 # apt-get needs root; use sudo only when we are not root already.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test demo collect chromium clean
+.PHONY: run test demo collect chromium clean lambda-zip deploy-check
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,12 @@ test: $(VENV)/.dev-installed chromium
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
+
+# The collector's Lambda zip (dist/copilot-usage-lambda.zip), built for python3.11 on x86_64.
+lambda-zip: $(VENV)/.runtime-installed
+	$(PY) deploy/build_lambda_zip.py
+
+# The CloudFormation template through cfn-lint, and the deployment tests.
+deploy-check: $(VENV)/.dev-installed
+	$(VENV)/bin/cfn-lint deploy/template.yaml
+	$(PY) -m pytest -q tests/test_deploy_template.py tests/test_lambda_zip.py tests/test_raw_reports_query.py

@@ -1,22 +1,53 @@
-"""Organisation usage: layout only."""
+"""Organisation usage: layout only. Any signed-in member of the organisation."""
 
 import streamlit as st
 
+from copilot_usage import charts
 from copilot_usage.access import require_member
-from copilot_usage.charts import ORG_USER_SERIES, active_users_chart
-from copilot_usage.frames import daily_frame
-from copilot_usage.ui import data, signin
+from copilot_usage.frames import daily_frame, in_range, kpis, pull_request_totals, range_notes, rollup
+from copilot_usage.history import utc_today
+from copilot_usage.ui import data, sections, signin
+from copilot_usage.ui.controls import view_controls
+from copilot_usage.ui.kpis import kpi_row
+from copilot_usage.ui.seats import seats_section
 
 settings = data.settings_or_stop()
 st.title("Organisation usage")
-data.or_stop(lambda: require_member(signin.current_viewer(), settings.org))
+viewer = data.or_stop(lambda: require_member(signin.current_viewer(), settings.org))
 days = data.or_stop(lambda: data.org_history(settings))
-
 if not days:
     st.info("No organisation usage has been collected yet. Run `python -m copilot_usage collect` "
             "(or wait for the scheduled collector), then reload this page.")
     st.stop()
 
-frame = daily_frame(days)
-st.caption(f"{settings.org}: {len(days)} days from {days[0].date:%d %b %Y} to {days[-1].date:%d %b %Y}")
-st.altair_chart(active_users_chart(frame, ORG_USER_SERIES, "Daily active users"), width="stretch")
+view = view_controls(days[0].date, days[-1].date, compare=False)
+daily = data.or_stop(lambda: data.org_frame(settings))
+frame = in_range(daily, view.start, view.end)
+st.caption(f"{settings.org} · {len(frame)} days with data in the range · "
+           f"last day collected {days[-1].date:%d %b %Y}")
+for note in range_notes(frame, days[-1].date, utc_today()):
+    st.info(note, icon=":material/info:")
+
+kpi_row(kpis(daily, view.start, view.end), view.days,
+        fields=["active_users", "adoption", "acceptance_rate", "loc_added", "interactions"],
+        labels={"active_users": "Daily active users (avg)"})
+rolled = rollup(frame, view.granularity)
+left, right = st.columns(2)
+with left:
+    st.altair_chart(charts.org_users_chart(rolled, view.granularity), width="stretch")
+with right:
+    st.altair_chart(charts.active_users_chart(
+        rolled, {"monthly_active_chat_users": "Chat users (monthly)",
+                 "monthly_active_agent_users": "Agent users (monthly)"},
+        title="Chat and agent users", granularity=view.granularity), width="stretch")
+sections.activity_charts(rolled, view, users=None)
+sections.breakdown_charts([d for d in days if view.start <= d.date <= view.end], view)
+
+if figures := pull_request_totals([d for d in days if view.start <= d.date <= view.end]):
+    st.subheader("Pull requests")
+    for col, (label, value) in zip(st.columns(len(figures)), figures.items()):
+        col.metric(label, value)
+
+seats_section(settings, viewer, utc_today())
+st.subheader("Export")
+sections.exports(frame, f"{settings.org}-usage", view)

@@ -1,29 +1,63 @@
-"""Admins only: every qualifying team at a glance."""
+"""Admins only: every qualifying team over a range, rankings, bands, and a comparison."""
 
-import pandas as pd
 import streamlit as st
 
+from copilot_usage import charts
 from copilot_usage.access import authorize_admin
-from copilot_usage.ui import data, signin
+from copilot_usage.charts import ORGANISATION
+from copilot_usage.overview import acceptance_bands, overview_table, search, team_series
+from copilot_usage.ui import data, sections, signin
+from copilot_usage.ui.controls import view_controls
 
 settings = data.settings_or_stop()
 st.title("Teams overview")
 data.or_stop(lambda: authorize_admin(signin.current_viewer(), settings.org))
 histories = data.or_stop(lambda: data.team_histories(settings))
-teams = data.or_stop(lambda: data.qualifying_teams(settings))
+qualifying = {team.slug for team in data.or_stop(lambda: data.qualifying_teams(settings))}
+recorded = {slug: h for slug, h in histories.items() if h.data}
+if not recorded:
+    st.info("No team qualifies yet: a team needs five members with a Copilot licence on one day. "
+            "If the collector has not run, run `python -m copilot_usage collect`.")
+    st.stop()
 
-rows = []
-for team in teams:
-    days = histories[team.slug].data
-    recent = days[-28:]
-    rows.append({
-        "Team": team.name,
-        "Licensed members": days[-1].licensed_members,
-        "Avg active users (last 28 days)": round(sum(d.active_users for d in recent) / len(recent), 1),
-        "Days with data": len(days),
-        "Last day": days[-1].date,
-    })
-if not rows:
-    st.info("No team qualifies yet: a team needs five members with a Copilot licence on one day.")
+first = min(h.data[0].date for h in recorded.values())
+last = max(h.data[-1].date for h in recorded.values())
+view = view_controls(first, last, compare=False)
+table = overview_table(recorded.values(), view.start, view.end)
+st.caption(f"{len(table)} teams with data between {view.start:%d %b %Y} and {view.end:%d %b %Y}. "
+           "Users are daily averages; rates are ratios of sums over the range.")
+
+shown = search(table, st.text_input("Search teams", placeholder="Team name or slug"))
+picked = st.dataframe(
+    shown.drop(columns=["slug"]), hide_index=True, width="stretch", on_select="rerun",
+    selection_mode="single-row", key="overview_table", column_config=sections.OVERVIEW_COLUMNS)
+if picked.selection.rows:
+    slug = shown.iloc[picked.selection.rows[0]]["slug"]
+    if st.button(f"Open {shown.iloc[picked.selection.rows[0]]['team']}", type="primary",
+                 icon=":material/open_in_new:"):
+        st.query_params.clear()
+        st.switch_page("app_pages/team_usage.py", query_params={"team": slug})
 else:
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption("Select a row to open that team's page.")
+
+sections.rankings(table)
+st.altair_chart(charts.bands_chart(acceptance_bands(table)), width="stretch")
+
+st.subheader("Compare teams")
+names = dict(zip(table["slug"], table["team"]))
+chosen = st.multiselect("Teams (up to five)", list(names), format_func=names.get, max_selections=5,
+                        default=list(table.nlargest(3, "active_users")["slug"]))
+series = team_series(recorded, [s for s in chosen if s in qualifying], view.start, view.end, view.granularity)
+org = data.org_rollup(settings, view)
+if org is not None:
+    series = sections.with_org_reference(series, org)
+for field, title, axis, percent in (("adoption", "Adoption", "Adoption (% of licensed)", True),
+                                    ("acceptance_rate", "Acceptance rate", "Acceptance rate (%)", True),
+                                    ("active_users", "Active users", "Users per day (average)", False)):
+    if field == "active_users":
+        series = series[series["series"] != ORGANISATION]  # the organisation's scale would flatten teams
+    st.altair_chart(charts.series_chart(series, field, title=title, axis_title=axis,
+                                        granularity=view.granularity, percent=percent), width="stretch")
+
+st.subheader("Export")
+sections.exports(table, "teams-overview", view, label="Teams table (CSV)")

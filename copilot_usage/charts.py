@@ -163,15 +163,55 @@ def comparison_chart(team: pd.DataFrame, org: pd.DataFrame | None, field: str, *
     """A rate over time for the team, and the organisation's beside it when given."""
     frames = [team[["date", field]].assign(series=team_label)]
     if org is not None and field in org:
-        frames.append(org[["date", field]].assign(series="Organisation"))
-    long = pd.concat(frames, ignore_index=True).dropna(subset=[field])
+        frames.append(org[["date", field]].assign(series=ORGANISATION))
+    return series_chart(pd.concat(frames, ignore_index=True), field, title=title, axis_title=axis_title,
+                        granularity=granularity)
+
+
+ORGANISATION = "Organisation"
+
+
+def series_chart(long: pd.DataFrame, field: str, *, title: str, axis_title: str, granularity: str = "day",
+                 percent: bool = True):
+    """One line per series (teams), the organisation dashed grey as the reference."""
+    long = long.dropna(subset=[field])
+    names = [n for n in dict.fromkeys(long["series"]) if n != ORGANISATION]
+    domain = names + ([ORGANISATION] if (long["series"] == ORGANISATION).any() else [])
+    colors = SERIES_COLORS[:len(names)] + (["#888888"] if ORGANISATION in domain else [])
+    dashes = [[1, 0]] * len(names) + ([[5, 3]] if ORGANISATION in domain else [])
+    fmt = ".0%" if percent else ",.1f"
     chart = alt.Chart(long, title=title).mark_line(point=True, strokeWidth=2).encode(
-        x=_x(granularity), y=alt.Y(f"{field}:Q", title=axis_title, axis=alt.Axis(format=".0%")),
+        x=_x(granularity), y=alt.Y(f"{field}:Q", title=axis_title, axis=alt.Axis(format=fmt)),
         color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=[team_label, "Organisation"], range=["#1f5fbf", "#888888"])),
-        strokeDash=alt.StrokeDash("series:N", legend=None,
-                                  scale=alt.Scale(domain=[team_label, "Organisation"], range=[[1, 0], [5, 3]])),
+                        scale=alt.Scale(domain=domain, range=colors)),
+        strokeDash=alt.StrokeDash("series:N", legend=None, scale=alt.Scale(domain=domain, range=dashes)),
         tooltip=[_date_tip(granularity), alt.Tooltip("series:N", title="Who"),
-                 alt.Tooltip(f"{field}:Q", title=axis_title, format=".1%")],
+                 alt.Tooltip(f"{field}:Q", title=axis_title, format=".1%" if percent else ",.1f")],
     ).properties(height=HEIGHT)
-    return _with_switch(chart, team)
+    return _with_switch(chart, long)
+
+
+def bands_chart(bands: pd.DataFrame):
+    """How many teams fall in each acceptance-rate band."""
+    return alt.Chart(bands, title="Teams by acceptance rate").mark_bar(color="#2e9e5b").encode(
+        x=alt.X("band:N", title="Acceptance rate band", sort=alt.SortField("order"),
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("teams:Q", title="Teams (count)", axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("band:N", title="Band"), alt.Tooltip("teams:Q", title="Teams")],
+    ).properties(height=HEIGHT)
+
+
+def org_users_chart(frame: pd.DataFrame, granularity: str = "day"):
+    """Daily, weekly and monthly active users as GitHub reports them (never recomputed)."""
+    series = {"daily_active_users": "Daily active", "weekly_active_users": "Weekly active",
+              "monthly_active_users": "Monthly active"}
+    long = users_long(frame, series)
+    y_title = "Users (people)" if granularity == "day" else "Users (average of days)"
+    chart = alt.Chart(long, title="Active users").mark_line(strokeWidth=2).encode(
+        x=_x(granularity), y=alt.Y("users:Q", title=y_title),
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=list(series.values()), range=SERIES_COLORS[:3])),
+        tooltip=[_date_tip(granularity), alt.Tooltip("series:N", title="Series"),
+                 alt.Tooltip("users:Q", title="Users", format=",.0f")],
+    ).properties(height=HEIGHT)
+    return _with_switch(chart, frame)

@@ -107,13 +107,15 @@ def period_figures(frame: pd.DataFrame) -> dict[str, float]:
     """The KPI figures of one period: daily averages of user counts, ratios of sums."""
     if frame.empty:
         return {name: float("nan") for name in KPI_FIELDS}
-    total = frame.sum(numeric_only=True)
+    total = frame.sum(numeric_only=True, min_count=1)
     mean = frame.mean(numeric_only=True)
-    licensed = total.get("licensed_members", 0.0)
+    # The organisation reports daily active users and has seats, not licensed members.
+    active = "active_users" if "active_users" in frame else "daily_active_users"
+    licensed = "licensed_members" if "licensed_members" in frame else "seats"
     return {
-        "active_users": mean.get("active_users", np.nan),
+        "active_users": mean.get(active, np.nan),
         "engaged_users": mean.get("engaged_users", np.nan),
-        "adoption": ratio(total.get("active_users", 0.0), licensed),
+        "adoption": ratio(total.get(active, 0.0), total.get(licensed, 0.0)),
         "acceptance_rate": ratio(total.get("code_acceptances", 0.0), total.get("code_generations", 0.0)),
         "loc_added": total.get("loc_added", np.nan),
         "interactions": total.get("interactions", np.nan),
@@ -227,6 +229,20 @@ def seats_per_day(dates: pd.Series, seat_created: Iterable) -> pd.Series:
     return counts.reindex(counts.index.union(dates)).ffill().fillna(0).reindex(dates).reset_index(drop=True)
 
 
+def seat_status(seat, today: date, inactive_after_days: int) -> tuple[str, int | None]:
+    """("active" | "inactive" | "never used", days since the last activity) of one seat."""
+    last = seat.last_activity_at if seat else None
+    if last is None:
+        return "never used", None
+    idle = (today - last.date()).days
+    return ("inactive" if idle > inactive_after_days else "active"), idle
+
+
+def _editor(seat) -> str | None:
+    # GitHub reports e.g. "vscode/1.96.0/copilot-chat/0.23.2": the IDE is enough here.
+    return (seat.last_activity_editor or "").split("/")[0] or None if seat else None
+
+
 def members_frame(licensed: list[str], seats: list, team_members: list[str] | None, *,
                   today: date, inactive_after_days: int = 28) -> pd.DataFrame:
     """One row per member: licence, last activity and editor, and a status.
@@ -238,18 +254,55 @@ def members_frame(licensed: list[str], seats: list, team_members: list[str] | No
     rows = []
     for login in licensed:
         seat = by_login.get(login.lower())
-        last = seat.last_activity_at if seat else None
-        idle = (today - last.date()).days if last else None
-        status = "never used" if last is None else "inactive" if idle > inactive_after_days else "active"
-        rows.append({"member": login, "status": status, "last_activity": last.date() if last else None,
-                     "days_since_activity": idle,
-                     "editor": (seat.last_activity_editor or "").split("/")[0] or None if seat else None})
+        status, idle = seat_status(seat, today, inactive_after_days)
+        rows.append({"member": login, "status": status, "days_since_activity": idle,
+                     "last_activity": seat.last_activity_at.date() if seat and seat.last_activity_at else None,
+                     "editor": _editor(seat)})
     known = {login.lower() for login in licensed}
-    for login in team_members or []:
-        if login.lower() not in known:
-            rows.append({"member": login, "status": "no licence", "last_activity": None,
-                         "days_since_activity": None, "editor": None})
-    order = {"never used": 0, "inactive": 1, "active": 2, "no licence": 3}
+    rows += [{"member": login, "status": "no licence"} for login in team_members or []
+             if login.lower() not in known]
     frame = pd.DataFrame(rows, columns=["member", "status", "last_activity", "days_since_activity", "editor"])
-    return frame.sort_values(["status", "member"], key=lambda col: col.map(order) if col.name == "status"
+    return _by_status(frame, "member")
+
+
+def seats_frame(seats: list, *, today: date, inactive_after_days: int = 28) -> pd.DataFrame:
+    """One row per seat of the organisation, with its status and pending cancellation."""
+    rows = []
+    for seat in seats:
+        status, idle = seat_status(seat, today, inactive_after_days)
+        rows.append({"member": seat.login, "status": status, "team": seat.assigning_team,
+                     "last_activity": seat.last_activity_at.date() if seat.last_activity_at else None,
+                     "days_since_activity": idle, "editor": _editor(seat),
+                     "pending_cancellation": seat.pending_cancellation_date})
+    columns = ["member", "status", "team", "last_activity", "days_since_activity", "editor", "pending_cancellation"]
+    return _by_status(pd.DataFrame(rows, columns=columns), "member")
+
+
+_STATUS_ORDER = {"never used": 0, "inactive": 1, "active": 2, "no licence": 3}
+
+
+def _by_status(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    return frame.sort_values(["status", name], key=lambda col: col.map(_STATUS_ORDER) if col.name == "status"
                              else col.str.lower()).reset_index(drop=True)
+
+
+def pull_request_totals(days: Iterable) -> dict[str, str]:
+    """The organisation's pull-request figures over a range, labelled; {} when none reported."""
+    totals: dict[str, float] = {}
+    medians = []
+    for day in days:
+        for key, value in (getattr(day, "pull_requests", None) or {}).items():
+            if key == "median_minutes_to_merge":
+                if isinstance(value, (int, float)):
+                    medians.append(value)
+            elif isinstance(value, (int, float)):
+                totals[key] = totals.get(key, 0) + value
+    if not totals and not medians:
+        return {}
+    labels = {"total_created": "Created", "total_merged": "Merged", "total_reviewed": "Reviewed",
+              "total_created_by_copilot": "Created by Copilot", "total_reviewed_by_copilot": "Reviewed by Copilot"}
+    out = {label: f"{totals[key]:,.0f}" for key, label in labels.items() if key in totals}
+    if medians:
+        # A median of daily medians: the daily distributions are not stored.
+        out["Median time to merge"] = f"{float(np.median(medians)) / 60:.1f} hours"
+    return out

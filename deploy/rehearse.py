@@ -12,10 +12,10 @@ waits until Ctrl-C. Needs the dev requirements (moto): `make test` installs them
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +38,7 @@ def main() -> int:
     options = args.parse_args()
 
     os.environ.update(DUMMY_AWS)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()
@@ -53,14 +54,12 @@ def main() -> int:
         print("Fake GitHub and moto S3 are up. In another shell:\n")
         for name, value in settings.items():
             print(f"export {name}={value}")
-        since = org.first_day - timedelta(days=1)
-        print(f"\nThe fake's reports run {org.first_day} to {org.end_day}: the first backfill is\n"
-              f"  .venv/bin/python -m copilot_usage collect --since {since}\n"
+        print(f"\nThe fake's reports run {org.first_day} to {org.end_day}. The first backfill (docs/deploy.md 9):\n"
+              f"  .venv/bin/python -m copilot_usage collect\n"
               f"or, as the Lambda runs it:\n"
-              f"  .venv/bin/python -c 'from copilot_usage.aws_lambda import handler; "
-              f"handler({{\"since\": \"{since}\"}}, None)'\n"
-              f"The bucket: aws --endpoint-url {endpoint} s3 ls s3://{options.bucket}/ "
-              f"(or boto3 with endpoint_url)\nCtrl-C stops both.", flush=True)
+              f"  .venv/bin/python -c 'from copilot_usage.aws_lambda import handler; print(handler({{}}, None))'\n"
+              f"The bucket (docs/deploy.md 8): aws --endpoint-url {endpoint} s3 ls s3://{options.bucket}/\n"
+              f"Ctrl-C stops both.", flush=True)
         try:
             while True:
                 time.sleep(3600)

@@ -107,12 +107,16 @@ def show_error(exc: Exception) -> None:
              "if it keeps happening, ask the app's operator to check the logs.")
 
 
-def org_rollup(settings: Settings, view) -> pd.DataFrame | None:
-    """The organisation's days in the view's range, rolled up, with seats for its adoption."""
-    days = org_history(settings)
-    if not days:
-        return None
-    frame = in_range(daily_frame(days), view.start, view.end)
+def org_frame(settings: Settings) -> pd.DataFrame:
+    """The organisation's daily frame, with the seats of each day for its adoption."""
+    frame = daily_frame(org_history(settings))
     seats = (read_json(settings, SEATS_KEY) or {}).get("seats") or []
     frame["seats"] = seats_per_day(frame["date"], [seat.get("created_at") for seat in seats])
-    return rollup(frame, view.granularity)
+    return frame
+
+
+def org_rollup(settings: Settings, view) -> pd.DataFrame | None:
+    """The organisation's days in the view's range, rolled up (None before any collection)."""
+    if not org_history(settings):
+        return None
+    return rollup(in_range(org_frame(settings), view.start, view.end), view.granularity)

@@ -31,13 +31,15 @@ def change_text(kpi: Kpi) -> str:
     return "–" if math.isnan(kpi.change) else f"{kpi.change:+.0%}"
 
 
-def kpi_row(figures: dict[str, Kpi], days: int) -> None:
-    """Two rows of metrics, each with its change against the previous `days` days."""
-    fields = list(_SPEC)
-    for row in (fields[:4], fields[4:]):
+def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = None,
+            labels: dict[str, str] | None = None) -> None:
+    """Rows of four metrics, each with its change against the previous `days` days."""
+    fields = fields or list(_SPEC)
+    labels = labels or {}
+    for row in (fields[i:i + 4] for i in range(0, len(fields), 4)):
         for col, field in zip(st.columns(4), row):
             kpi = figures[field]
-            col.metric(_SPEC[field][0], formatted(field, kpi.value), delta=change_text(kpi),
+            col.metric(labels.get(field, _SPEC[field][0]), formatted(field, kpi.value), delta=change_text(kpi),
                        delta_arrow="off" if math.isnan(kpi.change) else "auto",
                        delta_color="off" if math.isnan(kpi.change) else "normal",
                        delta_description=f"vs previous {days} days", help=_SPEC[field][2])

@@ -1,0 +1,121 @@
+"""The admins' overview (frames and page) and the organisation page's seat privacy."""
+
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from copilot_usage.history import load_team_histories
+from copilot_usage.models import Team, TeamDay, TeamHistory, Viewer
+from copilot_usage.overview import acceptance_bands, overview_table, ranked, search
+from copilot_usage.store import open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+START = date(2026, 6, 1)
+
+
+def history(slug, days):
+    return TeamHistory(team=Team(name=slug.title(), slug=slug), data=[
+        TeamDay(date=START + timedelta(days=n), licensed_members=lic, active_users=act,
+                code_generations=gen, code_acceptances=acc, loc_added=5, interactions=1)
+        for n, lic, act, gen, acc in days])
+
+
+def test_overview_rows_use_ratios_of_sums_and_daily_averages():
+    table = overview_table([history("apps", [(0, 10, 2, 10, 1), (1, 10, 6, 90, 49)])], START, START + timedelta(days=9))
+    row = table.iloc[0]
+    assert row["acceptance_rate"] == pytest.approx(0.5)       # 50/100, not the mean of 0.1 and 0.54
+    assert row["adoption"] == pytest.approx(8 / 20)
+    assert row["active_users"] == 4 and row["days"] == 2 and row["loc_added"] == 10
+
+
+def test_teams_with_gaps_and_teams_that_stopped_qualifying_keep_their_days():
+    gappy = history("gappy", [(0, 6, 3, 10, 3), (5, 6, 3, 10, 3)])
+    stopped = history("stopped", [(0, 5, 2, 10, 2)])          # no day after the first
+    table = overview_table([gappy, stopped], START, START + timedelta(days=9)).set_index("slug")
+    assert table.loc["gappy", "days"] == 2 and table.loc["stopped", "days"] == 1
+    assert list(overview_table([stopped], START + timedelta(days=1), START + timedelta(days=9))["slug"]) == []
+
+
+def test_bands_cover_every_rate_once_and_list_every_band():
+    rates = [0.05, 0.2, 0.29, 0.3, 0.45, 0.5, 0.61, 1.0]
+    table = overview_table([history(f"t{i}", [(0, 5, 5, 100, int(r * 100))]) for i, r in enumerate(rates)],
+                           START, START)
+    bands = acceptance_bands(table)
+    assert bands["band"].tolist() == ["under 20%", "20–30%", "30–40%", "40–50%", "50–60%", "60% and over"]
+    assert bands["teams"].tolist() == [1, 2, 1, 1, 1, 2]
+
+
+def test_rankings_and_search():
+    table = overview_table([history(s, [(0, 10, a, 100, r)]) for s, a, r in
+                            (("apps", 2, 10), ("web", 9, 50), ("data", 5, 30), ("ops", 1, 0))], START, START)
+    top, bottom = ranked(table, "acceptance_rate", n=2)
+    assert top["slug"].tolist() == ["web", "data"] and bottom["slug"].tolist() == ["ops", "apps"]
+    assert search(table, "WE")["slug"].tolist() == ["web"] and len(search(table, "")) == 4
+
+
+def test_a_team_without_generations_has_no_rate():
+    table = overview_table([history("quiet", [(0, 5, 1, 0, 0)])], START, START)
+    assert math.isnan(table.iloc[0]["acceptance_rate"])
+    assert acceptance_bands(table)["teams"].sum() == 0
+
+
+@pytest.fixture
+def run_page(monkeypatch, demo_store_dir):
+    for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "GITHUB_ORG", "ADMIN_TEAMS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("STORE_URL", f"file://{demo_store_dir}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+    def run(script, persona: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
+        at.run()
+        at.radio[0].set_value(persona)
+        at.button[0].click().run()
+        if script:
+            at.switch_page(script).run()
+        assert not at.exception, at.exception
+        return at
+
+    return run
+
+
+def test_the_admin_sees_every_team_with_data_in_the_range(run_page, demo_store_dir):
+    at = run_page("app_pages/teams_overview.py", "admin")
+    first, last = at.date_input[0].value
+    histories, _ = load_team_histories(open_store(f"file://{demo_store_dir}"))
+    expected = {h.team.name for h in histories if any(first <= d.date <= last for d in h.data)}
+    assert set(at.dataframe[0].value["team"]) == expected
+    charts = [el for el in at.main if el.type == "vega_lite_chart"]
+    assert len(charts) == 4                    # bands, then adoption, acceptance rate, active users
+    assert "Teams by acceptance rate" in charts[0].proto.spec
+    at.text_input[0].input(sorted(expected)[0][:4]).run()
+    assert all(sorted(expected)[0][:4].lower() in name.lower() for name in at.dataframe[0].value["team"])
+
+
+def test_a_regular_member_has_no_overview_page(run_page):
+    at = run_page(None, "two-teams")
+    with pytest.raises(Exception):
+        at.switch_page("app_pages/teams_overview.py").run()  # not in this viewer's navigation
+    direct = AppTest.from_file(str(ROOT / "app_pages/teams_overview.py"), default_timeout=60)
+    direct.session_state["viewer"] = at.session_state["viewer"]
+    direct.run()
+    assert any("for admins" in e.value for e in direct.error) and not direct.dataframe
+
+
+def test_org_page_shows_seat_counts_to_members_and_names_to_admins_only(run_page, demo_org):
+    inactive = [s["assignee"]["login"] for s in demo_org.seats() if s["last_activity_at"] is None]
+    member = run_page("app_pages/org_usage.py", "two-teams")
+    assert any(m.label == "Never used" for m in member.metric)
+    assert any("shown to admins only" in c.value for c in member.caption)
+    seat_tables = [df.value for df in member.dataframe if "member" in df.value.columns]
+    assert seat_tables == []
+    assert not any(login in str(member.main) for login in inactive)
+    admin = run_page("app_pages/org_usage.py", "admin")
+    table = next(df.value for df in admin.dataframe if "member" in df.value.columns)
+    assert set(inactive) <= set(table["member"])
+    assert (table["status"] != "active").all()
