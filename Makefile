@@ -43,7 +43,7 @@ test: $(VENV)/.dev-installed chromium
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache test-artifacts dist
 
 # The collector's Lambda zip (dist/copilot-usage-lambda.zip), built for python3.11 on x86_64.
 lambda-zip: $(VENV)/.runtime-installed

@@ -127,12 +127,17 @@ def feature_mix_chart(frame: pd.DataFrame, granularity: str = "day"):
     ).properties(height=HEIGHT)
 
 
-def share_chart(totals: pd.DataFrame, *, title: str, item_title: str, top: int = 10):
-    """Horizontal bars of average daily users per item (IDE, model…), with each item's share."""
+_MEASURES = {"users": ("Users per day (average)", ".1f"),
+             "events": ("Generations + interactions (count)", ",")}
+
+
+def share_chart(totals: pd.DataFrame, *, title: str, item_title: str, top: int = 10, measure: str = "users"):
+    """Horizontal bars per item (IDE, model…): average daily users, or activity where the
+    report gives no user counts (the organisation's breakdowns)."""
     data = totals.head(top)
     return alt.Chart(data, title=title).mark_bar(color="#1f5fbf").encode(
         y=alt.Y("item:N", title=item_title, sort="-x"),
-        x=alt.X("users:Q", title="Users per day (average)"),
+        x=alt.X(f"{measure}:Q", title=_MEASURES[measure][0]),
         tooltip=[alt.Tooltip("item:N", title=item_title),
                  alt.Tooltip("users:Q", title="Users per day", format=".1f"),
                  alt.Tooltip("share:Q", title="Share of activity", format=".0%"),

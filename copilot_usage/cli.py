@@ -27,9 +27,10 @@ def service_client(settings: Settings, transport=None):
 
 
 def _require_org(settings: Settings) -> str:
-    if not settings.org:
+    # Never the demo organisation's name: a real collector must say which org it collects.
+    if not settings.github_org:
         raise CopilotUsageError("GITHUB_ORG: set the organisation to collect (e.g. GITHUB_ORG=my-org)")
-    return settings.org
+    return settings.github_org
 
 
 def run_collect(client, store, org: str, *, since=None, until=None, today=None,

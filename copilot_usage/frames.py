@@ -23,7 +23,8 @@ LEGACY_SWITCH = date(2026, 4, 2)  # the day the usage-metrics reports replaced t
 PROVISIONAL_DAYS = 3
 GRANULARITIES = {"day": "D", "week": "W-MON", "month": "MS"}
 USER_COUNTS = ("licensed_members", "active_users", "engaged_users", "daily_active_users",
-               "weekly_active_users", "monthly_active_users", "chat_users", "agent_users",
+               "weekly_active_users", "monthly_active_users", "monthly_active_chat_users",
+               "monthly_active_agent_users", "daily_active_cli_users", "chat_users", "agent_users",
                "cli_users", "seats")
 _SCALARS = (*USER_COUNTS, "ai_credits", *COUNTER_FIELDS)
 

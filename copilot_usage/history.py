@@ -164,9 +164,13 @@ def fetch_days(client, store: Store | None, org: str, days: list[date], *, today
 
 
 def day_window(since: date | None, until: date | None, today: date) -> list[date]:
-    """Days after `since` (exclusive) up to `until` (default: yesterday)."""
+    """Days after `since` (exclusive) up to `until` (default: yesterday).
+
+    Never before the reports begin or more than a year back: GitHub keeps no older days.
+    """
     last = min(until or today - timedelta(days=1), today - timedelta(days=1))
-    first = since + timedelta(days=1) if since else max(today - timedelta(days=365), FIRST_REPORT_DAY)
+    oldest = max(today - timedelta(days=365), FIRST_REPORT_DAY)
+    first = max(since + timedelta(days=1), oldest) if since else oldest
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 

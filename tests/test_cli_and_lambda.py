@@ -84,3 +84,10 @@ def test_lambda_handler_returns_the_summary(github, tmp_path, monkeypatch):
     assert summary["days_fetched"] > 0 and summary["teams_qualifying"] > 0
     assert summary["last_day"] == github.org.end_day.isoformat()
     assert summary["requests"] > 0
+
+
+def test_collect_without_an_organisation_names_the_setting(github, tmp_path):
+    env = env_for(github, tmp_path)
+    del env["GITHUB_ORG"]
+    done = run_cli(["collect"], env, tmp_path)
+    assert done.returncode == 1 and done.stderr.startswith("error: GITHUB_ORG: set the organisation")

@@ -55,3 +55,15 @@ def test_org_days_merge_the_same_way():
     merged = merge_org(a, b)
     assert [d.daily_active_users for d in merged] == [1, 20, 30]
     assert merge_org(merged, b) == merged
+
+
+def test_the_window_starts_after_since_but_never_before_the_reports_or_a_year_back():
+    from copilot_usage.history import FIRST_REPORT_DAY, day_window
+
+    today = date(2026, 11, 24)
+    assert day_window(date(2026, 11, 20), None, today) == [date(2026, 11, 21), date(2026, 11, 22),
+                                                           date(2026, 11, 23)]
+    assert day_window(date(2020, 1, 1), date(2025, 11, 30), today) == []
+    assert day_window(None, None, today)[0] == today - timedelta(days=365)
+    assert day_window(None, None, date(2026, 3, 1))[0] == FIRST_REPORT_DAY
+    assert day_window(None, date(2030, 1, 1), today)[-1] == date(2026, 11, 23)

@@ -28,7 +28,9 @@ def formatted(field: str, value: float) -> str:
 
 
 def change_text(kpi: Kpi) -> str:
-    return "–" if math.isnan(kpi.change) else f"{kpi.change:+.0%}"
+    if math.isnan(kpi.change):
+        return "–"
+    return "±0%" if abs(kpi.change) < 0.005 else f"{kpi.change:+.0%}"
 
 
 def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = None,
@@ -40,6 +42,6 @@ def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = No
         for col, field in zip(st.columns(4), row):
             kpi = figures[field]
             col.metric(labels.get(field, _SPEC[field][0]), formatted(field, kpi.value), delta=change_text(kpi),
-                       delta_arrow="off" if math.isnan(kpi.change) else "auto",
-                       delta_color="off" if math.isnan(kpi.change) else "normal",
+                       delta_arrow="off" if change_text(kpi) in ("–", "±0%") else "auto",
+                       delta_color="off" if change_text(kpi) in ("–", "±0%") else "normal",
                        delta_description=f"vs previous {days} days", help=_SPEC[field][2])

@@ -40,21 +40,24 @@ def breakdown_charts(days: list[UsageDay], view: View) -> None:
     """Feature mix over time, IDE and model use, and languages with their acceptance rates."""
     features = breakdown_frame(days, "by_feature")
     _show(charts.feature_mix_chart(breakdown_rollup(features, view.granularity), view.granularity))
+    ides = breakdown_totals(breakdown_frame(days, "by_ide"))
+    models = breakdown_totals(breakdown_frame(days, "by_model"))
+    languages = breakdown_totals(breakdown_frame(days, "by_language"))
+    # Team breakdowns count distinct users; the organisation's report gives activity only.
+    measure = "users" if ides["users"].sum() > 0 else "events"
     left, right = st.columns(2)
     with left:
-        _show(charts.share_chart(breakdown_totals(breakdown_frame(days, "by_ide")),
-                                 title="IDEs", item_title="IDE"))
+        _show(charts.share_chart(ides, title="IDEs", item_title="IDE", measure=measure))
     with right:
-        _show(charts.share_chart(breakdown_totals(breakdown_frame(days, "by_model")),
-                                 title="Models", item_title="Model"))
-    languages = breakdown_totals(breakdown_frame(days, "by_language"))
+        _show(charts.share_chart(models, title="Models", item_title="Model", measure=measure))
     left, right = st.columns(2)
     with left:
         _show(charts.language_chart(languages))
     with right:
         st.markdown("**Languages**")
+        columns = ["item", "users", "code_generations", "code_acceptances", "acceptance_rate", "loc_added"]
         st.dataframe(
-            languages[["item", "users", "code_generations", "code_acceptances", "acceptance_rate", "loc_added"]],
+            languages[[c for c in columns if c != "users" or measure == "users"]],
             hide_index=True, width="stretch",
             column_config={
                 "item": "Language",
