@@ -64,6 +64,7 @@ def test_the_window_starts_after_since_but_never_before_the_reports_or_a_year_ba
     assert day_window(date(2026, 11, 20), None, today) == [date(2026, 11, 21), date(2026, 11, 22),
                                                            date(2026, 11, 23)]
     assert day_window(date(2020, 1, 1), date(2025, 11, 30), today) == []
-    assert day_window(None, None, today)[0] == today - timedelta(days=365)
-    assert day_window(None, None, date(2026, 3, 1))[0] == FIRST_REPORT_DAY
+    assert day_window(None, None, today)[0] == FIRST_REPORT_DAY          # reports begin 2025-12-12
+    later = date(2027, 6, 1)
+    assert day_window(None, None, later)[0] == later - timedelta(days=365)  # GitHub keeps a year
     assert day_window(None, date(2030, 1, 1), today)[-1] == date(2026, 11, 23)
