@@ -17,8 +17,7 @@ viewer = data.or_stop(lambda: require_member(signin.current_viewer(), settings.o
 qualifying = data.or_stop(lambda: data.qualifying_teams(settings))
 
 # Whatever the URL or the session says, the server decides before any team data is read.
-for claimed in picker.claimed_teams():
-    data.or_stop(lambda: authorize(viewer, claimed, qualifying, org=settings.org))
+picker.refuse_foreign_claims(viewer, qualifying, settings.org)
 
 allowed = visible_teams(viewer, qualifying)
 waiting = picker.waiting_teams(settings, viewer, qualifying)

@@ -1,6 +1,7 @@
-"""Render time of the team page (AppTest) for one team with a year of history.
+"""Render time of a page (AppTest) over a demo store with a year of history.
 
-    .venv/bin/python benchmarks/page_render.py --teams 10 --days 365
+    .venv/bin/python benchmarks/page_render.py --teams 10 --days 365              # team page
+    .venv/bin/python benchmarks/page_render.py --teams 300 --users 3000 --page overview
 
 Collects a demo organisation into a temporary store with the real collector
 (in-process transport), then renders the page for the two-team persona: once
@@ -36,16 +37,25 @@ def fill(root: str, teams: int, users: int, days: int):
     return org
 
 
-def render_once() -> float:
+PAGES = {"team": ("two-teams", None, 7), "overview": ("admin", "app_pages/teams_overview.py", 4),
+         "org": ("two-teams", "app_pages/org_usage.py", 7)}
+
+
+def render_once(page: str) -> float:
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=300)
+    persona, script, charts = PAGES[page]
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=600)
     at.run()
-    at.radio[0].set_value("two-teams")
+    at.radio[0].set_value(persona)
+    at.button[0].click()
+    if script:
+        at.run()
+        at.switch_page(script)
     started = time.perf_counter()
-    at.button[0].click().run()
+    at.run()
     elapsed = time.perf_counter() - started
-    if at.exception or len([e for e in at.main if e.type == "vega_lite_chart"]) < 7:
+    if at.exception or len([e for e in at.main if e.type == "vega_lite_chart"]) < charts:
         raise SystemExit(f"the page did not render fully: {at.exception}")
     return elapsed
 
@@ -56,6 +66,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=150)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--warm", type=int, default=5)
+    parser.add_argument("--page", choices=sorted(PAGES), default="team")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as root:
         started = time.perf_counter()
@@ -66,10 +77,10 @@ def main() -> None:
         os.environ["STORE_URL"] = f"file://{root}"
         for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET"):
             os.environ.pop(name, None)
-        cold = render_once()
-        warm = [render_once() for _ in range(args.warm)]
-    print(f"team page render, cold: {cold:.2f} s")
-    print(f"team page render, warm: median {statistics.median(warm):.2f} s over {len(warm)} "
+        cold = render_once(args.page)
+        warm = [render_once(args.page) for _ in range(args.warm)]
+    print(f"{args.page} page render, cold: {cold:.2f} s")
+    print(f"{args.page} page render, warm: median {statistics.median(warm):.2f} s over {len(warm)} "
           f"(min {min(warm):.2f} s); cold/warm {cold / statistics.median(warm):.1f}")
 
 

@@ -86,6 +86,13 @@ def test_a_link_to_another_team_is_refused_and_to_a_bad_slug_too(run_page, demo_
         assert any(message in e.value for e in at.error) and no_numbers(at)
 
 
+def test_a_refused_link_offers_the_way_back_to_own_teams(run_page, demo_org):
+    own, other = qualifying_slugs(demo_org)[:2]
+    at = run_page("app_pages/team_usage.py", member_of(demo_org, own), query={"team": other})
+    at.button[0].click().run()
+    assert not at.error and at.query_params["team"] == own and at.metric
+
+
 def test_own_team_opens_from_a_link(run_page, demo_org):
     own = qualifying_slugs(demo_org)[1]
     at = run_page("app_pages/team_usage.py", member_of(demo_org, own), query={"team": own})

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ..access import authorize
 from ..config import Settings
 from ..github.client import GitHubClient
 from ..github.directory import team_members
 from ..history import SEATS_KEY
 from ..models import Team, Viewer
 from ..qualification import licensed_counts, qualify
-from ..errors import CopilotUsageError
+from ..errors import AccessDenied, CopilotUsageError
 from .data import read_json
 from .signin import TOKEN_KEY, demo_org
 
@@ -26,6 +27,23 @@ def claimed_teams() -> list[str]:
     """Team slugs the URL or the session asks for: wishes the page must authorize first."""
     claims = [st.query_params.get("team"), st.session_state.get(PICKER_KEY)]
     return [claim for claim in claims if claim]
+
+
+def refuse_foreign_claims(viewer: Viewer, qualifying: list[Team], org: str) -> None:
+    """Stop the page, with the reason, when the URL or session names a team the viewer may not open.
+
+    Runs before any team data is read; the refusal offers a way back to the viewer's own teams.
+    """
+    for claimed in claimed_teams():
+        try:
+            authorize(viewer, claimed, qualifying, org=org)
+        except AccessDenied as exc:
+            st.error(str(exc))
+            if st.button("Show my teams", icon=":material/arrow_back:"):
+                st.query_params.pop("team", None)
+                st.session_state.pop(PICKER_KEY, None)
+                st.rerun()
+            st.stop()
 
 
 def team_picker(teams: list[Team], viewer: Viewer) -> str | None:

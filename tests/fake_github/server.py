@@ -14,11 +14,14 @@ origin, so an app points both GITHUB_WEB_URL and GITHUB_API_URL at `github.url`.
 
 from __future__ import annotations
 
+import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 
+from .faults import Faults
 from .oauth import FakeOAuth
 
 
@@ -31,10 +34,21 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         request = httpx.Request(self.command, fake.url + self.path, headers=dict(self.headers.items()),
                                 content=body)
-        response = fake.oauth.handle(request)
-        if response is None:
-            response = fake.transport.handle_request(request)
+        fault = fake.faults.take(self.path)
+        if fault and fault.delay:
+            time.sleep(fault.delay)
+        if fault and fault.reset:
+            self.close_connection = True
+            self.connection.shutdown(2)  # the peer sees the connection drop, with no answer
+            return
+        if fault and fault.status:
+            response = httpx.Response(fault.status, headers=fault.headers,
+                                      content=json.dumps({"message": fault.message}).encode())
+        else:
+            response = fake.oauth.handle(request) or fake.transport.handle_request(request)
         content = response.read()
+        if fault and fault.truncate:
+            content = content[: len(content) // 2]
         self.send_response(response.status_code)
         for name, value in response.headers.items():
             if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
@@ -65,6 +79,7 @@ class FakeGitHub:
         self._server.daemon_threads = True
         self._server.fake = self  # type: ignore[attr-defined]
         self.url = f"http://{host}:{self._server.server_port}"
+        self.faults = Faults()
         self.transport = org.transport(api_url=self.url, downloads_url=self.url + "/downloads")
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
