@@ -7,7 +7,7 @@ PORT   ?= 8501
 # apt-get needs root; use sudo only when we are not root already.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test demo collect chromium clean lambda-zip deploy-check
+.PHONY: run test demo collect chromium clean lambda-zip deploy-check bench bench-smoke
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ chromium:
 
 test: $(VENV)/.dev-installed chromium
 	$(PY) -m pytest
+	$(PY) benchmarks/run.py --smoke --out test-artifacts/bench-smoke.json
+
+# Benchmarks print figures as ratios measured in one run; not a pass/fail test.
+bench: $(VENV)/.dev-installed
+	$(PY) benchmarks/run.py --out bench-results.json
+
+bench-smoke: $(VENV)/.dev-installed
+	$(PY) benchmarks/run.py --smoke --out test-artifacts/bench-smoke.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts dist

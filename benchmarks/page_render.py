@@ -72,16 +72,18 @@ def main() -> None:
         started = time.perf_counter()
         fill(root, args.teams, args.users, args.days)
         size = (Path(root) / "teams_history.json").stat().st_size
-        print(f"store: {args.teams} teams x {args.days} days, teams_history.json {size / 1e6:.1f} MB "
+        print(f"# store: {args.teams} teams x {args.days} days, teams_history.json {size / 1e6:.1f} MB "
               f"(filled in {time.perf_counter() - started:.1f} s)")
         os.environ["STORE_URL"] = f"file://{root}"
         for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET"):
             os.environ.pop(name, None)
         cold = render_once(args.page)
         warm = [render_once(args.page) for _ in range(args.warm)]
-    print(f"{args.page} page render, cold: {cold:.2f} s")
-    print(f"{args.page} page render, warm: median {statistics.median(warm):.2f} s over {len(warm)} "
-          f"(min {min(warm):.2f} s); cold/warm {cold / statistics.median(warm):.1f}")
+    warm_median = statistics.median(warm)
+    print(f"{args.page} page render cold, {args.teams} teams x {args.days} days: {cold:.2f} s")
+    print(f"{args.page} page render warm, {args.teams} teams x {args.days} days: {warm_median:.2f} s "
+          f"(median of {len(warm)}, min {min(warm):.2f} s)")
+    print(f"{args.page} page cold/warm, {args.teams} teams: {cold / warm_median:.2f} ratio (reported as is)")
 
 
 if __name__ == "__main__":
