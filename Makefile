@@ -40,6 +40,7 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 test: $(VENV)/.dev-installed chromium
+	$(VENV)/bin/ruff check --select F,E9 --output-format concise .
 	$(PY) -m pytest
 	$(PY) benchmarks/run.py --smoke --out test-artifacts/bench-smoke.json
 

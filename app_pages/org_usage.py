@@ -4,7 +4,7 @@ import streamlit as st
 
 from copilot_usage import charts
 from copilot_usage.access import require_member
-from copilot_usage.frames import daily_frame, in_range, kpis, pull_request_totals, range_notes, rollup
+from copilot_usage.frames import in_range, kpis, pull_request_totals, range_notes, rollup
 from copilot_usage.history import utc_today
 from copilot_usage.ui import data, sections, signin
 from copilot_usage.ui.controls import view_controls

@@ -1,16 +1,14 @@
 """Access is decided on the server for every render: crafted sessions and links get nothing."""
 
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from copilot_usage.access import authorize, visible_teams
 from copilot_usage.errors import AccessDenied
 from copilot_usage.models import Team, Viewer
+from demo_app import app_test, demo_mode
 
-ROOT = Path(__file__).resolve().parent.parent
 TEAMS = [Team(name=n.title(), slug=n) for n in ("apps", "data", "web")]
 
 
@@ -41,14 +39,10 @@ def test_admins_open_any_qualifying_team_but_not_a_missing_one():
 
 @pytest.fixture
 def run_page(monkeypatch, demo_store_dir):
-    for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "GITHUB_ORG", "ADMIN_TEAMS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("STORE_URL", f"file://{demo_store_dir}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    demo_mode(monkeypatch, f"file://{demo_store_dir}")
 
     def run(script: str, who: Viewer, *, query=None, session=None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / script), default_timeout=60)
+        at = app_test(script)
         at.session_state["viewer"] = who
         for key, value in (session or {}).items():
             at.session_state[key] = value

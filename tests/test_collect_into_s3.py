@@ -10,7 +10,7 @@ import pytest
 
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient
-from copilot_usage.history import HISTORY_KEY, ORG_HISTORY_KEY, collect, load_org_history, load_team_histories
+from copilot_usage.history import collect, load_org_history, load_team_histories
 from copilot_usage.store import S3Store, open_store
 from fake_github import FakeGitHub
 

@@ -13,7 +13,6 @@ import subprocess
 import sys
 from datetime import timedelta
 
-import boto3
 import pytest
 
 from app_server import ROOT, screenshot, streamlit_app

@@ -2,18 +2,16 @@
 
 import math
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from copilot_usage.history import load_team_histories
-from copilot_usage.models import Team, TeamDay, TeamHistory, Viewer
+from copilot_usage.models import Team, TeamDay, TeamHistory
 from copilot_usage.overview import acceptance_bands, overview_table, ranked, search
 from copilot_usage.store import open_store
+from demo_app import app_test, demo_mode, signed_in
 
-ROOT = Path(__file__).resolve().parent.parent
 START = date(2026, 6, 1)
 
 
@@ -65,17 +63,10 @@ def test_a_team_without_generations_has_no_rate():
 
 @pytest.fixture
 def run_page(monkeypatch, demo_store_dir):
-    for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "GITHUB_ORG", "ADMIN_TEAMS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("STORE_URL", f"file://{demo_store_dir}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    demo_mode(monkeypatch, f"file://{demo_store_dir}")
 
     def run(script, persona: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60)
-        at.run()
-        at.radio[0].set_value(persona)
-        at.button[0].click().run()
+        at = signed_in(persona)
         if script:
             at.switch_page(script).run()
         assert not at.exception, at.exception
@@ -101,7 +92,7 @@ def test_a_regular_member_has_no_overview_page(run_page):
     at = run_page(None, "two-teams")
     with pytest.raises(Exception):
         at.switch_page("app_pages/teams_overview.py").run()  # not in this viewer's navigation
-    direct = AppTest.from_file(str(ROOT / "app_pages/teams_overview.py"), default_timeout=60)
+    direct = app_test("app_pages/teams_overview.py")
     direct.session_state["viewer"] = at.session_state["viewer"]
     direct.run()
     assert any("for admins" in e.value for e in direct.error) and not direct.dataframe

@@ -12,7 +12,6 @@ import sys
 import threading
 import types
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3

@@ -1,23 +1,18 @@
 """AppTest: the team page for demo personas, signed in through the demo sign-in box."""
 
 import json
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+from demo_app import app_test, demo_mode
+
 
 
 @pytest.fixture
 def app(monkeypatch, demo_store_dir):
-    for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "GITHUB_ORG", "ADMIN_TEAMS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("STORE_URL", f"file://{demo_store_dir}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
+    demo_mode(monkeypatch, f"file://{demo_store_dir}")
+    at = app_test()
     at.run()
     return at
 
@@ -96,10 +91,8 @@ def test_admin_opens_a_team_that_is_not_theirs_and_sees_the_overview(app, demo_o
 def test_a_broken_store_reads_as_a_sentence(monkeypatch, tmp_path):
     (tmp_path / "teams_history.json").write_text("{broken")
     (tmp_path / "admin_teams.json").write_text("[]")
-    monkeypatch.setenv("STORE_URL", f"file://{tmp_path}")
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
+    demo_mode(monkeypatch, f"file://{tmp_path}")
+    at = app_test()
     at.run()
     sign_in(at, "two-teams")
     assert any("teams_history.json" in e.value and "not valid JSON" in e.value for e in at.error)

@@ -3,18 +3,16 @@
 import io
 import json
 from datetime import timedelta
-from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
 from copilot_usage.history import load_team_histories
 from copilot_usage.store import open_store
+from demo_app import app_test, demo_mode
 
-APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
 KPI_LABELS = ["Active users / day", "Engaged users / day", "Adoption", "Acceptance rate", "Lines added",
               "Interactions", "Agent users / day"]
 
@@ -34,14 +32,8 @@ def downloads(monkeypatch):
 
 
 def start(monkeypatch, store_url: str, **env) -> AppTest:
-    for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "GITHUB_ORG", "ADMIN_TEAMS"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("STORE_URL", store_url)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
+    demo_mode(monkeypatch, store_url, **env)
+    at = app_test()
     at.run()
     return at
 

@@ -4,4 +4,4 @@ from .oauth import FakeOAuth
 from .faults import Faults
 from .server import FakeGitHub
 
-__all__ = ["FakeGitHub", "FakeOAuth"]
+__all__ = ["FakeGitHub", "FakeOAuth", "Faults"]
