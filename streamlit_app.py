@@ -10,7 +10,7 @@ if settings.demo_mode:
     st.warning("**Demo data**: a synthetic organisation, not real usage. Configure GitHub sign-in "
                "to use your own organisation (see README).", icon=":material/science:")
 
-viewer = signin.current_viewer()
+viewer = data.or_stop(signin.current_viewer)  # memberships asked of GitHub again every 10 minutes
 if viewer is None:
     signin.sign_in_box(settings)
     st.stop()

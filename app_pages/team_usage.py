@@ -7,6 +7,7 @@ from copilot_usage.charts import USER_SERIES
 from copilot_usage.frames import daily_frame, in_range, kpis, range_notes, rollup
 from copilot_usage.history import utc_today
 from copilot_usage.ui import data, picker, sections, signin
+from copilot_usage.ui.text import inert
 from copilot_usage.ui.controls import view_controls
 from copilot_usage.ui.kpis import kpi_row
 from copilot_usage.ui.members import members_section
@@ -33,24 +34,24 @@ if not allowed:
     else:
         st.info("None of your teams qualifies yet, so there is no team usage to show.")
     for sentence in waiting:
-        st.caption(sentence)
+        st.caption(inert(sentence))
     st.stop()
 
 slug = picker.team_picker(allowed, viewer)
 for sentence in waiting:
-    st.caption(sentence)
+    st.caption(inert(sentence))
 team = data.or_stop(lambda: authorize(viewer, slug, qualifying, org=settings.org))
 history = data.or_stop(lambda: data.team_histories(settings))[team.slug]
 first, last = history.data[0].date, history.data[-1].date
 
-st.header(team.name, anchor=False)
+st.header(inert(team.name), anchor=False)  # names and descriptions display as typed, never as markup
 if team.description:
     st.text(team.description)  # plain text: a description is never rendered as HTML
 view = view_controls(first, last)
 frame = in_range(daily_frame(history.data), view.start, view.end)
 licensed = history.data[-1].licensed_members
 st.caption(" · ".join(part for part in (
-    f"[{team.slug} on GitHub]({team.url})" if team.url.startswith("https://") else "",
+    f"[{team.slug} on GitHub]({team.url})" if picker.is_team_link(team.url) else "",
     f"{licensed} licensed members on {last:%d %b %Y}" if licensed is not None else "",
     f"{len(frame)} days with data in the range", f"last day collected {last:%d %b %Y}") if part))
 for note in range_notes(frame, last, utc_today()):

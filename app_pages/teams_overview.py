@@ -8,6 +8,7 @@ from copilot_usage.charts import ORGANISATION
 from copilot_usage.overview import acceptance_bands, overview_table, search, team_series
 from copilot_usage.ui import data, sections, signin
 from copilot_usage.ui.controls import view_controls
+from copilot_usage.ui.text import inert
 
 settings = data.settings_or_stop()
 st.title("Teams overview")
@@ -33,7 +34,7 @@ picked = st.dataframe(
     selection_mode="single-row", key="overview_table", column_config=sections.OVERVIEW_COLUMNS)
 if picked.selection.rows:
     slug = shown.iloc[picked.selection.rows[0]]["slug"]
-    if st.button(f"Open {shown.iloc[picked.selection.rows[0]]['team']}", type="primary",
+    if st.button(f"Open {inert(shown.iloc[picked.selection.rows[0]]['team'])}", type="primary",
                  icon=":material/open_in_new:"):
         st.query_params.clear()
         st.switch_page("app_pages/team_usage.py", query_params={"team": slug})

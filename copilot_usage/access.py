@@ -53,7 +53,8 @@ def require_member(viewer: Viewer | None, org: str) -> Viewer:
         raise AccessDenied("Sign in with GitHub to see Copilot usage.")
     if not viewer.in_org:
         raise AccessDenied(f"{viewer.login} is not a member of the {org} organisation, "
-                           "so no usage data is shown.")
+                           "so no usage data is shown. If you should be, ask an organisation owner "
+                           "to add you, then sign in again.")
     return viewer
 
 
@@ -70,19 +71,22 @@ def authorize(viewer: Viewer | None, slug: str, qualifying: list[Team], *, org: 
     """The team `slug` if this viewer may open it; AccessDenied with the reason otherwise."""
     viewer = require_member(viewer, org or "configured")
     if not isinstance(slug, str) or not is_valid_slug(slug):
-        raise AccessDenied("That is not a valid team name.")
+        raise AccessDenied("That is not a valid team name. Pick one of your teams from the list instead.")
     team = next((t for t in qualifying if t.slug == slug), None)
     if team is None:
         raise AccessDenied(f"No usage is recorded for team {slug!r}: it does not exist or does not "
-                           "qualify (five licensed members on at least one day).")
+                           "qualify (five licensed members on at least one day). Pick one of your "
+                           "teams from the list instead.")
     if not viewer.is_admin and slug not in viewer.teams:
         raise AccessDenied(f"You are not a member of {team.name}; only its members and admins "
-                           "can see its usage.")
+                           "can see its usage. Open one of your own teams, or ask a member of an "
+                           "admin team.")
     return team
 
 
 def authorize_admin(viewer: Viewer | None, org: str = "") -> Viewer:
     viewer = require_member(viewer, org or "configured")
     if not viewer.is_admin:
-        raise AccessDenied("The teams overview is for admins (members of an admin team) only.")
+        raise AccessDenied("The teams overview is for admins (members of an admin team) only. "
+                           "Open Team usage or Organisation usage instead.")
     return viewer

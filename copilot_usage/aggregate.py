@@ -1,4 +1,4 @@
-"""Report lines -> TeamDay / OrgDay. Pure: lines in, records out.
+"""Report lines -> TeamDay / OrgDay. Pure: lines (or raw report files) in, records out.
 
 GitHub's recipe (GITHUB_API.md 2.2): for one day, join that day's user lines
 with that same day's user-team lines on (user_id, day, organization), then group
@@ -7,6 +7,12 @@ rates, and a user in several teams counts in each.
 
     team_days = aggregate_teams(day, user_lines, user_team_lines)
     team_days["platform"].active_users
+    team_days, members = aggregate_report_parts(day, users.raw_parts, user_teams.raw_parts)
+
+`aggregate_teams` is the readable reference. The collector calls
+`aggregate_report_parts`, which does the same join in Arrow (aggregate_arrow.py)
+when pyarrow is installed and the files are plain NDJSON, and falls back to
+`parse_report` + `aggregate_teams` otherwise (the Lambda zip carries no pyarrow).
 """
 
 from __future__ import annotations
@@ -16,10 +22,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable
 
+from .github.reports import USER_TEAMS, USERS, parse_report
 from .models import COUNTER_FIELDS, Counters, OrgDay, TeamDay
 
 # Report key -> our short counter name.
-_COUNTER_KEYS = {
+COUNTER_KEYS = {
     "user_initiated_interaction_count": "interactions",
     "code_generation_activity_count": "code_generations",
     "code_acceptance_activity_count": "code_acceptances",
@@ -30,7 +37,7 @@ _COUNTER_KEYS = {
 }
 
 # Breakdown -> (report array, the item key naming the bucket).
-_BREAKDOWNS = {
+BREAKDOWNS = {
     "by_ide": ("totals_by_ide", "ide"),
     "by_feature": ("totals_by_feature", "feature"),
     "by_language": ("totals_by_language_feature", "language"),
@@ -46,7 +53,7 @@ def _number(value) -> int:
 
 def counters_of(item: dict) -> dict[str, int]:
     """The seven activity counters of a report line or breakdown item."""
-    return {short: _number(item.get(key)) for key, short in _COUNTER_KEYS.items()}
+    return {short: _number(item.get(key)) for key, short in COUNTER_KEYS.items()}
 
 
 @dataclass
@@ -72,7 +79,7 @@ def summarise_user(line: dict) -> UserDay:
         agent=bool(line.get("used_agent")),
         cli=bool(line.get("used_cli")),
         ai_credits=float(credits) if isinstance(credits, (int, float)) else None,
-        breakdowns={name: _breakdown(line, *spec) for name, spec in _BREAKDOWNS.items()},
+        breakdowns={name: _breakdown(line, *spec) for name, spec in BREAKDOWNS.items()},
     )
 
 
@@ -99,7 +106,7 @@ class _TeamTotals:
     cli: int = 0
     credits: float | None = None
     counters: dict = field(default_factory=lambda: dict.fromkeys(COUNTER_FIELDS, 0))
-    breakdowns: dict = field(default_factory=lambda: {name: {} for name in _BREAKDOWNS})
+    breakdowns: dict = field(default_factory=lambda: {name: {} for name in BREAKDOWNS})
 
     def add(self, user: UserDay) -> None:
         self.active += 1
@@ -137,6 +144,7 @@ def aggregate_teams(day: date, user_lines: Iterable[dict], user_team_lines: Iter
                     *, min_licensed: int = 5) -> dict[str, TeamDay]:
     """One day's user and user-team lines -> {team slug: TeamDay}.
 
+    The readable reference of the join: aggregate_arrow.py must give the same.
     Teams with fewer than `min_licensed` licensed members that day get no record
     (GitHub already leaves them out of the user-team report; this holds the rule
     even if it stops doing so).
@@ -159,6 +167,40 @@ def aggregate_teams(day: date, user_lines: Iterable[dict], user_team_lines: Iter
         if key in users:
             totals.add(users[key])
     return {slug: t.team_day(day) for slug, t in sorted(teams.items()) if len(t.licensed) >= min_licensed}
+
+
+def licensed_logins(user_team_lines: Iterable[dict], teams: Iterable[str]) -> dict[str, list[str]]:
+    """Logins of each team's licensed members, from one day's user-team lines."""
+    wanted = set(teams)
+    members: dict[str, set[str]] = {slug: set() for slug in wanted}
+    for line in user_team_lines:
+        if line.get("slug") in wanted and line.get("user_login"):
+            members[line["slug"]].add(str(line["user_login"]))
+    return {slug: sorted(logins, key=str.lower) for slug, logins in sorted(members.items())}
+
+
+def aggregate_report_parts(day: date, user_parts: list[bytes], user_team_parts: list[bytes], *,
+                           min_licensed: int = 5) -> tuple[dict[str, TeamDay], dict[str, list[str]]]:
+    """One day's raw users and user-teams files (NDJSON, gzip or not, as downloaded or
+    stored) -> ({slug: TeamDay}, {slug: licensed logins}).
+
+    The same numbers as `aggregate_teams` over the parsed lines, in a fraction of
+    the time when pyarrow is there. A broken file raises MalformedReport either way.
+    """
+    try:
+        from .aggregate_arrow import aggregate_parts
+    except ImportError:
+        aggregate_parts = None  # no pyarrow (the collector's Lambda zip)
+    if aggregate_parts is not None:
+        joined = aggregate_parts(day, user_parts, user_team_parts, min_licensed=min_licensed)
+        if joined is not None:
+            return joined
+    users = [line for index, data in enumerate(user_parts)
+             for line in parse_report(data, source=f"{USERS} {day} part {index}")]
+    memberships = [line for index, data in enumerate(user_team_parts)
+                   for line in parse_report(data, source=f"{USER_TEAMS} {day} part {index}")]
+    team_days = aggregate_teams(day, users, memberships, min_licensed=min_licensed)
+    return team_days, licensed_logins(memberships, team_days)
 
 
 def aggregate_org(day: date, org_lines: Iterable[dict]) -> OrgDay | None:

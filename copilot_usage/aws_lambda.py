@@ -12,9 +12,9 @@ import json
 import os
 
 from .cli import service_client
-from .config import load_settings, parse_day
+from .config import check_window, load_settings, parse_day
 from .errors import SettingsError
-from .history import collect
+from .history import collect, utc_today
 from .store import open_store
 
 SECRET_ARN_ENV = "GITHUB_APP_PRIVATE_KEY_SECRET_ARN"
@@ -47,6 +47,7 @@ def handler(event, context) -> dict:
     """
     window = {name: parse_day(str(event[name]), name) for name in ("since", "until")
               if isinstance(event, dict) and event.get(name)}
+    check_window(window.get("since"), window.get("until"), utc_today())
     overrides = {}
     secret_id = os.environ.get(SECRET_ARN_ENV, "").strip()
     if secret_id:

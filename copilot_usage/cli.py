@@ -12,9 +12,9 @@ from datetime import timedelta
 
 from tqdm import tqdm
 
-from .config import Settings, load_settings, parse_day
+from .config import Settings, check_window, load_settings, parse_day
 from .errors import CopilotUsageError
-from .github.client import make_service_client
+from .github.client import BACKOFF_SECONDS, MIN_RATE_LIMIT_WAIT, make_service_client
 from .history import ADMIN_TEAMS_KEY, CollectSummary, collect, get_team_history, utc_today
 from .store import open_store
 
@@ -23,7 +23,16 @@ def service_client(settings: Settings, transport=None):
     return make_service_client(settings.github_api_url, token=settings.github_token or None,
                                app_id=settings.github_app_id or None,
                                app_private_key=settings.github_app_private_key or None,
-                               org=settings.org, transport=transport)
+                               org=settings.org, transport=transport, **client_options(settings))
+
+
+def client_options(settings: Settings) -> dict:
+    """The collector client's timeout and waits (GITHUB_TIMEOUT_SECONDS, GITHUB_RETRY_SCALE,
+    GITHUB_MAX_WAIT_SECONDS); the client still waits, only for shorter or longer."""
+    scale = settings.github_retry_scale
+    return {"timeout": settings.github_timeout_seconds, "backoff_seconds": BACKOFF_SECONDS * scale,
+            "min_rate_limit_wait": MIN_RATE_LIMIT_WAIT * scale,
+            "max_wait_seconds": settings.github_max_wait_seconds}
 
 
 def _require_org(settings: Settings) -> str:
@@ -68,10 +77,7 @@ def _print_summary(summary: CollectSummary) -> None:
 def cmd_collect(args, settings: Settings) -> int:
     since = parse_day(args.since, "--since") if args.since else None
     until = parse_day(args.until, "--until") if args.until else None
-    if since and until and since >= until:
-        raise CopilotUsageError("--since must be before --until (since is exclusive)")
-    if since and since >= utc_today():
-        raise CopilotUsageError("--since must be in the past")
+    check_window(since, until, utc_today(), names=("--since", "--until"))
     with service_client(settings) as client:
         summary = run_collect(client, open_store(settings.store_url), _require_org(settings),
                               since=since, until=until, concurrency=settings.collect_concurrency)

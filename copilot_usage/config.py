@@ -6,24 +6,48 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import SettingsError
+from .store import validate_key
 
 # GitHub logins/org names: alphanumerics and single hyphens, at most 39 characters.
 _ORG_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 _HTTP_URL = re.compile(r"^https?://[^\s/?#]+(?::\d+)?(?:/[^\s?#]*)?$")
+_LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"  # "_": container names
+_HOST_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")  # a DNS name; IP addresses are checked apart
 DEMO_ORG = "octo-demo"
 
 
 def _check_url(name: str, value: str) -> str:
-    if not _HTTP_URL.match(value):
-        raise ValueError(f"must be an http(s) URL like https://example.com (got {value!r})")
+    problem = f"must be an http(s) URL like https://example.com (got {value!r})"
+    if not _HTTP_URL.match(value) or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise ValueError(problem)
+    try:
+        parts = urlsplit(value)
+        host, _ = parts.hostname, parts.port  # .port raises on a port out of range
+    except ValueError:
+        raise ValueError(problem) from None
+    if parts.username is not None or parts.password is not None:
+        # Said without the value: it would hold a password.
+        raise ValueError("must not carry a user name or password; give credentials in their own settings")
+    if not host or not (_HOST_NAME.match(host) or _is_ip(host)):
+        raise ValueError(problem)
     return value.rstrip("/")
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 class Settings(BaseSettings):
@@ -44,6 +68,13 @@ class Settings(BaseSettings):
     admin_teams: str = ""
     aws_endpoint_url: str = ""
     collect_concurrency: int = Field(4, ge=1, le=32)
+    # The collector's patience with GitHub (GITHUB_API.md section 5). The scale multiplies the
+    # client's own waits (1 s back-off after a 5xx or a dropped connection, at least 60 s after
+    # a rate limit that names no reset), both doubling; `retry-after` and `x-ratelimit-reset`
+    # are always waited out as GitHub gives them, unless longer than GITHUB_MAX_WAIT_SECONDS.
+    github_retry_scale: float = Field(1.0, gt=0, le=10)
+    github_max_wait_seconds: float = Field(900.0, ge=0, le=86_400)
+    github_timeout_seconds: float = Field(30.0, gt=0, le=600)
 
     @field_validator("github_org")
     @classmethod
@@ -70,6 +101,9 @@ class Settings(BaseSettings):
         if value.startswith("file://") and len(value) > len("file://"):
             return value
         if re.match(r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._=/-]*)?$", value):
+            prefix = value[len("s3://"):].partition("/")[2].strip("/")
+            if prefix:
+                validate_key(prefix)  # no "..", no hidden names: the same rule as every store key
             return value
         raise ValueError(f"must be file://PATH or s3://bucket/prefix (got {value!r})")
 
@@ -103,6 +137,15 @@ def _one_line(exc: ValidationError) -> str:
         message = err["msg"].removeprefix("Value error, ")
         parts.append(f"{name}: {message}")
     return "; ".join(parts)
+
+
+def check_window(since: date | None, until: date | None, today: date, *,
+                 names: tuple[str, str] = ("since", "until")) -> None:
+    """A collection window must make sense: `since` (exclusive) before `until`, and in the past."""
+    if since and until and since >= until:
+        raise SettingsError(f"{names[0]} must be before {names[1]} ({names[0]} is exclusive)")
+    if since and since >= today:
+        raise SettingsError(f"{names[0]} must be in the past")
 
 
 def parse_day(value: str, name: str = "day") -> date:

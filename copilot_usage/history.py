@@ -17,11 +17,11 @@ from typing import Callable, Iterable, Iterator
 
 from pydantic import TypeAdapter, ValidationError
 
-from .aggregate import aggregate_org, aggregate_teams
+from .aggregate import aggregate_org, aggregate_report_parts, licensed_logins  # noqa: F401 (re-exported)
 from .errors import GitHubError, InvalidStoreFile, NotFound, StoreConflict
 from .github.directory import list_teams, seat_snapshot
-from .github.reports import ORGANIZATION, PROVISIONAL_DAYS, USER_TEAMS, USERS, fetch_report
-from .models import OrgDay, Team, TeamDay, TeamHistory
+from .github.reports import ORGANIZATION, PROVISIONAL_DAYS, USER_TEAMS, USERS, fetch_report, keep_copy
+from .models import OrgDay, Team, TeamDay, TeamHistory, is_valid_slug
 from .store import Store
 
 FIRST_REPORT_DAY = date(2025, 12, 12)  # organisation reports exist from this day on
@@ -124,27 +124,23 @@ class DayData:
 
 def fetch_day(client, store: Store | None, org: str, day: date, *, today: date) -> DayData:
     """The three reports of one day, joined. One links call per report, whatever the teams."""
-    users = fetch_report(client, store, org, USERS, day, today=today)
+    # The two big reports stay raw bytes: the join reads them in Arrow (aggregate_arrow.py).
+    users = fetch_report(client, store, org, USERS, day, today=today, parse=False)
     if users.status == "not-available":
         return DayData(day, "not-available")
-    user_teams = fetch_report(client, store, org, USER_TEAMS, day, today=today)
+    user_teams = fetch_report(client, store, org, USER_TEAMS, day, today=today, parse=False)
     organization = fetch_report(client, store, org, ORGANIZATION, day, today=today)
     if "not-available" in (user_teams.status, organization.status):
         return DayData(day, "not-available")
     statuses = {users.status, user_teams.status, organization.status}
-    team_days = aggregate_teams(day, users.lines, user_teams.lines)
-    return DayData(day, "ok" if "ok" in statuses else "no-data", team_days,
-                   aggregate_org(day, organization.lines), licensed_logins(user_teams.lines, team_days))
-
-
-def licensed_logins(user_team_lines: list[dict], teams: Iterable[str]) -> dict[str, list[str]]:
-    """Logins of each team's licensed members, from one day's user-team lines."""
-    wanted = set(teams)
-    members: dict[str, set[str]] = {slug: set() for slug in wanted}
-    for line in user_team_lines:
-        if line.get("slug") in wanted and line.get("user_login"):
-            members[line["slug"]].add(str(line["user_login"]))
-    return {slug: sorted(logins, key=str.lower) for slug, logins in sorted(members.items())}
+    team_days, members = aggregate_report_parts(day, users.raw_parts, user_teams.raw_parts)
+    for report in (users, user_teams):
+        keep_copy(store, report, today=today)  # read whole (a broken file raised above)
+    # A slug GitHub could not have made ("../x", "A Team") never becomes a team, a URL or a key.
+    # (Teams are joined and counted apart, so leaving them out afterwards is the same as before.)
+    valid = [slug for slug in team_days if is_valid_slug(str(slug))]
+    return DayData(day, "ok" if "ok" in statuses else "no-data", {slug: team_days[slug] for slug in valid},
+                   aggregate_org(day, organization.lines), {slug: members[slug] for slug in valid})
 
 
 def fetch_days(client, store: Store | None, org: str, days: list[date], *, today: date,

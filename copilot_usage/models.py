@@ -36,7 +36,8 @@ Source = Literal["usage-metrics", "legacy-metrics"]
 
 
 def is_valid_slug(value: str) -> bool:
-    return bool(SLUG_PATTERN.match(value or ""))
+    # fullmatch: with match, "$" also matches before a trailing newline ("platform\n").
+    return isinstance(value, str) and bool(SLUG_PATTERN.fullmatch(value))
 
 
 def slugify(name: str) -> str:

@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 API_VERSION = "2026-03-10"
 USER_AGENT = "copilot-usage"
 PAGE_SIZE = 100
+BACKOFF_SECONDS = 1.0       # after a 5xx or a dropped connection, doubling
+MIN_RATE_LIMIT_WAIT = 60.0  # after a rate limit that names no reset (GITHUB_API.md 5), doubling
 
 
 @dataclass
@@ -62,8 +64,8 @@ class GitHubClient:
         transport: httpx.BaseTransport | None = None,
         timeout: float = 30.0,
         max_retries: int = 4,
-        backoff_seconds: float = 1.0,
-        min_rate_limit_wait: float = 60.0,
+        backoff_seconds: float = BACKOFF_SECONDS,
+        min_rate_limit_wait: float = MIN_RATE_LIMIT_WAIT,
         max_wait_seconds: float = 900.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,

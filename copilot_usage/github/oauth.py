@@ -26,6 +26,7 @@ from ..errors import SignInFailed
 SCOPES = "read:user read:org"
 CALLBACK_PATH = "/component/streamlit_oauth.authorize_button"
 
+_AGAIN = "Please sign in again; if it keeps happening, ask the app's operator."
 # GitHub's error keys, as sentences a viewer can act on.
 _TOKEN_ERRORS = {
     "bad_verification_code": "The sign-in code has expired or was already used. Please sign in again.",
@@ -33,10 +34,12 @@ _TOKEN_ERRORS = {
                                     "Ask the app's operator to check GITHUB_OAUTH_CLIENT_SECRET.",
     "redirect_uri_mismatch": "GitHub refused the sign-in because the app's address does not match "
                              "the OAuth app's callback URL. Ask the operator to check APP_URL.",
-    "unverified_user_email": "GitHub asks you to verify your primary e-mail address before signing in.",
+    "unverified_user_email": "GitHub asks you to verify your primary e-mail address before signing in. "
+                             "Verify it on GitHub, then sign in again.",
 }
 _CALLBACK_ERRORS = {
-    "access_denied": "Sign-in was cancelled on GitHub, so you are still signed out.",
+    "access_denied": "Sign-in was cancelled on GitHub, so you are still signed out. "
+                     "Sign in again when you are ready.",
     "application_suspended": "GitHub has suspended this OAuth app. Ask the app's operator.",
     "redirect_uri_mismatch": _TOKEN_ERRORS["redirect_uri_mismatch"],
 }
@@ -96,7 +99,8 @@ def check_callback(callback: dict, *, expected_state: str | None) -> str:
                            "browser session), so you are still signed out. Please sign in again.")
     if callback.get("error"):
         raise SignInFailed(_CALLBACK_ERRORS.get(callback["error"],
-                                                f"GitHub refused the sign-in ({callback['error']})."))
+                                                f"GitHub refused the sign-in ({str(callback['error'])[:100]}). "
+                                                f"{_AGAIN}"))
     code = callback.get("code")
     if not code:
         raise SignInFailed("GitHub sent no sign-in code. Please sign in again.")
@@ -118,7 +122,8 @@ def exchange_code(config: OAuthConfig, code: str, code_verifier: str, *,
         raise SignInFailed("GitHub's answer to the sign-in could not be read. Please sign in again.")
     error = answer.get("error")
     if error or response.status_code >= 400 or not answer.get("access_token"):
-        raise SignInFailed(_TOKEN_ERRORS.get(error, f"GitHub refused the sign-in ({error or response.status_code})."))
+        raise SignInFailed(_TOKEN_ERRORS.get(error, f"GitHub refused the sign-in "
+                                                    f"({str(error or response.status_code)[:100]}). {_AGAIN}"))
     return str(answer["access_token"])
 
 

@@ -67,6 +67,31 @@ def parse_report(data: bytes, *, source: str = "report") -> list[dict]:
     return _ndjson(text, source)
 
 
+def check_whole(data: bytes, *, source: str = "report") -> None:
+    """Refuse a file that was cut off, without parsing all of it (parse_report does that).
+
+    gzip must end cleanly and the last line of NDJSON must be JSON; a JSON array or
+    a single-line file is parsed whole. A broken line further up is left to the
+    caller's parser (the Arrow join falls back to parse_report, which raises).
+    """
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise MalformedReport(f"{source}: the gzip file is truncated ({exc})") from None
+    end = len(data)
+    while end and data[end - 1:end] in b" \t\r\n":
+        end -= 1
+    start = data.rfind(b"\n", 0, end) + 1
+    if start == 0 or data.lstrip()[:1] == b"[":
+        parse_report(data, source=source)
+        return
+    try:
+        json.loads(data[start:end].decode("utf-8", errors="replace"))  # decoded as parse_report does
+    except ValueError:
+        raise MalformedReport(f"{source}: the last line is not JSON (file truncated?)") from None
+
+
 def _ndjson(text: str, source: str) -> list[dict]:
     lines = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -90,47 +115,69 @@ def _links_path(org: str, report: str) -> str:
 
 
 def fetch_report(client, store: Store | None, org: str, report: str, day: date,
-                 *, today: date) -> ReportDay:
-    """One report for one day: from the store's copy when final, else from GitHub."""
+                 *, today: date, parse: bool = True) -> ReportDay:
+    """One report for one day: from the store's copy when final, else from GitHub.
+
+    parse=False leaves `lines` empty and the files in `raw_parts` (as downloaded or
+    stored), for a caller that parses them itself (the collector's Arrow join):
+    a download cut off is still refused and fetched again (`check_whole`), but
+    the copy is left to `keep_copy`, once the caller has read the files whole,
+    so that a broken line further up is never kept as a final copy.
+    """
     if store is not None and is_final(day, today):
-        cached = read_copy(store, report, day)
+        cached = read_copy(store, report, day, parse=parse)
         if cached is not None:
             return cached
-    result = _download_day(client, org, report, day, today)
-    if store is not None and result.status != "not-available":
-        _write_copy(store, result, final=is_final(day, today))
+    result = _download_day(client, org, report, day, today, parse)
+    if parse:
+        keep_copy(store, result, today=today)
     return result
 
 
+def keep_copy(store: Store | None, result: ReportDay, *, today: date) -> None:
+    """Keep a copy of a downloaded report day (fetch_report does it unless parse=False)."""
+    if store is not None and not result.from_store and result.status != "not-available":
+        _write_copy(store, result, final=is_final(result.day, today))
+
+
 def _ask_links(client, org: str, report: str, day: date, today: date) -> list[str] | None:
-    """The day's download links; [] for 204 (no data), None when not produced yet."""
+    """The day's download links; [] for 204 (no data), None when not produced yet.
+
+    For a recent day, 204 and 404 both mean "not produced yet" (GITHUB_API.md 2), never
+    "zero usage": recording it would join one report's lines with another's silence.
+    """
+    recent = (today - day).days <= PROVISIONAL_DAYS
     try:
         body = client.get_json(_links_path(org, report), {"day": day.isoformat()})
     except NotFound:
-        if (today - day).days <= PROVISIONAL_DAYS:
+        if recent:
             return None
         raise
     if body is None:
-        return []
+        return None if recent else []
     return [link for link in body.get("download_links") or [] if isinstance(link, str)]
 
 
-def _download_day(client, org: str, report: str, day: date, today: date) -> ReportDay:
+def _download_day(client, org: str, report: str, day: date, today: date, parse: bool = True) -> ReportDay:
     links = _ask_links(client, org, report, day, today)
     try:
-        return _read_links(client, report, day, links)
+        return _read_links(client, report, day, links, parse)
     except (Forbidden, NotFound, MalformedReport):
         # Signed links expire within minutes and a download can break off midway:
         # ask once for fresh links and read the whole day again.
-        return _read_links(client, report, day, _ask_links(client, org, report, day, today))
+        return _read_links(client, report, day, _ask_links(client, org, report, day, today), parse)
 
 
-def _read_links(client, report: str, day: date, links: list[str] | None) -> ReportDay:
+def _read_links(client, report: str, day: date, links: list[str] | None, parse: bool = True) -> ReportDay:
     if links is None:
         return ReportDay(report, day, "not-available")
     if not links:
         return ReportDay(report, day, "no-data")
     parts = [client.download(link) for link in links]
+    if not parse:
+        for index, data in enumerate(parts):
+            check_whole(data, source=f"{report} {day} part {index}")
+        return ReportDay(report, day, "ok", raw_parts=parts)
     lines = [line for index, data in enumerate(parts)
              for line in parse_report(data, source=f"{report} {day} part {index}")]
     return ReportDay(report, day, "ok", lines, raw_parts=parts)
@@ -153,18 +200,24 @@ def _write_copy(store: Store, result: ReportDay, *, final: bool) -> None:
             pass  # another collector wrote the same day's copy at the same time
 
 
-def read_copy(store: Store, report: str, day: date) -> ReportDay | None:
-    """The stored copy of a report day, or None when there is no complete copy."""
+def read_copy(store: Store, report: str, day: date, *, parse: bool = True) -> ReportDay | None:
+    """The stored copy of a report day, or None when there is no complete copy.
+
+    parse=False: `raw_parts` holds the stored gzip files and `lines` stays empty.
+    """
     prefix = _prefix(report, day)
     manifest = store.read_json(prefix + "manifest.json").data
     # A copy taken while the day was provisional may since have changed upstream.
     if not isinstance(manifest, dict) or not manifest.get("final") \
             or manifest.get("status") not in ("ok", "no-data"):
         return None
-    lines = []
+    lines, parts = [], []
     for index in range(int(manifest.get("parts", 0))):
         data = store.read_bytes(f"{prefix}part-{index}.ndjson.gz")
         if data is None:
             return None
-        lines.extend(parse_report(data, source=f"{prefix}part-{index}"))
-    return ReportDay(report, day, manifest["status"], lines, from_store=True)
+        if parse:
+            lines.extend(parse_report(data, source=f"{prefix}part-{index}"))
+        else:
+            parts.append(data)
+    return ReportDay(report, day, manifest["status"], lines, from_store=True, raw_parts=parts)

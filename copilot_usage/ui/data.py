@@ -4,6 +4,8 @@ collection shows up on the next render without a restart. Nothing about a viewer
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import streamlit as st
 
@@ -14,6 +16,9 @@ from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY,
                        load_org_history, load_team_histories)
 from ..models import OrgDay, Team, TeamHistory
 from ..store import Store, open_store
+from .text import inert
+
+log = logging.getLogger(__name__)
 
 
 def settings_or_stop() -> Settings:
@@ -21,7 +26,7 @@ def settings_or_stop() -> Settings:
     try:
         return _settings()
     except CopilotUsageError as exc:
-        st.error(f"The app is not configured correctly. {exc}")
+        st.error(f"The app is not configured correctly. {inert(exc)}")
         st.stop()
 
 
@@ -94,16 +99,19 @@ def or_stop(load):
     try:
         return load()
     except AccessDenied as exc:
-        st.error(str(exc))
+        st.error(inert(exc))
     except Exception as exc:  # a broken store must read as a sentence
         show_error(exc)
     st.stop()
 
 
 def show_error(exc: Exception) -> None:
-    """A failure as a sentence, never a traceback."""
-    st.error(str(exc) if isinstance(exc, CopilotUsageError) else
-             "Something went wrong while loading the data. Try again in a minute; "
+    """A failure as a sentence, never a traceback; what is not ours goes to the server log whole."""
+    if isinstance(exc, CopilotUsageError):
+        st.error(inert(exc))
+        return
+    log.error("Unexpected error while loading the data", exc_info=exc)
+    st.error("Something went wrong while loading the data. Try again in a minute; "
              "if it keeps happening, ask the app's operator to check the logs.")
 
 

@@ -6,6 +6,8 @@ wish, and the page still authorizes whatever it names.
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from ..access import authorize
@@ -17,10 +19,19 @@ from ..models import Team, Viewer
 from ..qualification import licensed_counts, qualify
 from ..errors import AccessDenied, CopilotUsageError
 from .data import read_json
+from .text import inert
 from .signin import TOKEN_KEY, demo_org
 
 _LICENCES_KEY = "own_team_licences"
 PICKER_KEY = "team_picker"
+
+
+_TEAM_LINK = re.compile(r"https://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%-]+)*/?")
+
+
+def is_team_link(url: str) -> bool:
+    """A plain https link (no spaces, brackets or quotes) that can go into Markdown as it is."""
+    return bool(_TEAM_LINK.fullmatch(url or ""))
 
 
 def claimed_teams() -> list[str]:
@@ -38,7 +49,7 @@ def refuse_foreign_claims(viewer: Viewer, qualifying: list[Team], org: str) -> N
         try:
             authorize(viewer, claimed, qualifying, org=org)
         except AccessDenied as exc:
-            st.error(str(exc))
+            st.error(inert(exc))
             if st.button("Show my teams", icon=":material/arrow_back:"):
                 st.query_params.pop("team", None)
                 st.session_state.pop(PICKER_KEY, None)

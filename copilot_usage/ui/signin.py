@@ -3,28 +3,36 @@
 With an OAuth app configured: streamlit-oauth's button and popup, with the
 state and PKCE checks and the code exchange done by `github/oauth.py`. Without
 one (demo mode): demo personas, resolved through the same `build_viewer`.
-The viewer's token lives in `st.session_state` only.
+The viewer's token lives in `st.session_state` only. Who the viewer is (org
+membership, teams, admin) is asked of GitHub again, with their token, once the
+last answer is ten minutes old, so a removed membership stops counting soon.
 """
 
 from __future__ import annotations
+
+import time
 
 import streamlit as st
 from streamlit_oauth import OAuth2Component, _authorize_button
 
 from ..access import build_viewer, resolve_viewer
 from ..config import Settings
-from ..errors import CopilotUsageError
+from ..errors import AccessDenied, CopilotUsageError, Forbidden
 from ..github.client import GitHubClient
 from ..github.oauth import (OAuthConfig, authorization_url, check_callback, exchange_code,
                             new_pkce_pair, new_state, revoke_token)
 from ..models import Team, Viewer
-from .data import admin_entries, or_stop
+from .data import admin_entries, or_stop, settings_or_stop
+from .text import inert
 
 VIEWER_KEY = "viewer"
 TOKEN_KEY = "github_token"
+CHECKED_AT_KEY = "viewer_checked_at"  # time.time() of the last answer from GitHub about the viewer
+RECHECK_SECONDS = 600
 _PENDING_KEY = "sign_in_pending"   # (state, code_verifier) of the login in progress
 _ATTEMPT_KEY = "sign_in_attempt"   # a fresh component key per attempt: no stale callback replays
 _ERROR_KEY = "sign_in_error"
+_PER_VIEWER_KEYS = ("own_team_licences", "team_member_lists")  # ui/picker.py, ui/members.py
 PERSONA_LABELS = {
     "two-teams": "Member of two teams",
     "admin": "Admin",
@@ -42,7 +50,46 @@ _GITHUB_ICON = ("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'
 
 
 def current_viewer() -> Viewer | None:
-    return st.session_state.get(VIEWER_KEY)
+    """The signed-in viewer, asked of GitHub again when the last answer is 10 minutes old.
+
+    Signed out (None, with a message) when GitHub no longer accepts the token; AccessDenied
+    when GitHub cannot be asked: nothing is shown on memberships that cannot be confirmed.
+    Demo personas have no token and are not asked again.
+    """
+    viewer = known = st.session_state.get(VIEWER_KEY)
+    token = st.session_state.get(TOKEN_KEY)
+    if viewer is None or not token:
+        return viewer
+    checked = st.session_state.get(CHECKED_AT_KEY)
+    if isinstance(checked, (int, float)) and 0 <= time.time() - checked < RECHECK_SECONDS:
+        return viewer
+    settings = settings_or_stop()
+    try:
+        with GitHubClient(settings.github_api_url, token=token, max_retries=1, max_wait_seconds=5) as client:
+            viewer = resolve_viewer(client, settings.org, admin_entries(settings))
+    except Forbidden as exc:
+        if exc.status != 401:
+            raise AccessDenied(str(exc)) from None
+        _forget_viewer()  # revoked on GitHub, or expired: nothing to revoke here
+        st.session_state[_ERROR_KEY] = "Your GitHub sign-in is no longer valid. Please sign in again."
+        return None
+    except CopilotUsageError:
+        raise AccessDenied("Your organisation and team memberships could not be confirmed with GitHub "
+                           "just now, so no usage is shown. Try again in a minute.") from None
+    if viewer != known:  # what was worked out from the old memberships goes with them
+        for key in _PER_VIEWER_KEYS:
+            st.session_state.pop(key, None)
+    st.session_state[VIEWER_KEY] = viewer
+    st.session_state[CHECKED_AT_KEY] = time.time()
+    return viewer
+
+
+def _forget_viewer() -> None:
+    """Forget everything about this viewer (picked team, licence counts, token); keep only the
+    attempt counter, so an old popup answer can never replay."""
+    for key in list(st.session_state.keys()):
+        if key != _ATTEMPT_KEY:
+            del st.session_state[key]
 
 
 def oauth_config(settings: Settings) -> OAuthConfig:
@@ -89,7 +136,7 @@ def sign_in_box(settings: Settings) -> None:
     """Shown on every page until someone signs in."""
     st.title("Copilot Usage")
     if error := st.session_state.pop(_ERROR_KEY, None):
-        st.error(error)
+        st.error(inert(error))
     if settings.demo_mode:
         _demo_box(settings)
     else:
@@ -111,6 +158,7 @@ def _github_box(settings: Settings) -> None:
         st.rerun()
     st.session_state[TOKEN_KEY] = token
     st.session_state[VIEWER_KEY] = viewer
+    st.session_state[CHECKED_AT_KEY] = time.time()
     st.rerun()
 
 
@@ -147,15 +195,11 @@ def account_box(viewer: Viewer, settings: Settings) -> None:
     """Who is signed in, in the sidebar, with a way out that revokes the token."""
     with st.sidebar:
         role = "admin" if viewer.is_admin else "member" if viewer.in_org else "not in the organisation"
-        st.caption(f"Signed in as **{viewer.login}** ({role})")
+        st.caption(f"Signed in as **{inert(viewer.login)}** ({role})")
         if st.button("Sign out"):
             token = st.session_state.get(TOKEN_KEY)
             if token and not settings.demo_mode:
                 revoke_token(oauth_config(settings), token)
-            # Forget everything about this viewer (picked team, licence counts, token);
-            # keep only the attempt counter so an old popup answer can never replay.
-            for key in list(st.session_state.keys()):
-                if key != _ATTEMPT_KEY:
-                    del st.session_state[key]
+            _forget_viewer()
             st.query_params.clear()
             st.rerun()

@@ -1,0 +1,196 @@
+"""One day's team aggregation, beside what the machine can do (issue 8, item 2).
+
+    .venv/bin/python benchmarks/aggregation.py            # 50,000 users, 2,000 teams
+    .venv/bin/python benchmarks/aggregation.py --smoke    # small, a few seconds
+
+One demo day's users and user-teams reports are written as NDJSON; then, side
+by side in this process (best of --repeat runs, from the bytes in memory):
+(a) parsing both files with the standard `json` module and nothing else;
+(b) a reference join written directly in pyarrow: read_json, Table.join on
+    (user_id, organization_id), group_by team over the seven counters;
+(c) ours: `aggregate_report_parts`, raw bytes to TeamDay rows, breakdowns included.
+Then the peak memory (RSS high-water mark) of a fresh process running the
+collector's `fetch_day` for that day from the stored gzip copies.
+Prints `name: value unit (target …)` lines; targets: c/b <= 1.5, peak < 400 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import gzip
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pyarrow as pa  # noqa: E402
+import pyarrow.json as pj  # noqa: E402
+
+from copilot_usage.aggregate import COUNTER_KEYS, aggregate_report_parts, aggregate_teams  # noqa: E402
+from copilot_usage.aggregate_arrow import aggregate_parts  # noqa: E402
+from copilot_usage.github.reports import ORGANIZATION, USER_TEAMS, USERS, fetch_report, parse_report  # noqa: E402
+from copilot_usage.store import LocalStore  # noqa: E402
+
+DAY = date(2026, 9, 1)  # a weekday after AI credits appeared in the reports
+
+
+def ndjson(lines: list[dict]) -> bytes:
+    return "".join(json.dumps(line) + "\n" for line in lines).encode()
+
+
+def json_only(users: bytes, teams: bytes) -> int:
+    """(a) Both files through json.loads, a line at a time."""
+    parsed = [json.loads(line) for data in (users, teams) for line in data.splitlines() if line.strip()]
+    return len(parsed)
+
+
+def pyarrow_join(users: bytes, teams: bytes) -> int:
+    """(b) The join as one would write it directly in pyarrow (top-level counters only)."""
+    counters = list(COUNTER_KEYS)
+    user_table = pj.read_json(pa.BufferReader(users)).select(["user_id", "organization_id", *counters])
+    team_table = pj.read_json(pa.BufferReader(teams)).select(["user_id", "organization_id", "slug"])
+    joined = team_table.join(user_table, ["user_id", "organization_id"], join_type="inner")
+    summed = joined.group_by("slug").aggregate([(c, "sum") for c in counters] + [("user_id", "count_distinct")])
+    return summed.num_rows
+
+
+def ours(users: bytes, teams: bytes) -> int:
+    """(c) The collector's aggregation: raw bytes -> TeamDay rows and licensed logins."""
+    team_days, _members = aggregate_report_parts(DAY, [users], [teams])
+    return len(team_days)
+
+
+def best_of(repeat: int, functions: dict, *args) -> dict[str, float]:
+    """The fastest of `repeat` runs of each function, interleaved so that load hits all
+    alike, and in a rotating order (the run after (a) pays for the memory it freed)."""
+    best = dict.fromkeys(functions, float("inf"))
+    names = list(functions)
+    for turn in range(repeat):
+        for name in names[turn % len(names):] + names[:turn % len(names)]:
+            started = time.perf_counter()
+            functions[name](*args)
+            best[name] = min(best[name], time.perf_counter() - started)
+    return best
+
+
+class StoredFiles:
+    """Just enough of a GitHub client for fetch_report: one link per report, gzip files."""
+
+    def __init__(self, files: dict[str, bytes]):
+        self.files = files
+
+    def get_json(self, path: str, params: dict) -> dict:
+        return {"download_links": [path.rsplit("/", 1)[-1]]}
+
+    def download(self, link: str) -> bytes:
+        return self.files[link]
+
+
+def store_day(root: str, org_name: str, reports: dict[str, bytes]) -> None:
+    """The day's final copies in a local store, written by the collector's own code."""
+    client = StoredFiles({name: gzip.compress(data, compresslevel=6) for name, data in reports.items()})
+    for name in reports:
+        fetch_report(client, LocalStore(root), org_name, name, DAY, today=DAY + timedelta(days=10))
+
+
+# Run in a fresh interpreter so that only what the collector imports counts.
+MEMORY_CHILD = """
+import json, re, sys, time
+from datetime import date, timedelta
+from copilot_usage.history import fetch_day
+from copilot_usage.store import LocalStore
+
+def high_water_mb():
+    # VmHWM, not getrusage: ru_maxrss survives exec and would report the parent's peak.
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\\s*(\\d+) kB", status.read()).group(1)) / 1024
+
+root, org, day = sys.argv[1], sys.argv[2], date.fromisoformat(sys.argv[3])
+before = high_water_mb()
+started = time.perf_counter()
+data = fetch_day(None, LocalStore(root), org, day, today=day + timedelta(days=10))
+elapsed = time.perf_counter() - started
+peak = high_water_mb()
+print(json.dumps({"before": before, "peak": peak, "seconds": elapsed, "teams": len(data.team_days)}))
+"""
+
+
+def collector_day(root: str, org_name: str) -> dict:
+    """The collector's work for the day in a fresh process: seconds and RSS high-water mark (MB)."""
+    child = subprocess.run([sys.executable, "-c", MEMORY_CHILD, root, org_name, DAY.isoformat()],
+                           cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def demo_day(users: int, teams: int) -> tuple[str, dict[str, bytes], int]:
+    """The demo organisation's reports of DAY as NDJSON, and its number of teams; four weeks
+    into the demo so that seats have settled (a first day has few active users)."""
+    from copilot_usage.demo import build_demo_org
+
+    org = build_demo_org(teams=teams, users=users, days=28, end_day=DAY)
+    reports = {USERS: ndjson(org.user_lines(DAY)), USER_TEAMS: ndjson(org.user_team_lines(DAY)),
+               ORGANIZATION: ndjson(org.org_lines(DAY))}
+    return org.org, reports, len(org.teams)
+
+
+def readable_path(users: bytes, teams: bytes) -> dict:
+    """The readable reference, from the same bytes: parse_report + aggregate_teams."""
+    return aggregate_teams(DAY, parse_report(users), parse_report(teams))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true", help="a small organisation, a few seconds")
+    parser.add_argument("--users", type=int, default=50_000)
+    parser.add_argument("--teams", type=int, default=2_000)
+    parser.add_argument("--repeat", type=int, default=6)
+    args = parser.parse_args()
+    if args.smoke:
+        args.users, args.teams, args.repeat = 3_000, 120, 3
+
+    org_name, reports, _ = demo_day(args.users, args.teams)
+    gc.collect()  # the demo's objects are gone: the heap is the size of a collector's
+    users, teams = reports[USERS], reports[USER_TEAMS]
+    user_lines, team_lines = users.count(b"\n"), teams.count(b"\n")
+    print(f"# {args.users:,} users, {args.teams:,} teams: {user_lines:,} user lines ({len(users) / 1e6:.0f} MB), "
+          f"{team_lines:,} user-team lines ({len(teams) / 1e6:.1f} MB)")
+
+    # The fast path must be the one measured, and must agree with the readable reference.
+    started = time.perf_counter()
+    expected = readable_path(users, teams)
+    readable_seconds = time.perf_counter() - started
+    fast = aggregate_parts(DAY, [users], [teams])
+    if fast is None or fast[0] != expected:
+        raise SystemExit("the Arrow aggregation did not run, or differs from aggregate_teams")
+    del expected, fast
+
+    times = best_of(args.repeat, {"a": json_only, "b": pyarrow_join, "c": ours}, users, teams)
+    a, b, c = times["a"], times["b"], times["c"]
+    print(f"aggregation (a) json.loads only: {a:.3f} s (context)")
+    print(f"aggregation (b) pyarrow reference join: {b:.3f} s (context)")
+    print(f"aggregation (c) ours, to TeamDay rows: {c:.3f} s (context)")
+    print(f"aggregation c/a: {c / a:.2f} ratio (context: below 1 is faster than parsing with json alone)")
+    target = "context: small sizes pay fixed costs, the target is for the full size" if args.smoke \
+        else "target <= 1.5"
+    print(f"aggregation c/b: {c / b:.2f} ratio ({target})")
+    print(f"aggregation readable path (parse_report + aggregate_teams): {readable_seconds:.3f} s "
+          f"(context: {readable_seconds / b:.1f} x b, measured once)")
+
+    with tempfile.TemporaryDirectory() as root:
+        store_day(root, org_name, reports)
+        memory = collector_day(root, org_name)
+    print(f"collector day in a fresh process (fetch_day from the stored gzip copies): {memory['seconds']:.3f} s "
+          f"(context: {memory['teams']:,} team days)")
+    print(f"collector day peak memory: {memory['peak']:.0f} MB (target < 400 MB; "
+          f"{memory['before']:.0f} MB after imports)")
+
+
+if __name__ == "__main__":
+    main()
