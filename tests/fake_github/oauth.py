@@ -44,6 +44,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
+from copilot_usage.demo.transport import _int_param  # GitHub's paging rules, one copy
+
 DOCS = "https://docs.github.com/rest"
 OTHER_ORG = "other-org"
 CODE_LIFETIME = 600.0  # seconds: GitHub's codes live 10 minutes
@@ -100,12 +102,6 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
-def _int_param(request: httpx.Request, name: str, default: int, low: int, high: int) -> int:
-    try:
-        value = int(request.url.params.get(name, default))
-    except ValueError:
-        return default
-    return min(high, max(low, value))
 
 
 class FakeOAuth:
