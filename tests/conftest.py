@@ -93,3 +93,20 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# The small organisation of the deployed-mode tests (github_app.py); a module may
+# define its own `org` instead, which then wins.
+@pytest.fixture(scope="module")
+def org():
+    from github_app import small_org
+
+    return small_org()
+
+
+@pytest.fixture(scope="module")
+def store_url(org, tmp_path_factory):
+    """A local store filled by the collector from `org`."""
+    from github_app import collected_store
+
+    return collected_store(tmp_path_factory.mktemp("store"), org)

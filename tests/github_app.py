@@ -175,3 +175,4 @@ class SummaryLines:
             terminalreporter.section(self.title)
             for row in self.rows:
                 terminalreporter.write_line(row)
+

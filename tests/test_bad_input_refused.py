@@ -24,7 +24,7 @@ from copilot_usage.github.directory import team_members
 from copilot_usage.history import TEAMS_KEY, collect, load_team_histories, utc_today
 from copilot_usage.store import LocalStore, open_store
 from fake_github import FakeGitHub
-from github_app import (END, TODAY, SummaryLines, collected_store, displayed, error_texts, github_mode,
+from github_app import (END, TODAY, SummaryLines, displayed, error_texts, github_mode,
                         markup_in, run_with_session, session_of, shows_numbers, small_org)
 from github_tap import Tap, edit_lines
 
@@ -165,16 +165,6 @@ def test_a_bad_day_in_the_lambda_event_is_refused_before_any_request(clean_env, 
 BAD_SLUGS = ["../payments", "..%2Fpayments", "%2Fpayments", "payments/../platform", "pay ments",
              "Payments", "payments\n", "payments?x=1", "payments#top", "<script>alert(1)</script>",
              "javascript:alert(1)", "p" * 101, "p" * 5000, "päyments", "-payments", ".."]
-
-
-@pytest.fixture(scope="module")
-def org():
-    return small_org()
-
-
-@pytest.fixture(scope="module")
-def store_url(org, tmp_path_factory):
-    return collected_store(tmp_path_factory.mktemp("store"), org)
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,6 @@ faults and outcomes is printed at the end of the session.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import shutil
@@ -32,11 +30,11 @@ from typing import Callable
 import httpx
 import pytest
 
-from copilot_usage.cli import main
 from copilot_usage.demo import build_demo_org
 from copilot_usage.history import (HISTORY_KEY, MEMBERS_KEY, ORG_HISTORY_KEY, TEAMS_KEY,
                                    load_team_histories, utc_today)
 from copilot_usage.store import LocalStore, S3Store, Store, open_store
+from cli_runner import run_main
 from fake_github import FakeGitHub
 from github_tap import Tap, answer, edit_lines, insert_line
 
@@ -48,10 +46,6 @@ SEED_UNTIL = END - timedelta(days=4)
 COMPARED = (HISTORY_KEY, ORG_HISTORY_KEY, TEAMS_KEY, MEMBERS_KEY)
 REPORTS = "/copilot/metrics/reports/"
 PREFIX = "copilot"
-SETTINGS = ("GITHUB_ORG", "GITHUB_API_URL", "GITHUB_WEB_URL", "GITHUB_TOKEN", "GITHUB_APP_ID",
-            "GITHUB_APP_PRIVATE_KEY", "GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "APP_URL",
-            "STORE_URL", "ADMIN_TEAMS", "AWS_ENDPOINT_URL", "COLLECT_CONCURRENCY", "GITHUB_RETRY_SCALE",
-            "GITHUB_MAX_WAIT_SECONDS", "GITHUB_TIMEOUT_SECONDS")
 
 
 def day(offset: int) -> str:
@@ -176,16 +170,9 @@ def run_cli(env: dict[str, str], *args: str) -> Run:
 
 def run_in_process(env: dict[str, str], *args: str) -> Run:
     """The same command through its `main`, in this process (faster than a process of its own)."""
-    out, err = io.StringIO(), io.StringIO()
     started = time.monotonic()
-    with pytest.MonkeyPatch.context() as mp:
-        for name in SETTINGS:
-            mp.delenv(name, raising=False)
-        for name, value in env.items():
-            mp.setenv(name, value)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["collect", *args])
-    return Run(code, out.getvalue(), err.getvalue(), time.monotonic() - started)
+    code, out, err = run_main(env, "collect", *args)
+    return Run(code, out, err, time.monotonic() - started)
 
 
 def files(store: Store) -> dict[str, bytes | None]:

@@ -22,19 +22,15 @@ import pytest
 from streamlit.runtime.caching import cache_data_api, cache_resource_api
 
 from copilot_usage import aws_lambda
-from copilot_usage.cli import main
 from copilot_usage.errors import CopilotUsageError
 from copilot_usage.store import open_store
+from cli_runner import run_main
 from fake_github import FakeGitHub
 from github_app import (GitHubButton, app_test, collected_store, consent, github_mode,
                         run_with_session, session_of, sign_in, small_org)
 
 COLLECTOR_TOKEN = "ghp_CollectorTokenMustNeverShow0000001"
 UNKNOWN_TOKEN = "gho_" + "Unknown0Token0Never0Shown0000000000"  # the fake answers 401 for it
-SETTINGS = ("GITHUB_ORG", "GITHUB_API_URL", "GITHUB_WEB_URL", "GITHUB_TOKEN", "GITHUB_APP_ID",
-            "GITHUB_APP_PRIVATE_KEY", "GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "APP_URL",
-            "STORE_URL", "ADMIN_TEAMS", "AWS_ENDPOINT_URL", "COLLECT_CONCURRENCY", "GITHUB_RETRY_SCALE",
-            "GITHUB_MAX_WAIT_SECONDS", "GITHUB_TIMEOUT_SECONDS")
 
 
 @dataclass
@@ -123,15 +119,8 @@ def reachable_text(*roots, limit: int = 2_000_000) -> list[str | bytes]:
 
 
 def cli(env: dict[str, str], *args: str) -> str:
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as mp:
-        for name in SETTINGS:
-            mp.delenv(name, raising=False)
-        for name, value in env.items():
-            mp.setenv(name, value)
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(list(args))
-    return f"exit {code}\n{out.getvalue()}\n{err.getvalue()}"
+    code, out, err = run_main(env, *args)
+    return f"exit {code}\n{out}\n{err}"
 
 
 @pytest.fixture(scope="module")

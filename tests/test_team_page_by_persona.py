@@ -84,8 +84,11 @@ def test_admin_opens_a_team_that_is_not_theirs_and_sees_the_overview(app, demo_o
     assert app.query_params["team"] == other and len(vega_specs(app)) == 7
     app.switch_page("app_pages/teams_overview.py").run()
     table = app.dataframe[0].value
-    listed = json.loads((demo_store_dir / "copilot_teams.json").read_text())
-    assert set(table["team"]) <= {team["name"] for team in listed} and len(table) >= 2
+    first, last = app.date_input[0].value
+    histories = json.loads((demo_store_dir / "teams_history.json").read_text())
+    expected = {h["team"]["name"] for h in histories
+                if any(first.isoformat() <= d["date"] <= last.isoformat() for d in h["data"])}
+    assert set(table["team"]) == expected and len(expected) >= 2
 
 
 def test_a_broken_store_reads_as_a_sentence(monkeypatch, tmp_path):

@@ -14,6 +14,7 @@ from ..github.directory import team_members
 from ..history import MEMBERS_KEY, SEATS_KEY
 from ..models import SeatSnapshot, Team
 from .data import read_json
+from .seats import inactivity_threshold, people
 from .signin import TOKEN_KEY, demo_org
 
 
@@ -31,10 +32,6 @@ def _team_member_list(settings: Settings, slug: str) -> list[str] | None:
     return cache[slug]
 
 
-def people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
-
-
 def members_section(settings: Settings, team: Team, today: date) -> None:
     st.subheader("Members")
     members = read_json(settings, MEMBERS_KEY) or {}
@@ -45,8 +42,8 @@ def members_section(settings: Settings, team: Team, today: date) -> None:
                 "and the latest user-team report).")
         return
     snapshot = SeatSnapshot.model_validate(seats_data)
-    threshold = st.slider("Inactive after", 7, 90, 28, step=7, format="%d days", key="inactive_after",
-                          help="A licensed member without Copilot activity for longer is marked inactive.")
+    threshold = inactivity_threshold("inactive_after",
+                                     "A licensed member without Copilot activity for longer is marked inactive.")
     frame = members_frame(licensed, snapshot.seats, _team_member_list(settings, team.slug),
                           today=today, inactive_after_days=threshold)
     counts = frame["status"].value_counts()

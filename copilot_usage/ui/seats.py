@@ -11,7 +11,15 @@ from ..frames import seats_frame
 from ..history import SEATS_KEY
 from ..models import SeatSnapshot, Viewer
 from .data import read_json
-from .members import people
+
+
+def people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
+def inactivity_threshold(key: str, help: str) -> int:
+    """Days without activity after which a seat counts as inactive (default 28)."""
+    return st.slider("Inactive after", 7, 90, 28, step=7, format="%d days", key=key, help=help)
 
 
 def seats_section(settings: Settings, viewer: Viewer, today: date) -> None:
@@ -22,8 +30,8 @@ def seats_section(settings: Settings, viewer: Viewer, today: date) -> None:
                 "“GitHub Copilot Business: read” permission).")
         return
     snapshot = SeatSnapshot.model_validate(stored)
-    threshold = st.slider("Inactive after", 7, 90, 28, step=7, format="%d days", key="seats_inactive_after",
-                          help="A seat without Copilot activity for longer counts as inactive.")
+    threshold = inactivity_threshold("seats_inactive_after",
+                                     "A seat without Copilot activity for longer counts as inactive.")
     frame = seats_frame(snapshot.seats, today=today, inactive_after_days=threshold)
     counts = frame["status"].value_counts()
     cols = st.columns(5)
