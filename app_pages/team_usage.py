@@ -23,7 +23,7 @@ picker.refuse_foreign_claims(viewer, qualifying, settings.org)
 allowed = visible_teams(viewer, qualifying)
 waiting = picker.waiting_teams(settings, viewer, qualifying)
 if not allowed:
-    if not qualifying and not data.or_stop(lambda: data.team_histories(settings)):
+    if not qualifying and not data.or_stop(lambda: data.recorded_teams(settings)):
         st.info("No team usage has been collected yet. Run `python -m copilot_usage collect` "
                 "(or wait for the scheduled collector), then reload this page.")
     elif not viewer.teams:
@@ -41,7 +41,7 @@ slug = picker.team_picker(allowed, viewer)
 for sentence in waiting:
     st.caption(inert(sentence))
 team = data.or_stop(lambda: authorize(viewer, slug, qualifying, org=settings.org))
-history = data.or_stop(lambda: data.team_histories(settings))[team.slug]
+history = data.or_stop(lambda: data.team_history(settings, team.slug))
 first, last = history.data[0].date, history.data[-1].date
 
 st.header(inert(team.name), anchor=False)  # names and descriptions display as typed, never as markup

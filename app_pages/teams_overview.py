@@ -13,18 +13,15 @@ from copilot_usage.ui.text import inert
 settings = data.settings_or_stop()
 st.title("Teams overview")
 data.or_stop(lambda: authorize_admin(signin.current_viewer(), settings.org))
-histories = data.or_stop(lambda: data.team_histories(settings))
+teams = data.or_stop(lambda: data.all_teams_frame(settings))
 qualifying = {team.slug for team in data.or_stop(lambda: data.qualifying_teams(settings))}
-recorded = {slug: h for slug, h in histories.items() if h.data}
-if not recorded:
+if teams.empty:
     st.info("No team qualifies yet: a team needs five members with a Copilot licence on one day. "
             "If the collector has not run, run `python -m copilot_usage collect`.")
     st.stop()
 
-first = min(h.data[0].date for h in recorded.values())
-last = max(h.data[-1].date for h in recorded.values())
-view = view_controls(first, last, compare=False)
-table = overview_table(recorded.values(), view.start, view.end)
+view = view_controls(teams["date"].min().date(), teams["date"].max().date(), compare=False)
+table = overview_table(teams, view.start, view.end)
 st.caption(f"{len(table)} teams with data between {view.start:%d %b %Y} and {view.end:%d %b %Y}. "
            "Users are daily averages; rates are ratios of sums over the range.")
 
@@ -48,7 +45,7 @@ st.subheader("Compare teams")
 names = dict(zip(table["slug"], table["team"]))
 chosen = st.multiselect("Teams (up to five)", list(names), format_func=names.get, max_selections=5,
                         default=list(table.nlargest(3, "active_users")["slug"]))
-series = team_series(recorded, [s for s in chosen if s in qualifying], view.start, view.end, view.granularity)
+series = team_series(teams, [s for s in chosen if s in qualifying], view.start, view.end, view.granularity)
 org = data.org_rollup(settings, view)
 if org is not None:
     series = sections.with_org_reference(series, org)

@@ -17,7 +17,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .models import COUNTER_FIELDS, UsageDay
+from .models import COUNTER_FIELDS, TeamHistory, UsageDay
 
 LEGACY_SWITCH = date(2026, 4, 2)  # the day the usage-metrics reports replaced the old endpoint
 PROVISIONAL_DAYS = 3
@@ -40,6 +40,17 @@ def daily_frame(days: Iterable[UsageDay]) -> pd.DataFrame:
         return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "source": pd.Series(dtype=str)})
     frame = pd.DataFrame(rows).sort_values("date").reset_index(drop=True)
     return frame.astype({c: "float64" for c in frame.columns if c not in ("date", "source")})
+
+
+def teams_frame(histories: Iterable[TeamHistory]) -> pd.DataFrame:
+    """Every team's days as one long frame: `slug`, `team`, then the columns of `daily_frame`."""
+    frames = [daily_frame(h.data).assign(slug=h.team.slug, team=h.team.name) for h in histories if h.data]
+    return pd.concat(frames, ignore_index=True) if frames else empty_teams_frame()
+
+
+def empty_teams_frame() -> pd.DataFrame:
+    return pd.DataFrame({"slug": pd.Series(dtype=str), "team": pd.Series(dtype=str),
+                         "date": pd.Series(dtype="datetime64[ns]"), "source": pd.Series(dtype=str)})
 
 
 def in_range(frame: pd.DataFrame, start: date | None, end: date | None) -> pd.DataFrame:

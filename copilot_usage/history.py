@@ -23,6 +23,7 @@ from .github.directory import list_teams, seat_snapshot
 from .github.reports import ORGANIZATION, PROVISIONAL_DAYS, USER_TEAMS, USERS, fetch_report, keep_copy
 from .models import OrgDay, Team, TeamDay, TeamHistory, is_valid_slug
 from .store import Store
+from .team_files import write_read_side
 
 FIRST_REPORT_DAY = date(2025, 12, 12)  # organisation reports exist from this day on
 HISTORY_KEY = "teams_history.json"
@@ -323,6 +324,8 @@ def _write_histories(store: Store, new: list[TeamHistory], summary: CollectSumma
         return merge(current, new)
 
     merged = _conditional_update(store, HISTORY_KEY, load_team_histories, step, dump_histories)
+    # The pages read these (one team at a time), never the whole file above.
+    write_read_side(store, merged, changed=[h.team.slug for h in new])
     summary.days_added += counts[0]
     summary.days_replaced += counts[1]
     return merged

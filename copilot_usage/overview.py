@@ -1,20 +1,17 @@
 """The admins' view of all teams: one row per team, rankings, bands, comparisons. Pure.
 
-    table = overview_table(histories, start, end)
+    teams = teams_frame(histories)          # or the store's summary: same frame
+    table = overview_table(teams, start, end)
     bands = acceptance_bands(table)
-    series = team_series(histories, ["apps", "web"], start, end, "week")
+    series = team_series(teams, ["apps", "web"], start, end, "week")
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable
-
-import numpy as np
 import pandas as pd
 
-from .frames import daily_frame, in_range, ratio, rollup
-from .models import TeamHistory
+from .frames import in_range, rollup
 
 BANDS = [(0.0, 0.2, "under 20%"), (0.2, 0.3, "20–30%"), (0.3, 0.4, "30–40%"),
          (0.4, 0.5, "40–50%"), (0.5, 0.6, "50–60%"), (0.6, float("inf"), "60% and over")]
@@ -22,30 +19,27 @@ COLUMNS = ["team", "slug", "licensed_members", "active_users", "adoption", "acce
            "interactions", "loc_added", "agent_users", "days"]
 
 
-def _team_row(history: TeamHistory, start: date, end: date) -> dict | None:
-    days = [d for d in history.data if start <= d.date <= end]
-    if not days:
-        return None
-    licensed = [d.licensed_members for d in days if d.licensed_members is not None]
-    active = sum(d.active_users for d in days)
-    return {
-        "team": history.team.name, "slug": history.team.slug,
-        "licensed_members": float(np.mean(licensed)) if licensed else np.nan,
-        "active_users": active / len(days),
-        # ratio of sums over the team's own recorded days; legacy days report no licences
-        "adoption": ratio(sum(d.active_users for d in days if d.licensed_members is not None), sum(licensed)),
-        "acceptance_rate": ratio(sum(d.code_acceptances for d in days), sum(d.code_generations for d in days)),
-        "interactions": sum(d.interactions for d in days),
-        "loc_added": sum(d.loc_added for d in days),
-        "agent_users": sum(d.agent_users for d in days) / len(days),
-        "days": len(days),
-    }
+def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """One row per team with recorded days in [start, end] (gaps are simply fewer days).
 
-
-def overview_table(histories: Iterable[TeamHistory], start: date, end: date) -> pd.DataFrame:
-    """One row per team with recorded days in [start, end] (gaps are simply fewer days)."""
-    rows = [row for h in histories if (row := _team_row(h, start, end)) is not None]
-    return pd.DataFrame(rows, columns=COLUMNS).sort_values("team", key=lambda s: s.str.lower()).reset_index(drop=True)
+    `teams` is the long frame of `frames.teams_frame` (or the store's summary).
+    """
+    days = in_range(teams, start, end)
+    if days.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    # ratio of sums over the team's own recorded days; legacy days report no licences
+    days = days.assign(licensed_active=days["active_users"].where(days["licensed_members"].notna()))
+    sums = days.groupby("slug").agg(
+        team=("team", "last"), licensed_members=("licensed_members", "mean"),
+        active_users=("active_users", "mean"), licensed_active=("licensed_active", "sum"),
+        licensed_total=("licensed_members", "sum"), code_acceptances=("code_acceptances", "sum"),
+        code_generations=("code_generations", "sum"), interactions=("interactions", "sum"),
+        loc_added=("loc_added", "sum"), agent_users=("agent_users", "mean"), days=("date", "size"))
+    table = sums.reset_index().assign(
+        adoption=lambda t: t["licensed_active"] / t["licensed_total"].where(t["licensed_total"] > 0),
+        acceptance_rate=lambda t: t["code_acceptances"] / t["code_generations"].where(t["code_generations"] > 0),
+    ).astype({"interactions": "int64", "loc_added": "int64", "days": "int64"})
+    return table[COLUMNS].sort_values("team", key=lambda s: s.str.lower()).reset_index(drop=True)
 
 
 def search(table: pd.DataFrame, text: str) -> pd.DataFrame:
@@ -70,15 +64,18 @@ def acceptance_bands(table: pd.DataFrame) -> pd.DataFrame:
                          "order": range(len(BANDS))})
 
 
-def team_series(histories: dict[str, TeamHistory], slugs: list[str], start: date, end: date,
+def team_series(teams: pd.DataFrame, slugs: list[str], start: date, end: date,
                 granularity: str) -> pd.DataFrame:
     """Long frame (date, series, adoption, acceptance_rate, active_users) for a few teams."""
     frames = []
     for slug in slugs:
-        history = histories[slug]
-        rolled = rollup(in_range(daily_frame(history.data), start, end), granularity)
+        days = teams[teams["slug"] == slug]
+        if days.empty:
+            continue
+        rolled = rollup(in_range(days.drop(columns=["slug", "team"]).reset_index(drop=True), start, end),
+                        granularity)
         frames.append(rolled[["date", "adoption", "acceptance_rate", "active_users"]].assign(
-            series=history.team.name))
+            series=days["team"].iloc[-1]))
     if not frames:
         return pd.DataFrame(columns=["date", "adoption", "acceptance_rate", "active_users", "series"])
     return pd.concat(frames, ignore_index=True)

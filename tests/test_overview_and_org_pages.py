@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from copilot_usage.history import load_team_histories
 from copilot_usage.models import Team, TeamDay, TeamHistory
+from copilot_usage.frames import teams_frame
 from copilot_usage.overview import acceptance_bands, overview_table, ranked, search
 from copilot_usage.store import open_store
 from demo_app import app_test, demo_mode, signed_in
@@ -23,7 +24,7 @@ def history(slug, days):
 
 
 def test_overview_rows_use_ratios_of_sums_and_daily_averages():
-    table = overview_table([history("apps", [(0, 10, 2, 10, 1), (1, 10, 6, 90, 49)])], START, START + timedelta(days=9))
+    table = overview_table(teams_frame([history("apps", [(0, 10, 2, 10, 1), (1, 10, 6, 90, 49)])]), START, START + timedelta(days=9))
     row = table.iloc[0]
     assert row["acceptance_rate"] == pytest.approx(0.5)       # 50/100, not the mean of 0.1 and 0.54
     assert row["adoption"] == pytest.approx(8 / 20)
@@ -33,14 +34,14 @@ def test_overview_rows_use_ratios_of_sums_and_daily_averages():
 def test_teams_with_gaps_and_teams_that_stopped_qualifying_keep_their_days():
     gappy = history("gappy", [(0, 6, 3, 10, 3), (5, 6, 3, 10, 3)])
     stopped = history("stopped", [(0, 5, 2, 10, 2)])          # no day after the first
-    table = overview_table([gappy, stopped], START, START + timedelta(days=9)).set_index("slug")
+    table = overview_table(teams_frame([gappy, stopped]), START, START + timedelta(days=9)).set_index("slug")
     assert table.loc["gappy", "days"] == 2 and table.loc["stopped", "days"] == 1
-    assert list(overview_table([stopped], START + timedelta(days=1), START + timedelta(days=9))["slug"]) == []
+    assert list(overview_table(teams_frame([stopped]), START + timedelta(days=1), START + timedelta(days=9))["slug"]) == []
 
 
 def test_bands_cover_every_rate_once_and_list_every_band():
     rates = [0.05, 0.2, 0.29, 0.3, 0.45, 0.5, 0.61, 1.0]
-    table = overview_table([history(f"t{i}", [(0, 5, 5, 100, int(r * 100))]) for i, r in enumerate(rates)],
+    table = overview_table(teams_frame([history(f"t{i}", [(0, 5, 5, 100, int(r * 100))]) for i, r in enumerate(rates)]),
                            START, START)
     bands = acceptance_bands(table)
     assert bands["band"].tolist() == ["under 20%", "20–30%", "30–40%", "40–50%", "50–60%", "60% and over"]
@@ -48,15 +49,15 @@ def test_bands_cover_every_rate_once_and_list_every_band():
 
 
 def test_rankings_and_search():
-    table = overview_table([history(s, [(0, 10, a, 100, r)]) for s, a, r in
-                            (("apps", 2, 10), ("web", 9, 50), ("data", 5, 30), ("ops", 1, 0))], START, START)
+    table = overview_table(teams_frame([history(s, [(0, 10, a, 100, r)]) for s, a, r in
+                            (("apps", 2, 10), ("web", 9, 50), ("data", 5, 30), ("ops", 1, 0))]), START, START)
     top, bottom = ranked(table, "acceptance_rate", n=2)
     assert top["slug"].tolist() == ["web", "data"] and bottom["slug"].tolist() == ["ops", "apps"]
     assert search(table, "WE")["slug"].tolist() == ["web"] and len(search(table, "")) == 4
 
 
 def test_a_team_without_generations_has_no_rate():
-    table = overview_table([history("quiet", [(0, 5, 1, 0, 0)])], START, START)
+    table = overview_table(teams_frame([history("quiet", [(0, 5, 1, 0, 0)])]), START, START)
     assert math.isnan(table.iloc[0]["acceptance_rate"])
     assert acceptance_bands(table)["teams"].sum() == 0
 

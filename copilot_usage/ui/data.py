@@ -11,11 +11,12 @@ import streamlit as st
 
 from ..config import Settings, load_settings
 from ..errors import AccessDenied, CopilotUsageError, InvalidStoreFile
-from ..frames import daily_frame, in_range, rollup, seats_per_day
+from ..frames import daily_frame, in_range, rollup, seats_per_day, teams_frame
 from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY, TEAMS_KEY,
                        load_org_history, load_team_histories)
 from ..models import OrgDay, Team, TeamHistory
 from ..store import Store, open_store
+from ..team_files import INDEX_KEY, SUMMARY_KEY, IndexEntry, load_summary_frame, load_team_file, parse_index, team_key
 from .text import inert
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,21 @@ def _histories(url: str, tag: str | None) -> dict[str, TeamHistory]:
     return {h.team.slug: h for h in histories}
 
 
+@st.cache_data(ttl=300, show_spinner="Loading team history…")
+def _team_file(url: str, slug: str, tag: str | None) -> TeamHistory | None:
+    return load_team_file(store_for(url), slug)
+
+
+@st.cache_data(ttl=300, show_spinner="Loading the teams…")
+def _summary(url: str, tag: str | None) -> pd.DataFrame:
+    return load_summary_frame(store_for(url))
+
+
+@st.cache_data(ttl=300)
+def _index(url: str, tag: str | None) -> dict[str, IndexEntry] | None:
+    return parse_index(store_for(url).read_json(INDEX_KEY).data, store_for(url))
+
+
 @st.cache_data(ttl=300, show_spinner="Loading organisation history…")
 def _org_days(url: str, tag: str | None) -> list[OrgDay]:
     return load_org_history(store_for(url))[0]
@@ -67,8 +83,40 @@ def read_json(settings: Settings, key: str):
 
 
 def team_histories(settings: Settings) -> dict[str, TeamHistory]:
+    """Every team in full, from `teams_history.json`: only for stores without an index."""
     store = store_for(settings.store_url)
     return _histories(settings.store_url, _tag(store, HISTORY_KEY))
+
+
+def team_index(settings: Settings) -> dict[str, IndexEntry] | None:
+    """Recorded teams by slug (small), or None for a store written before the index existed."""
+    store = store_for(settings.store_url)
+    return _index(settings.store_url, _tag(store, INDEX_KEY))
+
+
+def team_history(settings: Settings, slug: str) -> TeamHistory:
+    """One team's history, reading only that team's file when the store has one."""
+    if slug in (team_index(settings) or {}):
+        found = _team_file(settings.store_url, slug, _tag(store_for(settings.store_url), team_key(slug)))
+        if found is not None:
+            return found
+    return team_histories(settings)[slug]  # an older store, or a team file gone missing
+
+
+def all_teams_frame(settings: Settings) -> pd.DataFrame:
+    """Every team's scalar days as one long frame (the overview), from the summary when present."""
+    tag = _tag(store_for(settings.store_url), SUMMARY_KEY)
+    if tag is not None and team_index(settings) is not None:
+        return _summary(settings.store_url, tag)
+    return teams_frame(team_histories(settings).values())
+
+
+def recorded_teams(settings: Settings) -> list[Team]:
+    """Teams with at least one recorded day, as the history names them."""
+    index = team_index(settings)
+    if index is not None:
+        return [entry.team for _, entry in sorted(index.items()) if entry.days]
+    return [h.team for _, h in sorted(team_histories(settings).items()) if h.data]
 
 
 def org_history(settings: Settings) -> list[OrgDay]:
@@ -81,7 +129,7 @@ def qualifying_teams(settings: Settings) -> list[Team]:
     store = store_for(settings.store_url)
     listed = {t["slug"]: Team.model_validate(t)
               for t in _json(settings.store_url, TEAMS_KEY, _tag(store, TEAMS_KEY)) or []}
-    return [listed.get(slug, h.team) for slug, h in sorted(team_histories(settings).items()) if h.data]
+    return [listed.get(team.slug, team) for team in recorded_teams(settings)]
 
 
 def admin_entries(settings: Settings) -> list[str]:

@@ -1,0 +1,149 @@
+"""The read side of team history: per-team files, summary and index match teams_history.json,
+and the pages read one team (or the summary), never the whole organisation."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+import copilot_usage.ui.data as ui_data
+from copilot_usage.demo import build_demo_org
+from copilot_usage.errors import StoreUnavailable
+from copilot_usage.frames import teams_frame
+from copilot_usage.history import HISTORY_KEY, collect, load_team_histories
+from copilot_usage.store import LocalStore
+from copilot_usage.team_files import (INDEX_KEY, SUMMARY_KEY, load_index, load_summary_frame, load_team_file,
+                                      team_key)
+from conftest import demo_client
+from demo_app import demo_mode, signed_in
+
+END = date(2026, 10, 31)
+TODAY = END + timedelta(days=2)
+
+
+class RecordingStore(LocalStore):
+    """A LocalStore that remembers what was read and written, and can fail one write."""
+
+    def __init__(self, root, fail_on: str | None = None):
+        super().__init__(root)
+        self.reads: list[str] = []
+        self.writes: list[str] = []
+        self.fail_on = fail_on
+
+    def read_json(self, key):
+        self.reads.append(key)
+        return super().read_json(key)
+
+    def write_bytes(self, key, data):
+        if key == self.fail_on:
+            self.fail_on = None
+            raise StoreUnavailable(f"{key}: the store went away (injected)")
+        self.writes.append(key)
+        return super().write_bytes(key, data)
+
+
+@pytest.fixture(scope="module")
+def org():
+    return build_demo_org(seed=5, teams=6, users=70, days=40, end_day=END)
+
+
+def run(org, store, until: date, since: date | None = None):
+    with demo_client(org) as client:
+        return collect(client, store, org.org, since=since, until=until, today=TODAY)
+
+
+def assert_read_side_matches(store: LocalStore) -> None:
+    histories, _ = load_team_histories(store)
+    recorded = {h.team.slug: h for h in histories if h.data}
+    index = load_index(store)
+    assert set(index) == set(recorded)
+    for slug, history in recorded.items():
+        assert load_team_file(store, slug) == history
+        body = store.read_bytes(team_key(slug))
+        assert index[slug].sha256 == hashlib.sha256(body).hexdigest()
+        assert (index[slug].days, index[slug].last_day) == (len(history.data), history.data[-1].date)
+    expected = teams_frame(recorded.values())
+    summary = load_summary_frame(store)
+    key = ["slug", "date"]
+    same_unit = {"date": "datetime64[ns]"}  # the resolution pandas infers differs; the days do not
+    pd.testing.assert_frame_equal(summary.astype(same_unit).sort_values(key).reset_index(drop=True),
+                                  expected[summary.columns].astype(same_unit).sort_values(key).reset_index(drop=True))
+
+
+def test_collect_writes_one_file_per_team_and_a_summary_that_equal_the_full_history(org, tmp_path):
+    store = LocalStore(tmp_path)
+    run(org, store, until=END - timedelta(days=10), since=org.first_day - timedelta(days=1))
+    assert_read_side_matches(store)
+    run(org, store, until=END)  # incremental: the new days reach the team files too
+    assert_read_side_matches(store)
+    assert max(e.last_day for e in load_index(store).values()) == END
+
+
+def test_a_run_with_nothing_new_rewrites_no_team_file(org, tmp_path):
+    store = RecordingStore(tmp_path)
+    run(org, store, until=END, since=org.first_day - timedelta(days=1))
+    assert {k for k in store.writes if k.startswith("teams/")} == {team_key(s) for s in load_index(store)}
+    store.writes.clear()
+    run(org, store, until=END)  # re-fetches the provisional days, which have not changed
+    assert [k for k in store.writes if k.startswith("teams") or k == INDEX_KEY] == []
+
+
+def test_a_run_stopped_before_the_index_is_repaired_by_the_next(org, tmp_path):
+    store = RecordingStore(tmp_path, fail_on=INDEX_KEY)
+    with pytest.raises(StoreUnavailable):
+        run(org, store, until=END, since=org.first_day - timedelta(days=1))
+    assert store.exists(HISTORY_KEY) and load_index(store) is None
+    run(org, store, until=END)
+    assert_read_side_matches(store)
+
+
+def test_a_missing_index_is_rebuilt_for_a_store_written_by_an_older_version(org, tmp_path):
+    store = LocalStore(tmp_path)
+    run(org, store, until=END, since=org.first_day - timedelta(days=1))
+    for key in [INDEX_KEY, SUMMARY_KEY, *store.list_keys("teams/")]:
+        (tmp_path / key).unlink()
+    run(org, store, until=END)
+    assert_read_side_matches(store)
+
+
+@pytest.fixture
+def recorded_app(org, tmp_path, monkeypatch, demo_store_dir):
+    """The demo store, opened through a RecordingStore by the app."""
+    store = RecordingStore(demo_store_dir)
+    demo_mode(monkeypatch, f"file://{demo_store_dir}")
+    monkeypatch.setattr(ui_data, "open_store", lambda url: store)
+    return store
+
+
+def test_the_team_page_reads_one_team_file_not_the_whole_history(recorded_app):
+    at = signed_in("two-teams")
+    assert len([e for e in at.main if e.type == "vega_lite_chart"]) >= 7
+    shown = at.selectbox[0].value
+    team_files = [k for k in recorded_app.reads if k.startswith("teams/")]
+    assert team_files == [team_key(shown)]
+    assert HISTORY_KEY not in recorded_app.reads
+
+
+def test_the_overview_reads_the_summary_not_the_whole_history(recorded_app):
+    at = signed_in("admin")  # lands on the team page first
+    recorded_app.reads.clear()
+    at.switch_page("app_pages/teams_overview.py").run()
+    assert not at.exception and at.dataframe
+    assert SUMMARY_KEY in recorded_app.reads and HISTORY_KEY not in recorded_app.reads
+    assert not [k for k in recorded_app.reads if k.startswith("teams/")]
+
+
+def test_a_team_file_gone_missing_falls_back_to_the_full_history(org, tmp_path, monkeypatch):
+    store = RecordingStore(tmp_path)
+    run(org, store, until=END, since=org.first_day - timedelta(days=1))
+    slug = sorted(load_index(store))[0]
+    (tmp_path / team_key(slug)).unlink()
+    demo_mode(monkeypatch, f"file://{tmp_path}")
+    monkeypatch.setattr(ui_data, "open_store", lambda url: store)
+    settings = ui_data.load_settings()
+    full = {h.team.slug: h for h in load_team_histories(store)[0]}
+    assert ui_data.team_history(settings, slug) == full[slug]
+    assert HISTORY_KEY in store.reads
