@@ -1,18 +1,27 @@
-"""Render time of a page (AppTest) over a demo store with a year of history.
+"""Render time of a page (AppTest) over a store with a year of history, and how it grows.
 
     .venv/bin/python benchmarks/page_render.py --teams 10 --days 365              # team page
+    .venv/bin/python benchmarks/page_render.py --teams 10 --days 365 --scale-to 1000
     .venv/bin/python benchmarks/page_render.py --teams 300 --users 3000 --page overview
 
 Collects a demo organisation into a temporary store with the real collector
-(in-process transport), then renders the page for the two-team persona: once
-cold (first render in this process) and several times warm. Prints seconds.
+(in-process transport), then renders the page for a demo persona in a fresh
+process: once cold (the first render after the process starts) and several
+times warm. With `--scale-to N` the same store is also copied to N teams (each
+copy a team of its own with the collected days, members and licences, written
+by the collector's own writers), because filling 1,000 teams x 365 days through
+the collector takes hours on this machine; the page is then measured over both
+stores in this one run and the ratio printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,8 +33,14 @@ sys.path.insert(0, str(ROOT))
 
 from copilot_usage.demo import build_demo_org  # noqa: E402
 from copilot_usage.github.client import GitHubClient  # noqa: E402
-from copilot_usage.history import ADMIN_TEAMS_KEY, collect  # noqa: E402
+from copilot_usage.history import (ADMIN_TEAMS_KEY, HISTORY_KEY, MEMBERS_KEY, TEAMS_KEY, collect,  # noqa: E402
+                                   load_team_histories)
+from copilot_usage.models import TeamHistory  # noqa: E402
 from copilot_usage.store import LocalStore  # noqa: E402
+from copilot_usage.team_files import write_read_side  # noqa: E402
+
+PAGES = {"team": ("two-teams", None, 7), "overview": ("admin", "app_pages/teams_overview.py", 4),
+         "org": ("two-teams", "app_pages/org_usage.py", 7)}
 
 
 def fill(root: str, teams: int, users: int, days: int):
@@ -37,8 +52,27 @@ def fill(root: str, teams: int, users: int, days: int):
     return org
 
 
-PAGES = {"team": ("two-teams", None, 7), "overview": ("admin", "app_pages/teams_overview.py", 4),
-         "org": ("two-teams", "app_pages/org_usage.py", 7)}
+def scale(root: str, total: int) -> None:
+    """Copy the store's teams until it holds `total` teams, each with the same year of days."""
+    store = LocalStore(root)
+    collected = [h for h in load_team_histories(store)[0] if h.data]
+    source_of = {h.team.slug: h.team.slug for h in collected}
+    histories = list(collected)
+    for n in range(total - len(collected)):
+        source = collected[n % len(collected)]
+        copy = n // len(collected) + 1
+        team = source.team.model_copy(update={"slug": f"{source.team.slug}-copy-{copy}",
+                                              "name": f"{source.team.name} (copy {copy})"})
+        histories.append(TeamHistory(team=team, data=source.data))
+        source_of[team.slug] = source.team.slug
+    histories.sort(key=lambda h: h.team.slug)
+    # The full file as the collector's merge writes it, but compact (indenting 1 GB takes minutes).
+    store.write_bytes(HISTORY_KEY, b"[" + b",".join(h.model_dump_json().encode() for h in histories) + b"]\n")
+    write_read_side(store, histories)
+    members = store.read_json(MEMBERS_KEY).data
+    members["teams"] = {slug: members["teams"].get(source, []) for slug, source in source_of.items()}
+    store.write_json(MEMBERS_KEY, members, if_tag=store.tag(MEMBERS_KEY))
+    store.write_json(TEAMS_KEY, [h.team.model_dump(mode="json") for h in histories], if_tag=store.tag(TEAMS_KEY))
 
 
 def render_once(page: str) -> float:
@@ -60,6 +94,23 @@ def render_once(page: str) -> float:
     return elapsed
 
 
+def render_in_fresh_process(root: str, page: str, warm: int) -> tuple[float, list[float]]:
+    """(cold, [warm…]) seconds, measured in a new Python process over the store at `root`."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET")}
+    env["STORE_URL"] = f"file://{root}"
+    done = subprocess.run([sys.executable, __file__, "--render-only", "--page", page, "--warm", str(warm)],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"rendering failed:\n{done.stderr[-3000:]}")
+    times = json.loads(done.stdout.strip().splitlines()[-1])
+    return times["cold"], times["warm"]
+
+
+def store_size(root: str) -> str:
+    size = (Path(root) / HISTORY_KEY).stat().st_size
+    return f"{HISTORY_KEY} {size / 1e6:.1f} MB"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--teams", type=int, default=10)
@@ -67,23 +118,44 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--warm", type=int, default=5)
     parser.add_argument("--page", choices=sorted(PAGES), default="team")
+    parser.add_argument("--scale-to", type=int, default=0, help="also measure over a store of this many teams")
+    parser.add_argument("--render-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as root:
-        started = time.perf_counter()
-        fill(root, args.teams, args.users, args.days)
-        size = (Path(root) / "teams_history.json").stat().st_size
-        print(f"# store: {args.teams} teams x {args.days} days, teams_history.json {size / 1e6:.1f} MB "
-              f"(filled in {time.perf_counter() - started:.1f} s)")
-        os.environ["STORE_URL"] = f"file://{root}"
-        for name in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET"):
-            os.environ.pop(name, None)
+    if args.render_only:  # the child: STORE_URL is set
         cold = render_once(args.page)
-        warm = [render_once(args.page) for _ in range(args.warm)]
-    warm_median = statistics.median(warm)
-    print(f"{args.page} page render cold, {args.teams} teams x {args.days} days: {cold:.2f} s")
-    print(f"{args.page} page render warm, {args.teams} teams x {args.days} days: {warm_median:.2f} s "
-          f"(median of {len(warm)}, min {min(warm):.2f} s)")
-    print(f"{args.page} page cold/warm, {args.teams} teams: {cold / warm_median:.2f} ratio (reported as is)")
+        print(json.dumps({"cold": cold, "warm": [render_once(args.page) for _ in range(args.warm)]}))
+        return
+
+    with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as big:
+        started = time.perf_counter()
+        fill(small, args.teams, args.users, args.days)
+        print(f"# store: {args.teams} teams x {args.days} days, {store_size(small)} "
+              f"(collected in {time.perf_counter() - started:.1f} s)", flush=True)
+        stores = {args.teams: small}
+        if args.scale_to:
+            started = time.perf_counter()
+            shutil.copytree(small, big, dirs_exist_ok=True)
+            scale(big, args.scale_to)
+            print(f"# store: {args.scale_to} teams x {args.days} days, {store_size(big)} "
+                  f"(copied from the {args.teams} collected teams in {time.perf_counter() - started:.1f} s)",
+                  flush=True)
+            stores[args.scale_to] = big
+        measured = {teams: render_in_fresh_process(root, args.page, args.warm) for teams, root in stores.items()}
+    report(args.page, args.days, measured)
+
+
+def report(page: str, days: int, measured: dict[int, tuple[float, list[float]]]) -> None:
+    warm_of = {}
+    for teams, (cold, warm) in measured.items():
+        warm_of[teams] = statistics.median(warm)
+        print(f"{page} page render cold, {teams} teams x {days} days: {cold:.2f} s")
+        print(f"{page} page render warm, {teams} teams x {days} days: {warm_of[teams]:.2f} s "
+              f"(median of {len(warm)}, min {min(warm):.2f} s)")
+        print(f"{page} page cold/warm, {teams} teams: {cold / warm_of[teams]:.2f} ratio (reported as is)")
+    if len(measured) == 2:
+        small, big = sorted(measured)
+        target = "target at most 1.5" if page == "team" else "reported as is"
+        print(f"{page} page warm render {big}/{small} teams: {warm_of[big] / warm_of[small]:.2f} ratio ({target})")
 
 
 if __name__ == "__main__":

@@ -22,10 +22,11 @@ LINE = re.compile(r"^(?P<name>[^:#][^:]*): (?P<value>-?[\d.,]+) (?P<unit>\S+)(?:
 
 SUITES = {
     "full": [["collect_scaling.py"], ["aggregation.py"],
-             ["page_render.py", "--teams", "10", "--days", "365", "--warm", "3"],
-             ["page_render.py", "--teams", "100", "--users", "1500", "--days", "365", "--warm", "3"]],
+             ["page_render.py", "--teams", "10", "--days", "365", "--warm", "3", "--scale-to", "1000"],
+             ["page_render.py", "--page", "overview", "--teams", "10", "--days", "365", "--warm", "2",
+              "--scale-to", "1000"]],
     "smoke": [["collect_scaling.py", "--smoke"], ["aggregation.py", "--smoke"],
-              ["page_render.py", "--teams", "6", "--users", "60", "--days", "30", "--warm", "1"]],
+              ["page_render.py", "--teams", "6", "--users", "60", "--days", "30", "--warm", "1", "--scale-to", "60"]],
 }
 
 

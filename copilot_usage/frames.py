@@ -48,6 +48,20 @@ def teams_frame(histories: Iterable[TeamHistory]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else empty_teams_frame()
 
 
+def summary_frame(summary: dict) -> pd.DataFrame:
+    """`teams_summary.json` (team_files.summary_payload) as the same long frame as `teams_frame`."""
+    frames = []
+    for entry in summary.get("teams", []):
+        rows = pd.DataFrame(entry["rows"], columns=summary["columns"])
+        frames.append(rows.assign(slug=entry["team"]["slug"], team=entry["team"]["name"]))
+    if not frames:
+        return empty_teams_frame()
+    frame = pd.concat(frames, ignore_index=True)
+    frame["date"] = pd.to_datetime(frame["date"])
+    numeric = [c for c in frame.columns if c not in ("date", "source", "slug", "team")]
+    return frame.astype({c: "float64" for c in numeric})
+
+
 def empty_teams_frame() -> pd.DataFrame:
     return pd.DataFrame({"slug": pd.Series(dtype=str), "team": pd.Series(dtype=str),
                          "date": pd.Series(dtype="datetime64[ns]"), "source": pd.Series(dtype=str)})

@@ -12,11 +12,10 @@ import pytest
 import copilot_usage.ui.data as ui_data
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import StoreUnavailable
-from copilot_usage.frames import teams_frame
+from copilot_usage.frames import summary_frame, teams_frame
 from copilot_usage.history import HISTORY_KEY, collect, load_team_histories
 from copilot_usage.store import LocalStore
-from copilot_usage.team_files import (INDEX_KEY, SUMMARY_KEY, load_index, load_summary_frame, load_team_file,
-                                      team_key)
+from copilot_usage.team_files import INDEX_KEY, SUMMARY_KEY, load_index, load_team_file, team_key
 from conftest import demo_client
 from demo_app import demo_mode, signed_in
 
@@ -66,7 +65,7 @@ def assert_read_side_matches(store: LocalStore) -> None:
         assert index[slug].sha256 == hashlib.sha256(body).hexdigest()
         assert (index[slug].days, index[slug].last_day) == (len(history.data), history.data[-1].date)
     expected = teams_frame(recorded.values())
-    summary = load_summary_frame(store)
+    summary = summary_frame(store.read_json(SUMMARY_KEY).data)
     key = ["slug", "date"]
     same_unit = {"date": "datetime64[ns]"}  # the resolution pandas infers differs; the days do not
     pd.testing.assert_frame_equal(summary.astype(same_unit).sort_values(key).reset_index(drop=True),
@@ -147,3 +146,20 @@ def test_a_team_file_gone_missing_falls_back_to_the_full_history(org, tmp_path, 
     full = {h.team.slug: h for h in load_team_histories(store)[0]}
     assert ui_data.team_history(settings, slug) == full[slug]
     assert HISTORY_KEY in store.reads
+
+
+@pytest.mark.parametrize("key, broken, page, persona", [
+    (INDEX_KEY, b'{"platform": {"days": "many"}}', None, "two-teams"),
+    (SUMMARY_KEY, b'{"columns": ["date"], "teams": [{"rows": [["x"]]}]}', "app_pages/teams_overview.py", "admin"),
+])
+def test_a_broken_read_side_file_is_named_in_a_sentence(org, tmp_path, monkeypatch, key, broken, page, persona):
+    store = LocalStore(tmp_path)
+    run(org, store, until=END, since=org.first_day - timedelta(days=1))
+    store.write_json("admin_teams.json", org.admin_teams, if_tag=None)
+    store.write_bytes(key, broken)
+    demo_mode(monkeypatch, f"file://{tmp_path}")
+    at = signed_in(persona)
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception
+    assert any(key in e.value and "next collection writes it again" in e.value for e in at.error)

@@ -11,12 +11,12 @@ import streamlit as st
 
 from ..config import Settings, load_settings
 from ..errors import AccessDenied, CopilotUsageError, InvalidStoreFile
-from ..frames import daily_frame, in_range, rollup, seats_per_day, teams_frame
+from ..frames import daily_frame, in_range, rollup, seats_per_day, summary_frame, teams_frame
 from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY, TEAMS_KEY,
                        load_org_history, load_team_histories)
 from ..models import OrgDay, Team, TeamHistory
 from ..store import Store, open_store
-from ..team_files import INDEX_KEY, SUMMARY_KEY, IndexEntry, load_summary_frame, load_team_file, parse_index, team_key
+from ..team_files import INDEX_KEY, SUMMARY_KEY, IndexEntry, invalid, load_team_file, parse_index, team_key
 from .text import inert
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,11 @@ def _team_file(url: str, slug: str, tag: str | None) -> TeamHistory | None:
 
 @st.cache_data(ttl=300, show_spinner="Loading the teams…")
 def _summary(url: str, tag: str | None) -> pd.DataFrame:
-    return load_summary_frame(store_for(url))
+    store = store_for(url)
+    try:
+        return summary_frame(store.read_json(SUMMARY_KEY).data or {})
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise invalid(store, SUMMARY_KEY) from None
 
 
 @st.cache_data(ttl=300)
