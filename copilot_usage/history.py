@@ -341,11 +341,10 @@ def _conditional_update(store: Store, key: str, load, update, dump):
     for _ in range(_CONFLICT_RETRIES):
         current, tag = load(store)
         merged = update(current)
-        payload = dump(merged)
-        if tag is not None and payload == dump(current):
+        if tag is not None and merged == current:
             return merged  # nothing new: leave the object (and its version tag) alone
         try:
-            store.write_json(key, payload, if_tag=tag)
+            store.write_json(key, dump(merged), if_tag=tag)
             return merged
         except StoreConflict:
             continue  # someone else wrote first: merge into theirs

@@ -187,7 +187,7 @@ def _write_copy(store: Store, result: ReportDay, *, final: bool) -> None:
     prefix = _prefix(result.report, result.day)
     for index, data in enumerate(result.raw_parts):
         if data[:2] != b"\x1f\x8b":
-            data = gzip.compress(data, mtime=0)  # mtime=0: same input, same bytes
+            data = gzip.compress(data, compresslevel=6, mtime=0)  # mtime=0: same input, same bytes
         store.write_bytes(f"{prefix}part-{index}.ndjson.gz", data)
     # The manifest goes last: a copy without one is incomplete and never trusted.
     manifest = {"report": result.report, "day": result.day.isoformat(),
