@@ -9,8 +9,8 @@ merged history:
     teams_summary.json    every team's scalar fields per day, as columns (no breakdowns)
     teams_index.json      written last: per team its name, days and the sha256 of its file
 
-The two large ones are compact JSON written by pydantic and the C encoder:
-serialising a year of 1,000 teams with indentation in pure Python takes minutes.
+The team files and the summary are compact JSON: only programs read them, and
+without indentation they are a third smaller.
 
 The team page reads the index and one team file; the overview reads the summary
 (`frames.summary_frame`). No pandas here: the collector runs without it.
@@ -91,7 +91,6 @@ def write_read_side(store: Store, histories: list[TeamHistory], changed: Iterabl
 
 
 def _compact(data) -> bytes:
-    # The read side is large and only read by programs: compact JSON, from the C encoder.
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
 
 
@@ -106,7 +105,7 @@ def _describes(entry: IndexEntry, history: TeamHistory) -> bool:
 
 
 def summary_payload(histories: Iterable[TeamHistory]) -> dict:
-    """`{"columns": [...], "teams": [{"team": {...}, "rows": [[...], ...]}]}`: a tenth of the full size."""
+    """`{"columns": [...], "teams": [{"team": {...}, "rows": [[...], ...]}]}`: about 2% of the full size."""
     teams = []
     for history in histories:
         if history.data:

@@ -163,3 +163,22 @@ def test_a_broken_read_side_file_is_named_in_a_sentence(org, tmp_path, monkeypat
         at.switch_page(page).run()
     assert not at.exception
     assert any(key in e.value and "next collection writes it again" in e.value for e in at.error)
+
+
+def test_the_overview_shows_the_same_table_from_the_summary_and_from_an_older_store(org, tmp_path, monkeypatch):
+    store = LocalStore(tmp_path)
+    run(org, store, until=END, since=org.first_day - timedelta(days=1))
+    store.write_json("admin_teams.json", org.admin_teams, if_tag=None)
+
+    def overview_table_shown():
+        demo_mode(monkeypatch, f"file://{tmp_path}")  # fresh caches
+        at = signed_in("admin")
+        at.switch_page("app_pages/teams_overview.py").run()
+        assert not at.exception
+        return at.dataframe[0].value
+
+    from_summary = overview_table_shown()
+    (tmp_path / INDEX_KEY).unlink()  # as a store written before the read side existed
+    from_full_history = overview_table_shown()
+    assert len(from_summary) >= 3
+    pd.testing.assert_frame_equal(from_summary, from_full_history)

@@ -67,7 +67,13 @@ def _summary(url: str, tag: str | None) -> pd.DataFrame:
 
 @st.cache_data(ttl=300)
 def _index(url: str, tag: str | None) -> dict[str, IndexEntry] | None:
-    return parse_index(store_for(url).read_json(INDEX_KEY).data, store_for(url))
+    store = store_for(url)
+    return parse_index(store.read_json(INDEX_KEY).data, store)
+
+
+@st.cache_data(ttl=300, show_spinner="Loading the teams…")
+def _full_frame(url: str, tag: str | None) -> pd.DataFrame:
+    return teams_frame(_histories(url, tag).values())
 
 
 @st.cache_data(ttl=300, show_spinner="Loading organisation history…")
@@ -109,10 +115,11 @@ def team_history(settings: Settings, slug: str) -> TeamHistory:
 
 def all_teams_frame(settings: Settings) -> pd.DataFrame:
     """Every team's scalar days as one long frame (the overview), from the summary when present."""
-    tag = _tag(store_for(settings.store_url), SUMMARY_KEY)
+    store = store_for(settings.store_url)
+    tag = _tag(store, SUMMARY_KEY)
     if tag is not None and team_index(settings) is not None:
         return _summary(settings.store_url, tag)
-    return teams_frame(team_histories(settings).values())
+    return _full_frame(settings.store_url, _tag(store, HISTORY_KEY))
 
 
 def recorded_teams(settings: Settings) -> list[Team]:
