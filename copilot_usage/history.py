@@ -10,6 +10,7 @@ tried again next run, so no day is ever skipped.
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -33,7 +34,8 @@ SEATS_KEY = "copilot_seats.json"
 MEMBERS_KEY = "team_members.json"  # licensed members per team on the last collected day
 ADMIN_TEAMS_KEY = "admin_teams.json"
 _CONFLICT_RETRIES = 8
-CHECKPOINT_DAYS = 30  # write at least this often during a long backfill
+CHECKPOINT_DAYS = 30  # a long backfill writes what it has after this many days…
+CHECKPOINT_COST_RATIO = 4  # …once fetching them took 4x as long as the last write
 
 _histories = TypeAdapter(list[TeamHistory])
 _org_days = TypeAdapter(list[OrgDay])
@@ -258,7 +260,7 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
         batch.add(data)
         if data.members:
             latest_members = data
-        if batch.size >= CHECKPOINT_DAYS:
+        if batch.due():
             batch.flush(store, summary)  # a long backfill that fails later keeps what it has
     merged = batch.flush(store, summary)
     _write_teams(store, merged, teams)
@@ -273,11 +275,22 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
 class _Batch:
     """Days fetched but not yet written; flushed in order, so the store never has a gap."""
 
-    def __init__(self, teams: dict[str, Team]):
+    def __init__(self, teams: dict[str, Team], *, flush_seconds: float = 0.0):
         self.teams = teams
         self.size = 0
         self.team_days: dict[str, list[TeamDay]] = {}
         self.org_days: list[OrgDay] = []
+        self.started = time.monotonic()
+        self.flush_seconds = flush_seconds  # how long the last checkpoint took
+
+    def due(self) -> bool:
+        """A checkpoint every CHECKPOINT_DAYS days, but never more than a fifth of the run's time.
+
+        Each checkpoint rewrites the whole history, so it costs more as the file
+        grows; spacing them by their own cost keeps a year's backfill linear.
+        """
+        return (self.size >= CHECKPOINT_DAYS
+                and time.monotonic() - self.started >= CHECKPOINT_COST_RATIO * self.flush_seconds)
 
     def add(self, data: DayData) -> None:
         self.size += 1
@@ -289,9 +302,10 @@ class _Batch:
     def flush(self, store: Store, summary: CollectSummary) -> list[TeamHistory]:
         new = [TeamHistory(team=self.teams.get(slug) or Team(name=slug, slug=slug), data=days)
                for slug, days in sorted(self.team_days.items())]
+        started = time.monotonic()
         merged = _write_histories(store, new, summary)
         _write_org_history(store, self.org_days)
-        self.__init__(self.teams)
+        self.__init__(self.teams, flush_seconds=time.monotonic() - started)
         return merged
 
 
