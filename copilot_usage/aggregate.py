@@ -17,6 +17,8 @@ when pyarrow is installed and the files are plain NDJSON, and falls back to
 
 from __future__ import annotations
 
+import math
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -49,6 +51,13 @@ def _number(value) -> int:
     # Treat missing, null or malformed counters as zero rather than losing the line.
     return value if isinstance(value, int) and not isinstance(value, bool) else (
         int(value) if isinstance(value, float) else 0)
+
+
+def _count_or_none(value) -> int | None:
+    # A user count GitHub did not send, or sent malformed, is unknown: never zero, never a crash.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return int(value)
 
 
 def counters_of(item: dict) -> dict[str, int]:
@@ -212,11 +221,11 @@ def aggregate_org(day: date, org_lines: Iterable[dict]) -> OrgDay | None:
     return OrgDay(
         date=day,
         daily_active_users=_number(line.get("daily_active_users")),
-        weekly_active_users=line.get("weekly_active_users"),
-        monthly_active_users=line.get("monthly_active_users"),
-        monthly_active_chat_users=line.get("monthly_active_chat_users"),
-        monthly_active_agent_users=line.get("monthly_active_agent_users"),
-        daily_active_cli_users=line.get("daily_active_cli_users"),
+        weekly_active_users=_count_or_none(line.get("weekly_active_users")),
+        monthly_active_users=_count_or_none(line.get("monthly_active_users")),
+        monthly_active_chat_users=_count_or_none(line.get("monthly_active_chat_users")),
+        monthly_active_agent_users=_count_or_none(line.get("monthly_active_agent_users")),
+        daily_active_cli_users=_count_or_none(line.get("daily_active_cli_users")),
         ai_credits=user.ai_credits,
         pull_requests={k: v for k, v in (line.get("pull_requests") or {}).items()
                        if isinstance(v, (int, float)) or v is None},

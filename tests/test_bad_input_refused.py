@@ -21,7 +21,7 @@ from copilot_usage.config import load_settings
 from copilot_usage.errors import SettingsError
 from copilot_usage.github.client import GitHubClient
 from copilot_usage.github.directory import team_members
-from copilot_usage.history import TEAMS_KEY, collect, load_team_histories, utc_today
+from copilot_usage.history import TEAMS_KEY, collect, load_org_history, load_team_histories, utc_today
 from copilot_usage.store import LocalStore, open_store
 from fake_github import FakeGitHub
 from github_app import (END, TODAY, SummaryLines, displayed, error_texts, github_mode,
@@ -255,6 +255,24 @@ def test_a_malformed_slug_in_githubs_reports_or_team_list_never_becomes_a_team(f
     assert [t["slug"] for t in store.read_json(TEAMS_KEY).data] == ["data-science", "payments", "platform-sre"]
     assert not [key for key in store.list_keys() if bad and bad[:20] in key]
     count(tried, "team slugs from GitHub")
+
+
+@pytest.mark.parametrize("bad", ["abc", True, [3], {"n": 1}, -1.5e400])
+def test_a_malformed_user_count_in_the_org_report_is_unknown_not_a_crash(fake, org, tmp_path, tried, bad):
+    fake.tap.reset()
+    fake.tap.rewrite("/downloads/organization-1-day/", edit_lines(
+        lambda line: {**line, "weekly_active_users": bad, "monthly_active_users": bad}))
+    store = open_store(f"file://{tmp_path}")
+    try:
+        with GitHubClient(fake.url, token="t") as client:
+            summary = collect(client, store, org.org, since=END - timedelta(days=4), today=TODAY)
+    finally:
+        fake.tap.clear()
+    days, _ = load_org_history(store)
+    assert summary.days_fetched == 4 and [d.date for d in days][-4:] == [END - timedelta(days=n) for n in (3, 2, 1, 0)]
+    assert all(d.weekly_active_users is None and d.monthly_active_users is None for d in days[-4:])
+    assert all(d.daily_active_users > 0 for d in days[-4:])  # the rest of the line still counts
+    count(tried, "user counts from GitHub")
 
 
 # ---------------------------------------------------------------- names and descriptions
