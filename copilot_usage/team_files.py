@@ -10,7 +10,7 @@ merged history:
     teams_index.json      written last: per team its name, days and the sha256 of its file
 
 The team files and the summary are compact JSON: only programs read them, and
-without indentation they are a third smaller.
+without indentation they are about a quarter smaller (28% on the demo store).
 
 The team page reads the index and one team file; the overview reads the summary
 (`frames.summary_frame`). No pandas here: the collector runs without it.

@@ -15,7 +15,7 @@ from copilot_usage.errors import StoreUnavailable
 from copilot_usage.frames import summary_frame, teams_frame
 from copilot_usage.history import HISTORY_KEY, collect, load_team_histories
 from copilot_usage.store import LocalStore
-from copilot_usage.team_files import INDEX_KEY, SUMMARY_KEY, load_index, load_team_file, team_key
+from copilot_usage.team_files import INDEX_KEY, SUMMARY_KEY, load_index, load_team_file, team_key, write_read_side
 from conftest import demo_client
 from demo_app import demo_mode, signed_in
 
@@ -97,6 +97,19 @@ def test_a_run_stopped_before_the_index_is_repaired_by_the_next(org, tmp_path):
     assert store.exists(HISTORY_KEY) and load_index(store) is None
     run(org, store, until=END)
     assert_read_side_matches(store)
+
+
+def test_a_team_the_index_describes_wrongly_is_rewritten_even_when_not_named_as_changed(org, tmp_path):
+    # What a run stopped between the team files and the index leaves: a team with days the index lacks.
+    store = LocalStore(tmp_path)
+    run(org, store, until=END - timedelta(days=5), since=org.first_day - timedelta(days=1))
+    histories = {h.team.slug: h for h in load_team_histories(store)[0] if h.data}
+    slug = sorted(histories)[0]
+    grown = histories[slug].model_copy(update={"data": [*histories[slug].data, histories[slug].data[-1].model_copy(
+        update={"date": END})]})
+    written = write_read_side(store, [grown, *(h for s, h in histories.items() if s != slug)], changed=[])
+    assert written == 1
+    assert load_team_file(store, slug) == grown and load_index(store)[slug].last_day == END
 
 
 def test_a_missing_index_is_rebuilt_for_a_store_written_by_an_older_version(org, tmp_path):
