@@ -1,31 +1,21 @@
-"""Report lines -> TeamDay / OrgDay. Pure: lines (or raw report files) in, records out.
+"""The organisation's report line -> OrgDay. Pure: lines in, a record out.
 
-GitHub's recipe (GITHUB_API.md 2.2): for one day, join that day's user lines
-with that same day's user-team lines on (user_id, day, organization), then group
-by team. Users are counted as distinct ids, acceptance is never averaged from
-rates, and a user in several teams counts in each.
+Team days are not made here: GitHub's team recipe is SQL over the per-user facts
+(`sql/team_days.sql`, run by `facts.py`). The organisation line is GitHub's own
+roll-up and is kept as GitHub reports it.
 
-    team_days = aggregate_teams(day, user_lines, user_team_lines)
-    team_days["platform"].active_users
-    team_days, members = aggregate_report_parts(day, users.raw_parts, user_teams.raw_parts)
-
-`aggregate_teams` is the readable reference. The collector calls
-`aggregate_report_parts`, which does the same join in Arrow (aggregate_arrow.py)
-when pyarrow is installed and the files are plain NDJSON, and falls back to
-`parse_report` + `aggregate_teams` otherwise (the Lambda zip carries no pyarrow).
+    org_day = aggregate_org(day, organization.lines)
 """
 
 from __future__ import annotations
 
 import math
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Iterable
 
-from .github.reports import USER_TEAMS, USERS, parse_report
-from .models import COUNTER_FIELDS, Counters, OrgDay, TeamDay
+from .models import COUNTER_FIELDS, Counters, OrgDay
 
 # Report key -> our short counter name.
 COUNTER_KEYS = {
@@ -105,111 +95,8 @@ def _breakdown(line: dict, array: str, key: str) -> dict[str, dict[str, int]]:
     return out
 
 
-@dataclass
-class _TeamTotals:
-    licensed: set = field(default_factory=set)
-    active: int = 0
-    engaged: int = 0
-    chat: int = 0
-    agent: int = 0
-    cli: int = 0
-    credits: float | None = None
-    counters: dict = field(default_factory=lambda: dict.fromkeys(COUNTER_FIELDS, 0))
-    breakdowns: dict = field(default_factory=lambda: {name: {} for name in BREAKDOWNS})
-
-    def add(self, user: UserDay) -> None:
-        self.active += 1
-        self.engaged += user.engaged
-        self.chat += user.chat
-        self.agent += user.agent
-        self.cli += user.cli
-        if user.ai_credits is not None:
-            self.credits = (self.credits or 0.0) + user.ai_credits
-        for key, value in user.counters.items():
-            self.counters[key] += value
-        for name, items in user.breakdowns.items():
-            target = self.breakdowns[name]
-            for item, counters in items.items():
-                bucket = target.setdefault(item, {"users": 0, **dict.fromkeys(COUNTER_FIELDS, 0)})
-                bucket["users"] += 1  # distinct: each user contributes once per item
-                for key, value in counters.items():
-                    bucket[key] += value
-
-    def team_day(self, day: date) -> TeamDay:
-        return TeamDay(
-            date=day, licensed_members=len(self.licensed), active_users=self.active,
-            engaged_users=self.engaged, chat_users=self.chat, agent_users=self.agent,
-            cli_users=self.cli, ai_credits=self.credits, **self.counters,
-            **{name: {k: Counters(**v) for k, v in sorted(items.items())}
-               for name, items in self.breakdowns.items()},
-        )
-
-
 def _on_day(line: dict, day: date) -> bool:
     return str(line.get("day", day.isoformat())) == day.isoformat()
-
-
-def aggregate_teams(day: date, user_lines: Iterable[dict], user_team_lines: Iterable[dict],
-                    *, min_licensed: int = 5) -> dict[str, TeamDay]:
-    """One day's user and user-team lines -> {team slug: TeamDay}.
-
-    The readable reference of the join: aggregate_arrow.py must give the same.
-    Teams with fewer than `min_licensed` licensed members that day get no record
-    (GitHub already leaves them out of the user-team report; this holds the rule
-    even if it stops doing so).
-    """
-    users: dict[tuple, UserDay] = {}
-    for line in user_lines:
-        if isinstance(line, dict) and _on_day(line, day) and line.get("user_id") is not None:
-            users[(line["user_id"], line.get("organization_id"))] = summarise_user(line)
-
-    teams: dict[str, _TeamTotals] = defaultdict(_TeamTotals)
-    for line in user_team_lines:
-        slug, user_id = line.get("slug"), line.get("user_id")
-        if not slug or user_id is None or not _on_day(line, day):
-            continue
-        totals = teams[slug]
-        key = (user_id, line.get("organization_id"))
-        if key in totals.licensed:
-            continue  # a repeated line must not count twice
-        totals.licensed.add(key)
-        if key in users:
-            totals.add(users[key])
-    return {slug: t.team_day(day) for slug, t in sorted(teams.items()) if len(t.licensed) >= min_licensed}
-
-
-def licensed_logins(user_team_lines: Iterable[dict], teams: Iterable[str]) -> dict[str, list[str]]:
-    """Logins of each team's licensed members, from one day's user-team lines."""
-    wanted = set(teams)
-    members: dict[str, set[str]] = {slug: set() for slug in wanted}
-    for line in user_team_lines:
-        if line.get("slug") in wanted and line.get("user_login"):
-            members[line["slug"]].add(str(line["user_login"]))
-    return {slug: sorted(logins, key=str.lower) for slug, logins in sorted(members.items())}
-
-
-def aggregate_report_parts(day: date, user_parts: list[bytes], user_team_parts: list[bytes], *,
-                           min_licensed: int = 5) -> tuple[dict[str, TeamDay], dict[str, list[str]]]:
-    """One day's raw users and user-teams files (NDJSON, gzip or not, as downloaded or
-    stored) -> ({slug: TeamDay}, {slug: licensed logins}).
-
-    The same numbers as `aggregate_teams` over the parsed lines, in a fraction of
-    the time when pyarrow is there. A broken file raises MalformedReport either way.
-    """
-    try:
-        from .aggregate_arrow import aggregate_parts
-    except ImportError:
-        aggregate_parts = None  # no pyarrow (the collector's Lambda zip)
-    if aggregate_parts is not None:
-        joined = aggregate_parts(day, user_parts, user_team_parts, min_licensed=min_licensed)
-        if joined is not None:
-            return joined
-    users = [line for index, data in enumerate(user_parts)
-             for line in parse_report(data, source=f"{USERS} {day} part {index}")]
-    memberships = [line for index, data in enumerate(user_team_parts)
-                   for line in parse_report(data, source=f"{USER_TEAMS} {day} part {index}")]
-    team_days = aggregate_teams(day, users, memberships, min_licensed=min_licensed)
-    return team_days, licensed_logins(memberships, team_days)
 
 
 def aggregate_org(day: date, org_lines: Iterable[dict]) -> OrgDay | None:

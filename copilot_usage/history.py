@@ -10,7 +10,7 @@ tried again next run, so no day is ever skipped.
 
 from __future__ import annotations
 
-import time
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -18,24 +18,25 @@ from typing import Callable, Iterable, Iterator
 
 from pydantic import TypeAdapter, ValidationError
 
-from .aggregate import aggregate_org, aggregate_report_parts, licensed_logins  # noqa: F401 (re-exported)
+from .aggregate import aggregate_org
 from .errors import GitHubError, InvalidStoreFile, NotFound, StoreConflict
 from .github.directory import list_teams, seat_snapshot
 from .github.reports import ORGANIZATION, PROVISIONAL_DAYS, USER_TEAMS, USERS, fetch_report, keep_copy
 from .models import OrgDay, Team, TeamDay, TeamHistory, is_valid_slug
+from .facts import FactsEngine, JoinedDay
+from .migration import is_current, record_history_tag, upgrade
 from .store import Store
-from .team_files import write_read_side
+from .team_files import (HISTORY_KEY, IndexEntry, assemble_history, load_index, merge_team_days, update_index,
+                         update_summary)
 
 FIRST_REPORT_DAY = date(2025, 12, 12)  # organisation reports exist from this day on
-HISTORY_KEY = "teams_history.json"
 ORG_HISTORY_KEY = "historic_usage_data.json"
 TEAMS_KEY = "copilot_teams.json"
 SEATS_KEY = "copilot_seats.json"
 MEMBERS_KEY = "team_members.json"  # licensed members per team on the last collected day
 ADMIN_TEAMS_KEY = "admin_teams.json"
 _CONFLICT_RETRIES = 8
-CHECKPOINT_DAYS = 30  # a long backfill writes what it has after this many days…
-CHECKPOINT_COST_RATIO = 4  # …once fetching them took 4x as long as the last write
+CHECKPOINT_DAYS = 30  # a long backfill writes what it has after this many days
 
 _histories = TypeAdapter(list[TeamHistory])
 _org_days = TypeAdapter(list[OrgDay])
@@ -123,11 +124,17 @@ class DayData:
     team_days: dict[str, TeamDay] = field(default_factory=dict)
     org_day: OrgDay | None = None
     members: dict[str, list[str]] = field(default_factory=dict)  # slug -> licensed logins
+    facts: JoinedDay | None = None  # the day's facts, local until the collector stores them
 
 
-def fetch_day(client, store: Store | None, org: str, day: date, *, today: date) -> DayData:
-    """The three reports of one day, joined. One links call per report, whatever the teams."""
-    # The two big reports stay raw bytes: the join reads them in Arrow (aggregate_arrow.py).
+def fetch_day(client, store: Store | None, org: str, day: date, *, today: date,
+              engine: FactsEngine) -> DayData:
+    """The three reports of one day, as facts and joined. One links call per report, whatever the teams.
+
+    The day's facts stay in the engine's working folder (`DayData.facts`) until the
+    caller stores them with the team days, or discards them.
+    """
+    # The two big reports stay raw bytes: DuckDB reads them (facts.py).
     users = fetch_report(client, store, org, USERS, day, today=today, parse=False)
     if users.status == "not-available":
         return DayData(day, "not-available")
@@ -136,24 +143,31 @@ def fetch_day(client, store: Store | None, org: str, day: date, *, today: date) 
     if "not-available" in (user_teams.status, organization.status):
         return DayData(day, "not-available")
     statuses = {users.status, user_teams.status, organization.status}
-    team_days, members = aggregate_report_parts(day, users.raw_parts, user_teams.raw_parts)
+    org_day = aggregate_org(day, organization.lines)
+    joined = engine.day(day, users.raw_parts, user_teams.raw_parts, org_day)
     for report in (users, user_teams):
         keep_copy(store, report, today=today)  # read whole (a broken file raised above)
     # A slug GitHub could not have made ("../x", "A Team") never becomes a team, a URL or a key.
     # (Teams are joined and counted apart, so leaving them out afterwards is the same as before.)
-    valid = [slug for slug in team_days if is_valid_slug(str(slug))]
-    return DayData(day, "ok" if "ok" in statuses else "no-data", {slug: team_days[slug] for slug in valid},
-                   aggregate_org(day, organization.lines), {slug: members[slug] for slug in valid})
+    valid = [slug for slug in joined.team_days if is_valid_slug(str(slug))]
+    return DayData(day, "ok" if "ok" in statuses else "no-data", {slug: joined.team_days[slug] for slug in valid},
+                   org_day, {slug: joined.members[slug] for slug in valid},
+                   joined)
 
 
 def fetch_days(client, store: Store | None, org: str, days: list[date], *, today: date,
-               concurrency: int = 4) -> Iterator[DayData]:
+               concurrency: int = 4, engine: FactsEngine | None = None) -> Iterator[DayData]:
     """Fetch days a few at a time, yielding them in order; stop at the first one not available."""
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = [pool.submit(fetch_day, client, store, org, day, today=today) for day in days]
+    with contextlib.ExitStack() as stack:
+        owned = engine is None
+        engine = engine or stack.enter_context(FactsEngine())
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=max(1, concurrency)))
+        futures = [pool.submit(fetch_day, client, store, org, day, today=today, engine=engine) for day in days]
         try:
             for future in futures:
                 data = future.result()
+                if owned and data.facts:
+                    engine.discard(data.facts)  # nobody stores them
                 yield data
                 if data.status == "not-available":
                     break  # later days wait for the next run, so none is skipped
@@ -216,6 +230,7 @@ class CollectSummary:
     teams_qualifying: int = 0
     requests: int = 0
     warnings: list[str] = field(default_factory=list)
+    originals_kept: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         out = dict(self.__dict__)
@@ -231,118 +246,123 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
             *, today: date | None = None, concurrency: int = 4,
             progress: Progress | None = None, on_window: Callable[[list[date]], None] | None = None
             ) -> CollectSummary:
-    """Bring the store's history files up to date with GitHub; safe to re-run at any time.
+    """Bring the store up to date with GitHub; safe to re-run at any time.
 
-    Reads the existing files first (a file that fails validation stops the run
-    and is never overwritten), fetches each report once per day, and writes with
-    conditional puts, re-reading and merging when another writer got there first.
+    A store written by an older version is upgraded first (migration.py). Each day's
+    reports are fetched once, become facts (facts/) and team days; the team days are
+    merged into the team files one team at a time, with conditional writes that re-read
+    and merge when another writer got there first. Memory and time follow the days
+    fetched, not the history kept.
     """
     today = today or utc_today()
-    histories, _ = load_team_histories(store)
-    org_days, _ = load_org_history(store)
-    days = day_window(since if since else _resume_after(histories, org_days), until, today)
+    org_days, _ = load_org_history(store)  # a file that fails validation stops the run here…
+    summary = CollectSummary(originals_kept=upgrade(store))  # …or here, before anything is written
+    index = load_index(store) or {}
+    days = day_window(since if since else _resume_after(index, org_days), until, today)
+    del org_days
     if on_window:
         on_window(days)
 
     teams = {team.slug: team for team in list_teams(client, org)}
-    summary = CollectSummary()
-    batch = _Batch(teams)
     latest_members: DayData | None = None
-    for data in fetch_days(client, store, org, days, today=today, concurrency=concurrency):
-        if progress:
-            progress(data)
-        if data.status == "not-available":
-            summary.days_not_available.append(data.day.isoformat())
-            continue
-        summary.days_fetched += 1
-        summary.first_day = summary.first_day or data.day
-        summary.last_day = data.day
-        batch.add(data)
-        if data.members:
-            latest_members = data
-        if batch.due():
-            batch.flush(store, summary)  # a long backfill that fails later keeps what it has
-    merged = batch.flush(store, summary)
-    _write_teams(store, merged, teams)
+    with FactsEngine() as engine:
+        batch = _Batch(teams, engine)
+        for data in fetch_days(client, store, org, days, today=today, concurrency=concurrency, engine=engine):
+            if progress:
+                progress(data)
+            if data.status == "not-available":
+                summary.days_not_available.append(data.day.isoformat())
+                continue
+            summary.days_fetched += 1
+            summary.first_day = summary.first_day or data.day
+            summary.last_day = data.day
+            batch.add(data)
+            if data.members:
+                latest_members = data
+            if batch.due():
+                batch.flush(store, summary)  # a long backfill that fails later keeps what it has
+        batch.flush(store, summary)
+    before = index
+    index = _refresh_team_names(store, teams)
+    if index != before or not is_current(store):  # teams_history.json follows the team files
+        record_history_tag(store, assemble_history(store))
+    _write_teams(store, index, teams)
     if latest_members:
         _write_members(store, latest_members)
-    summary.teams_qualifying = sum(1 for h in merged if h.data)
+    summary.teams_qualifying = len(index)
     _write_seats(client, store, org, summary)
     summary.requests = client.request_count
     return summary
 
 
 class _Batch:
-    """Days fetched but not yet written; flushed in order, so the store never has a gap."""
+    """Days fetched but not yet written, kept as serialised lines; flushed in order."""
 
-    def __init__(self, teams: dict[str, Team], *, flush_seconds: float = 0.0):
+    def __init__(self, teams: dict[str, Team], engine: FactsEngine):
         self.teams = teams
+        self.engine = engine
         self.size = 0
-        self.team_days: dict[str, list[TeamDay]] = {}
+        self.team_days: dict[str, dict[date, TeamDay]] = {}
         self.org_days: list[OrgDay] = []
-        self.started = time.monotonic()
-        self.flush_seconds = flush_seconds  # how long the last checkpoint took
+        self.facts: list[JoinedDay] = []
 
     def due(self) -> bool:
-        """A checkpoint every CHECKPOINT_DAYS days, but never more than a fifth of the run's time.
-
-        Each checkpoint rewrites the whole history, so it costs more as the file
-        grows; spacing them by their own cost keeps a year's backfill linear.
-        """
-        return (self.size >= CHECKPOINT_DAYS
-                and time.monotonic() - self.started >= CHECKPOINT_COST_RATIO * self.flush_seconds)
+        """A checkpoint every CHECKPOINT_DAYS days: each rewrites the touched team files."""
+        return self.size >= CHECKPOINT_DAYS
 
     def add(self, data: DayData) -> None:
         self.size += 1
         for slug, team_day in data.team_days.items():
-            self.team_days.setdefault(slug, []).append(team_day)
+            self.team_days.setdefault(slug, {})[data.day] = team_day
         if data.org_day:
             self.org_days.append(data.org_day)
+        if data.facts:
+            self.facts.append(data.facts)
 
-    def flush(self, store: Store, summary: CollectSummary) -> list[TeamHistory]:
-        new = [TeamHistory(team=self.teams.get(slug) or Team(name=slug, slug=slug), data=days)
-               for slug, days in sorted(self.team_days.items())]
-        started = time.monotonic()
-        merged = _write_histories(store, new, summary)
-        _write_org_history(store, self.org_days)
-        self.__init__(self.teams, flush_seconds=time.monotonic() - started)
-        return merged
+    def flush(self, store: Store, summary: CollectSummary) -> None:
+        """The days' facts, then one team file at a time, the summary, the index (last)."""
+        for facts in self.facts:
+            facts.store(store)
+            self.engine.discard(facts)
+        entries, changes = {}, {}
+        for slug in sorted(self.team_days):
+            team = self.teams.get(slug) or Team(name=slug, slug=slug)
+            merged = merge_team_days(store, team, self.team_days.pop(slug))
+            summary.days_added += merged.added
+            summary.days_replaced += merged.replaced
+            if merged.entry is not None:
+                entries[slug] = merged.entry
+            if merged.written:
+                changes[slug] = (team, merged.written)
+        if changes:
+            update_summary(store, changes)
+        if entries:
+            update_index(store, entries)
+        if self.org_days:
+            _write_org_history(store, self.org_days)
+        self.__init__(self.teams, self.engine)
 
 
-def _resume_after(histories: list[TeamHistory], org_days: list[OrgDay]) -> date | None:
+def _resume_after(index: dict[str, IndexEntry], org_days: list[OrgDay]) -> date | None:
     """The day before the last three recorded days (they are provisional), or None."""
-    recorded = [h.data[-1].date for h in histories if h.data] + [d.date for d in org_days[-1:]]
+    recorded = [entry.last_day for entry in index.values()] + [d.date for d in org_days[-1:]]
     return max(recorded) - timedelta(days=PROVISIONAL_DAYS) if recorded else None
 
 
-def _count_changes(current: list[TeamHistory], new: list[TeamHistory]) -> tuple[int, int]:
-    """(team-days added, team-days whose numbers changed) if `new` were merged into `current`."""
-    known = {(h.team.slug, d.date): d for h in current for d in h.data}
-    added = replaced = 0
-    for history in new:
-        for day in history.data:
-            old = known.get((history.team.slug, day.date))
-            if old is None:
-                added += 1
-            elif old.source != "legacy-metrics" and old != day:
-                replaced += 1
-    return added, replaced
-
-
-def _write_histories(store: Store, new: list[TeamHistory], summary: CollectSummary) -> list[TeamHistory]:
-    counts = (0, 0)
-
-    def step(current: list[TeamHistory]) -> list[TeamHistory]:
-        nonlocal counts
-        counts = _count_changes(current, new)  # of the attempt that is finally written
-        return merge(current, new)
-
-    merged = _conditional_update(store, HISTORY_KEY, load_team_histories, step, dump_histories)
-    # The pages read these (one team at a time), never the whole file above.
-    write_read_side(store, merged, changed=[h.team.slug for h in new])
-    summary.days_added += counts[0]
-    summary.days_replaced += counts[1]
-    return merged
+def _refresh_team_names(store: Store, teams: dict[str, Team]) -> dict[str, IndexEntry]:
+    """A team renamed on GitHub is renamed in its file, summary and index, without new days."""
+    index = load_index(store) or {}
+    renamed = {slug: teams[slug] for slug, entry in index.items() if slug in teams and teams[slug] != entry.team}
+    if not renamed:
+        return index
+    entries, changes = {}, {}
+    for slug, team in renamed.items():
+        merged = merge_team_days(store, team, {})
+        if merged.entry is not None:
+            entries[slug], changes[slug] = merged.entry, (team, {})
+    update_summary(store, changes)
+    update_index(store, entries)
+    return load_index(store) or {}
 
 
 def _write_org_history(store: Store, new: list[OrgDay]) -> list[OrgDay]:
@@ -366,8 +386,8 @@ def _conditional_update(store: Store, key: str, load, update, dump):
                         "is another collector looping? Run again later.", key=key)
 
 
-def _write_teams(store: Store, histories: list[TeamHistory], teams: dict[str, Team]) -> None:
-    qualifying = [teams.get(h.team.slug, h.team).model_dump(mode="json") for h in histories if h.data]
+def _write_teams(store: Store, index: dict[str, IndexEntry], teams: dict[str, Team]) -> None:
+    qualifying = [teams.get(slug, entry.team).model_dump(mode="json") for slug, entry in sorted(index.items())]
     _conditional_update(store, TEAMS_KEY, lambda s: ((d := s.read_json(TEAMS_KEY)).data or [], d.tag),
                         lambda current: qualifying, lambda teams_: teams_)
 

@@ -25,7 +25,7 @@ import os
 import re
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,7 @@ _KEY_CHARS = re.compile(r"[A-Za-z0-9._=/-]+")
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _LOCK_DIR = ".locks"
 _TMP_SUFFIX = ".tmp"
+_PART_SIZE = 8 << 20  # multipart upload parts (S3 needs at least 5 MiB)
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,51 @@ class Store(ABC):
         raw = self._read_with_tag(key)
         return None if raw is None else raw[0]
 
+    def read_bytes_versioned(self, key: str) -> tuple[bytes, str] | None:
+        """The stored bytes of ``key`` with their version tag, or None when it is missing.
+
+            >>> body, tag = store.read_bytes_versioned("teams/platform.json")
+        """
+        validate_key(key)
+        return self._read_with_tag(key)
+
+    def write_bytes_if(self, key: str, data: bytes, *, if_tag: str | None) -> str:
+        """Write ``data`` to ``key`` only if it is still at ``if_tag`` (None: must not exist).
+
+        The bytes counterpart of ``write_json``: StoreConflict when another writer got
+        there first. Returns the new tag.
+        """
+        validate_key(key)
+        return self._write_conditional(key, data, if_tag)
+
+    def read_chunks(self, key: str, size: int = 1 << 20) -> Iterator[bytes] | None:
+        """The stored bytes of ``key`` as chunks of about ``size`` bytes, or None when missing.
+
+        For objects too big to hold whole (an old ``teams_history.json``).
+        """
+        validate_key(key)
+        return self._read_chunks(key, size)
+
+    def _read_chunks(self, key: str, size: int) -> Iterator[bytes] | None:
+        body = self.read_bytes(key)  # stores that can stream override this
+        return None if body is None else iter([body])
+
+    def write_stream(self, key: str, chunks: Iterable[bytes]) -> str:
+        """Write the concatenated ``chunks`` to ``key`` unconditionally, never holding them all;
+        return the new version tag.
+
+        Readers see the old object or the new one. For objects assembled from many
+        others (``teams_history.json`` from the team files).
+
+            >>> tag = store.write_stream("teams_history.json", (part for part in parts))
+        """
+        validate_key(key)
+        return self._write_stream(key, iter(chunks))
+
+    @abstractmethod
+    def _write_stream(self, key: str, chunks: Iterator[bytes]) -> str:
+        """Write the chunks to a valid key atomically; return the new tag."""
+
     @abstractmethod
     def write_bytes(self, key: str, data: bytes) -> None:
         """Write ``data`` to ``key`` unconditionally and atomically.
@@ -300,6 +346,32 @@ class LocalStore(Store):
         with self._locked(key):
             self._replace(key, data)
 
+    def _read_chunks(self, key: str, size: int) -> Iterator[bytes] | None:
+        try:
+            handle = open(self._path(key), "rb")
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError:
+            return super()._read_chunks(key, size)  # read_bytes says what is wrong
+
+        def chunks() -> Iterator[bytes]:
+            with handle:
+                while chunk := handle.read(size):
+                    yield chunk
+        return chunks()
+
+    def _write_stream(self, key: str, chunks: Iterator[bytes]) -> str:
+        digest = hashlib.sha256()
+
+        def hashed() -> Iterator[bytes]:
+            for chunk in chunks:
+                digest.update(chunk)
+                yield chunk
+
+        with self._locked(key):
+            self._replace(key, hashed())
+        return digest.hexdigest()
+
     def list_keys(self, prefix: str = "") -> list[str]:
         _validate_prefix(prefix)
         # Walk only the deepest folder the prefix pins down, not the whole store.
@@ -352,8 +424,8 @@ class LocalStore(Store):
         finally:
             os.close(fd)  # closing releases the flock
 
-    def _replace(self, key: str, body: bytes) -> None:
-        """Atomically make ``key`` hold ``body`` (temp file, fsync, os.replace)."""
+    def _replace(self, key: str, body: bytes | Iterator[bytes]) -> None:
+        """Atomically make ``key`` hold ``body``, bytes or chunks (temp file, fsync, os.replace)."""
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -365,7 +437,8 @@ class LocalStore(Store):
             ) from exc
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(body)
+                for chunk in ([body] if isinstance(body, bytes) else body):
+                    fh.write(chunk)
                 fh.flush()
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o644)  # mkstemp makes 0600; stored files are ordinary files
@@ -457,6 +530,45 @@ class S3Store(Store):
         # A single PUT is atomic on S3: readers never see a partial object.
         with self._errors(key, "write"):
             self.client.put_object(Bucket=self.bucket, Key=self._s3_key(key), Body=data)
+
+    def _read_chunks(self, key: str, size: int) -> Iterator[bytes] | None:
+        with self._errors(key, "read"):
+            try:
+                body = self.client.get_object(Bucket=self.bucket, Key=self._s3_key(key))["Body"]
+            except self.client.exceptions.NoSuchKey:
+                return None
+        return body.iter_chunks(size)
+
+    def _write_stream(self, key: str, chunks: Iterator[bytes]) -> str:
+        """A multipart upload of parts of at least 8 MiB (S3's minimum is 5), one part in
+        memory at a time; a small object is one PUT. Aborted on failure: nothing partial shows."""
+        buffer, upload, parts = bytearray(), None, []
+        s3_key = self._s3_key(key)
+        with self._errors(key, "write"):
+            try:
+                for chunk in chunks:
+                    buffer += chunk
+                    if len(buffer) >= _PART_SIZE:
+                        if upload is None:
+                            upload = self.client.create_multipart_upload(Bucket=self.bucket, Key=s3_key)["UploadId"]
+                        parts.append(self._upload_part(s3_key, upload, len(parts) + 1, bytes(buffer)))
+                        buffer.clear()
+                if upload is None:
+                    return self.client.put_object(Bucket=self.bucket, Key=s3_key, Body=bytes(buffer))["ETag"]
+                if buffer:
+                    parts.append(self._upload_part(s3_key, upload, len(parts) + 1, bytes(buffer)))
+                return self.client.complete_multipart_upload(Bucket=self.bucket, Key=s3_key, UploadId=upload,
+                                                             MultipartUpload={"Parts": parts})["ETag"]
+            except BaseException:
+                if upload is not None:
+                    with contextlib.suppress(Exception):
+                        self.client.abort_multipart_upload(Bucket=self.bucket, Key=s3_key, UploadId=upload)
+                raise
+
+    def _upload_part(self, s3_key: str, upload: str, number: int, body: bytes) -> dict:
+        answer = self.client.upload_part(Bucket=self.bucket, Key=s3_key, UploadId=upload,
+                                         PartNumber=number, Body=body)
+        return {"ETag": answer["ETag"], "PartNumber": number}
 
     def list_keys(self, prefix: str = "") -> list[str]:
         _validate_prefix(prefix)

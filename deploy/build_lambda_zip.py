@@ -32,7 +32,7 @@ DEFAULT_OUT = ROOT / "dist" / "copilot-usage-lambda.zip"
 DEPS_CACHE = ROOT / "dist" / ".lambda-deps"
 
 # What the collector imports (normalised requirement names in requirements.txt).
-COLLECTOR_REQUIREMENTS = ("pydantic", "pydantic-settings", "boto3", "httpx", "pyjwt", "tqdm")
+COLLECTOR_REQUIREMENTS = ("pydantic", "pydantic-settings", "boto3", "httpx", "pyjwt", "tqdm", "duckdb")
 PIP_PLATFORM = ["--platform", "manylinux2014_x86_64", "--only-binary=:all:",
                 "--python-version", "3.11", "--implementation", "cp"]
 # Parts of the package that only the Streamlit app (or the demo) uses.

@@ -54,19 +54,7 @@ def test_failure_keeps_checkpointed_days_and_a_clean_run_completes(tmp_path, org
     clean = LocalStore(tmp_path / "clean")
     run(clean, org.transport(), org)
     run(clean, org.transport(), org)
-    for key in (HISTORY_KEY, ORG_HISTORY_KEY):
-        assert interrupted.read_bytes(key) == clean.read_bytes(key)
-
-
-def test_checkpoints_are_spaced_by_their_own_cost(monkeypatch):
-    from copilot_usage import history
-
-    clock = [100.0]
-    monkeypatch.setattr(history.time, "monotonic", lambda: clock[0])
-    batch = history._Batch({}, flush_seconds=2.0)   # the last write took 2 s
-    batch.size = CHECKPOINT_DAYS
-    clock[0] += 7.9                                  # fetching took less than 4 x 2 s: keep going
-    assert not batch.due()
-    clock[0] += 0.2
-    assert batch.due()
-    assert not history._Batch({}, flush_seconds=0.0).due()  # fewer than CHECKPOINT_DAYS days
+    recorded = [*clean.list_keys("teams/"), *clean.list_keys("facts/")]
+    assert interrupted.list_keys("teams/") + interrupted.list_keys("facts/") == recorded
+    for key in (HISTORY_KEY, ORG_HISTORY_KEY, *recorded):
+        assert interrupted.read_bytes(key) == clean.read_bytes(key), key

@@ -34,6 +34,7 @@ from copilot_usage.demo import build_demo_org
 from copilot_usage.history import (HISTORY_KEY, MEMBERS_KEY, ORG_HISTORY_KEY, TEAMS_KEY,
                                    load_team_histories, utc_today)
 from copilot_usage.store import LocalStore, S3Store, Store, open_store
+from copilot_usage.team_files import INDEX_KEY
 from cli_runner import run_main
 from fake_github import FakeGitHub
 from github_tap import Tap, answer, edit_lines, insert_line
@@ -424,7 +425,7 @@ FAULTS = [
           check=same_as_reference_already),
     Fault("lines with missing counters",
           tapped(f"/downloads/users-1-day/{day(0)}/", edit_lines(missing_counters)), check=recent_day_kept(day(0))),
-    Fault("S3 412 on a conditional write", s3_fault(status=412, code="PreconditionFailed", key=HISTORY_KEY,
+    Fault("S3 412 on a conditional write", s3_fault(status=412, code="PreconditionFailed", key=INDEX_KEY,
                                                      conditional=True), store="s3"),
     Fault("S3 500 on a put, once", s3_fault(status=500, code="InternalError"), store="s3"),
     Fault("S3 500 on every put", s3_fault(status=500, code="InternalError", times=10**6), store="s3",

@@ -15,7 +15,7 @@ from copilot_usage.errors import StoreUnavailable
 from copilot_usage.frames import summary_frame, teams_frame
 from copilot_usage.history import HISTORY_KEY, collect, load_team_histories
 from copilot_usage.store import LocalStore
-from copilot_usage.team_files import INDEX_KEY, SUMMARY_KEY, load_index, load_team_file, team_key, write_read_side
+from copilot_usage.team_files import INDEX_KEY, SUMMARY_KEY, load_index, load_team_file, merge_team_days, team_key
 from conftest import demo_client
 from demo_app import demo_mode, signed_in
 
@@ -32,16 +32,31 @@ class RecordingStore(LocalStore):
         self.writes: list[str] = []
         self.fail_on = fail_on
 
-    def read_json(self, key):
+    def _read_with_tag(self, key):
         self.reads.append(key)
-        return super().read_json(key)
+        return super()._read_with_tag(key)
 
-    def write_bytes(self, key, data):
+    def read_bytes(self, key):
+        self.reads.append(key)
+        return super().read_bytes(key)
+
+    def _written(self, key):
         if key == self.fail_on:
             self.fail_on = None
             raise StoreUnavailable(f"{key}: the store went away (injected)")
         self.writes.append(key)
+
+    def write_bytes(self, key, data):
+        self._written(key)
         return super().write_bytes(key, data)
+
+    def _write_conditional(self, key, body, if_tag):
+        self._written(key)
+        return super()._write_conditional(key, body, if_tag)
+
+    def _write_stream(self, key, chunks):
+        self._written(key)
+        return super()._write_stream(key, chunks)
 
 
 @pytest.fixture(scope="module")
@@ -87,14 +102,32 @@ def test_a_run_with_nothing_new_rewrites_no_team_file(org, tmp_path):
     assert {k for k in store.writes if k.startswith("teams/")} == {team_key(s) for s in load_index(store)}
     store.writes.clear()
     run(org, store, until=END)  # re-fetches the provisional days, which have not changed
-    assert [k for k in store.writes if k.startswith("teams") or k == INDEX_KEY] == []
+    assert [k for k in store.writes if k.startswith(("teams", "facts/"))] == []
+
+
+def test_a_daily_run_reads_and_writes_only_the_days_it_fetched(org, tmp_path):
+    store = RecordingStore(tmp_path)
+    run(org, store, until=END - timedelta(days=1), since=org.first_day - timedelta(days=1))
+    store.reads.clear(), store.writes.clear()
+    run(org, store, until=END)  # one new day and the three provisional ones
+    fetched = {(END - timedelta(days=n)).isoformat() for n in range(4)}
+    facts = {k for k in store.writes if k.startswith("facts/")}
+    assert facts and {k.split("day=")[1][:10] for k in facts} <= fetched
+    assert not [k for k in store.reads if k.startswith("facts/") and k.split("day=")[1][:10] not in fetched]
+    # Each team file is read twice (its merge; teams_history.json assembled from it), written
+    # once; the whole history is never read.
+    team_reads = [k for k in store.reads if k.startswith("teams/")]
+    assert sorted(team_reads) == sorted([team_key(slug) for slug in load_index(store)] * 2)
+    team_writes = [k for k in store.writes if k.startswith("teams/")]
+    assert team_writes and sorted(team_writes) == sorted(set(team_writes))
+    assert "teams_history.json" not in store.reads
 
 
 def test_a_run_stopped_before_the_index_is_repaired_by_the_next(org, tmp_path):
     store = RecordingStore(tmp_path, fail_on=INDEX_KEY)
     with pytest.raises(StoreUnavailable):
         run(org, store, until=END, since=org.first_day - timedelta(days=1))
-    assert store.exists(HISTORY_KEY) and load_index(store) is None
+    assert store.list_keys("teams/") and load_index(store) is None
     run(org, store, until=END)
     assert_read_side_matches(store)
 
@@ -105,11 +138,14 @@ def test_a_team_the_index_describes_wrongly_is_rewritten_even_when_not_named_as_
     run(org, store, until=END - timedelta(days=5), since=org.first_day - timedelta(days=1))
     histories = {h.team.slug: h for h in load_team_histories(store)[0] if h.data}
     slug = sorted(histories)[0]
-    grown = histories[slug].model_copy(update={"data": [*histories[slug].data, histories[slug].data[-1].model_copy(
-        update={"date": END})]})
-    written = write_read_side(store, [grown, *(h for s, h in histories.items() if s != slug)], changed=[])
-    assert written == 1
-    assert load_team_file(store, slug) == grown and load_index(store)[slug].last_day == END
+    stale = load_index(store)[slug]
+    extra = histories[slug].data[-1].model_copy(update={"date": END - timedelta(days=4)})
+    merge_team_days(store, histories[slug].team, {extra.date: extra})
+    assert load_index(store)[slug] == stale
+    run(org, store, until=END)
+    entry, body = load_index(store)[slug], store.read_bytes(team_key(slug))
+    assert (entry.last_day, entry.sha256) == (END, hashlib.sha256(body).hexdigest())
+    assert_read_side_matches(store)
 
 
 def test_a_missing_index_is_rebuilt_for_a_store_written_by_an_older_version(org, tmp_path):

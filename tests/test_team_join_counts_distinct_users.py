@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from copilot_usage.aggregate import aggregate_org, aggregate_teams
+from copilot_usage.aggregate import aggregate_org
+from copilot_usage.facts import join_lines
 
 DAY = date(2026, 6, 3)
 ORG = 42
@@ -51,7 +52,7 @@ def hand_made_day():
 
 def test_team_numbers_join_users_and_teams_of_the_same_day():
     users, teams = hand_made_day()
-    result = aggregate_teams(DAY, users, teams)
+    result = join_lines(DAY, users, teams)[0]
     assert set(result) == {"platform", "data"}  # tiny has four licensed members
 
     platform = result["platform"]
@@ -77,7 +78,7 @@ def test_team_numbers_join_users_and_teams_of_the_same_day():
 
 def test_user_without_team_counts_in_no_team_and_ai_credits_stay_unknown_when_absent():
     users, teams = hand_made_day()
-    result = aggregate_teams(DAY, users, teams)
+    result = join_lines(DAY, users, teams)[0]
     assert all(day.active_users <= day.licensed_members for day in result.values())
     assert result["data"].ai_credits is None
 
@@ -87,7 +88,7 @@ def test_lines_of_another_day_are_not_joined():
     other = date(2026, 6, 2)
     teams += [member(u, "late", day=other) for u in range(20, 30)]
     users += [user(1, gen=1000, day=other)]
-    result = aggregate_teams(DAY, users, teams)
+    result = join_lines(DAY, users, teams)[0]
     assert "late" not in result
     assert result["platform"].code_generations == 60
 
@@ -96,13 +97,13 @@ def test_repeated_team_line_counts_once_and_missing_counters_are_zero():
     users, teams = hand_made_day()
     users.append({"day": DAY.isoformat(), "user_id": 6, "organization_id": ORG})  # no counters at all
     teams.append(member(2, "platform"))
-    platform = aggregate_teams(DAY, users, teams)["platform"]
+    platform = join_lines(DAY, users, teams)[0]["platform"]
     assert platform.licensed_members == 6
     assert platform.active_users == 6 and platform.code_generations == 50
 
 
 def test_no_lines_means_no_team_days():
-    assert aggregate_teams(DAY, [], []) == {}
+    assert join_lines(DAY, [], [])[0] == {}
 
 
 def test_org_line_keeps_githubs_active_user_counts():

@@ -1,0 +1,272 @@
+"""Per-user facts in Parquet, and GitHub's team recipe run over them by DuckDB in process.
+
+A collected day becomes three tables under `facts/` in the store, one Parquet
+file per day (Hive-style partitions, which Athena, Trino, Spark and DuckDB read
+as a `day` column):
+
+    facts/user_days/day=YYYY-MM-DD/part-0.parquet    one row per user: counters, flags,
+                                                      credits, adoption phase, breakdowns
+    facts/user_teams/day=YYYY-MM-DD/part-0.parquet   one row per (user, team)
+    facts/org_days/day=YYYY-MM-DD/part-0.parquet     the organisation's day (OrgDay: GitHub's
+                                                      numbers as recorded; breakdowns as JSON)
+
+Day partitions, not months: a provisional day fetched again replaces its own
+files and nothing else, so each write stays the size of one day.
+
+    with FactsEngine() as engine:
+        joined = engine.day(day, users.raw_parts, user_teams.raw_parts, org_day)
+        joined.team_days["platform"].active_users
+        joined.store(store)        # writes the day's facts/ files
+
+The SQL lives in `sql/` (one query a file); this module only feeds it files.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from .errors import MalformedReport
+from .github.reports import ORGANIZATION, USER_TEAMS, USERS, parse_report
+from .models import COUNTER_FIELDS, Counters, OrgDay, TeamDay
+from .sql import load
+from .store import Store
+
+FACT_TABLES = ("user_days", "user_teams", "org_days")
+MIN_LICENSED = 5  # also in the SQL (HAVING count(*) >= 5): GitHub's own threshold
+
+# Report counter names (the facts keep GitHub's names, so Athena users read GitHub's docs).
+REPORT_COUNTERS = ("user_initiated_interaction_count", "code_generation_activity_count",
+                   "code_acceptance_activity_count", "loc_suggested_to_add_sum",
+                   "loc_suggested_to_delete_sum", "loc_added_sum", "loc_deleted_sum")
+_COUNTERS = ", ".join(f"{name} BIGINT" for name in REPORT_COUNTERS)
+
+# The columns read from each report: the facts' schema (plus `day`, which becomes the partition).
+USER_COLUMNS = {
+    "day": "VARCHAR", "user_id": "BIGINT", "user_login": "VARCHAR", "organization_id": "VARCHAR",
+    "enterprise_id": "VARCHAR",
+    **{name: "BIGINT" for name in REPORT_COUNTERS},
+    "used_chat": "BOOLEAN", "used_agent": "BOOLEAN", "used_cli": "BOOLEAN",
+    "used_copilot_code_review_active": "BOOLEAN", "used_copilot_code_review_passive": "BOOLEAN",
+    "ai_credits_used": "DOUBLE",
+    "ai_adoption_phase": "STRUCT(phase VARCHAR, phase_number BIGINT, version VARCHAR)",
+    "totals_by_ide": f"STRUCT(ide VARCHAR, {_COUNTERS}, "
+                     "last_known_ide_version STRUCT(ide_version VARCHAR, sampled_at VARCHAR), "
+                     "last_known_plugin_version STRUCT(plugin VARCHAR, plugin_version VARCHAR, "
+                     "sampled_at VARCHAR))[]",
+    "totals_by_feature": f"STRUCT(feature VARCHAR, {_COUNTERS})[]",
+    "totals_by_language_feature": f"STRUCT(language VARCHAR, feature VARCHAR, {_COUNTERS})[]",
+    "totals_by_language_model": f"STRUCT(language VARCHAR, model VARCHAR, {_COUNTERS})[]",
+    "totals_by_model_feature": f"STRUCT(model VARCHAR, feature VARCHAR, {_COUNTERS})[]",
+    # Shapes GitHub has not settled (token_usage, newer arrays) are kept as JSON text.
+    "totals_by_cli": "JSON", "totals_by_copilot_app": "JSON", "totals_by_3rd_party_agent": "JSON",
+}
+USER_TEAM_COLUMNS = {"day": "VARCHAR", "user_id": "BIGINT", "user_login": "VARCHAR",
+                     "organization_id": "VARCHAR", "team_id": "BIGINT", "slug": "VARCHAR"}
+# The organisation's line as the collector records it (OrgDay, GitHub's own numbers cleaned).
+ORG_COLUMNS = {"date": "VARCHAR", **{
+    name: ("JSON" if name.startswith("by_") or name == "pull_requests" else
+           "DOUBLE" if name == "ai_credits" else "VARCHAR" if name == "source" else "BIGINT")
+    for name in OrgDay.model_fields if name != "date"}}
+GZIP_MAGIC = b"\x1f\x8b"
+_BREAKDOWN_NAMES = ("by_ide", "by_feature", "by_language", "by_model")
+
+
+REPORT_NAMES = {"users": USERS, "user_teams": USER_TEAMS, "org": ORGANIZATION}
+
+
+def fact_key(table: str, day: date) -> str:
+    return f"facts/{table}/day={day.isoformat()}/part-0.parquet"
+
+
+@dataclass
+class JoinedDay:
+    """One day's facts (local Parquet files) and what the recipe made of them."""
+
+    day: date
+    files: dict[str, Path]
+    team_days: dict[str, TeamDay] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)  # slug -> licensed logins
+
+    def store(self, store: Store) -> int:
+        """Write the day's facts/ files where they differ from the stored ones (a provisional
+        day fetched again replaces its copy); returns how many were written. The files are
+        deterministic: the same reports give the same bytes."""
+        written = 0
+        for table, path in self.files.items():
+            body = path.read_bytes()
+            if store.read_bytes(fact_key(table, self.day)) != body:
+                store.write_bytes(fact_key(table, self.day), body)
+                written += 1
+        return written
+
+
+class FactsEngine:
+    """One in-process DuckDB database for a run; each thread works on its own cursor.
+
+    `memory_limit` bounds what DuckDB holds (it spills to the working folder beyond it);
+    the working folder holds each day's report files and facts until they are stored.
+    """
+
+    def __init__(self, *, memory_limit: str = "512MB", threads: int = 2, workdir: str | None = None):
+        self.root = Path(tempfile.mkdtemp(prefix="copilot-usage-", dir=workdir))
+        self.db = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads,
+                                         "temp_directory": str(self.root / "spill"),
+                                         "preserve_insertion_order": True})
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> "FactsEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:  # making cursors is not thread-safe; using them is
+            return self.db.cursor()
+
+    def day(self, day: date, user_parts: list[bytes], user_team_parts: list[bytes],
+            org_day: OrgDay | None = None) -> JoinedDay:
+        """One day's report files -> its facts (Parquet) and its TeamDays.
+
+        Raises MalformedReport when a file cannot be read as the report it should be
+        (the day is then fetched again next run, never recorded with users missing).
+        """
+        folder = Path(tempfile.mkdtemp(prefix=f"day-{day.isoformat()}-", dir=self.root))
+        cursor = self.cursor()
+        try:
+            cursor.execute("SET VARIABLE day = ?", [day.isoformat()])
+            files = {
+                "user_days": _fact(cursor, folder, "users", user_parts, USER_COLUMNS, "fact_user_days"),
+                "user_teams": _fact(cursor, folder, "user_teams", user_team_parts, USER_TEAM_COLUMNS,
+                                    "fact_user_teams"),
+                "org_days": _fact(cursor, folder, "org", [org_day.model_dump_json().encode()] if org_day else [],
+                                  ORG_COLUMNS, None),
+            }
+            joined = JoinedDay(day, files)
+            use_facts(cursor, {day: files})
+            joined.team_days, joined.members = team_days(cursor)
+            return joined
+        finally:
+            cursor.close()
+
+    def discard(self, joined: JoinedDay) -> None:
+        """Remove a day's local files once they are stored."""
+        if joined.files:
+            shutil.rmtree(next(iter(joined.files.values())).parent, ignore_errors=True)
+
+
+def _fact(cursor, folder: Path, name: str, parts: list[bytes], columns: dict[str, str],
+          query: str | None) -> Path:
+    """Write the parts to files, read them with the declared columns, keep the day's facts."""
+    paths = []
+    for index, data in enumerate(parts):
+        suffix = ".json.gz" if data[:2] == GZIP_MAGIC else ".json"
+        path = folder / f"{name}-{index}{suffix}"
+        path.write_bytes(data)
+        paths.append(str(path))
+    out = folder / f"{name}.parquet"
+    spec = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
+    raw = f"raw_{name}"
+    try:
+        if paths:
+            cursor.execute(f"CREATE OR REPLACE TEMP VIEW {raw} AS SELECT * FROM read_json({paths!r}, "
+                           f"format = 'auto', columns = {spec})")
+        else:  # a day without data: the same columns, no rows
+            cursor.execute(f"CREATE OR REPLACE TEMP VIEW {raw} AS SELECT * FROM read_json('{_empty(folder)}', "
+                           f"format = 'newline_delimited', columns = {spec})")
+        select = load(query) if query else (
+            f"SELECT * EXCLUDE (date) FROM {raw}")
+        cursor.execute(f"COPY ({select}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
+    except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:  # not the report's shape
+        raise _malformed(name, folder, parts, exc) from None
+    return out
+
+
+def _malformed(name: str, folder: Path, parts: list[bytes], exc: Exception) -> MalformedReport:
+    """What is wrong with a file DuckDB could not read, in the words of the report parser when
+    it finds the fault (a broken line), else DuckDB's first line without our temp paths."""
+    day = folder.name[len("day-"):len("day-") + 10]
+    for index, data in enumerate(parts):
+        parse_report(data, source=f"{REPORT_NAMES.get(name, name)} {day} part {index}")  # raises if broken
+    message = str(exc).splitlines()[0].split(' in file "')[0][:300]
+    return MalformedReport(f"{REPORT_NAMES.get(name, name)} {day}: a value does not have the report's type "
+                           f"({message})")
+
+
+def _empty(folder: Path) -> Path:
+    path = folder / "empty.json"
+    path.write_bytes(b"")
+    return path
+
+
+def use_facts(cursor, days: dict[date, dict[str, Path]]) -> None:
+    """Views `user_days` and `user_teams` over local fact files, each with its `day` column."""
+    for table in ("user_days", "user_teams"):
+        selects = [f"SELECT DATE '{day.isoformat()}' AS day, * FROM read_parquet('{files[table]}')"
+                   for day, files in sorted(days.items())]
+        cursor.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {' UNION ALL '.join(selects)}")
+
+
+def use_store_facts(cursor, root: Path) -> None:
+    """Views `user_days` and `user_teams` over a folder laid out as the store's facts/."""
+    for table in ("user_days", "user_teams"):
+        cursor.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM read_parquet("
+                       f"'{root}/facts/{table}/*/*.parquet', hive_partitioning = true)")
+
+
+def team_days(cursor) -> tuple[dict[str, TeamDay], dict[str, list[str]]]:
+    """Run the recipe over the `user_days`/`user_teams` views of ONE day.
+
+    Returns ({slug: TeamDay}, {slug: licensed logins}).
+    """
+    by_day = team_days_by_day(cursor)
+    if len(by_day) > 1:
+        raise ValueError("team_days() is for one day; use team_days_by_day()")
+    return next(iter(by_day.values()), ({}, {}))
+
+
+def team_days_by_day(cursor) -> dict[date, tuple[dict[str, TeamDay], dict[str, list[str]]]]:
+    """The recipe over every day the views hold: {day: ({slug: TeamDay}, {slug: logins})}."""
+    totals = cursor.execute(load("team_days"))
+    names = [column[0] for column in totals.description]
+    rows = {(r[0], r[1]): dict(zip(names, r)) for r in totals.fetchall()}
+    items: dict[tuple, dict[str, dict[str, Counters]]] = {}
+    for day, slug, breakdown, item, users, *counters in cursor.execute(load("team_breakdowns")).fetchall():
+        target = items.setdefault((day, slug), {name: {} for name in _BREAKDOWN_NAMES})
+        target[breakdown][item] = Counters(users=users, **dict(zip(COUNTER_FIELDS, counters)))
+    logins = {(day, slug): sorted(names_, key=str.lower)
+              for day, slug, names_ in cursor.execute(load("team_members")).fetchall()}
+    out: dict[date, tuple[dict, dict]] = {}
+    for (day, slug), row in rows.items():
+        row.pop("day"), row.pop("slug")
+        breakdowns = items.get((day, slug), {})
+        team_days_, members = out.setdefault(day, ({}, {}))
+        team_days_[slug] = TeamDay(date=day, **row, **{name: dict(sorted(v.items()))
+                                                     for name, v in breakdowns.items()})
+        members[slug] = logins.get((day, slug), [])
+    return out
+
+
+def join_lines(day: date, user_lines: list[dict], user_team_lines: list[dict]
+               ) -> tuple[dict[str, TeamDay], dict[str, list[str]]]:
+    """The recipe over report lines given as dicts (tests, one-off checks):
+    ({slug: TeamDay}, {slug: licensed logins})."""
+    with FactsEngine(memory_limit="256MB", threads=1) as engine:
+        joined = engine.day(day, [_ndjson(user_lines)], [_ndjson(user_team_lines)])
+        return joined.team_days, joined.members
+
+
+def _ndjson(lines: list[dict]) -> bytes:
+    return "".join(json.dumps(line) + "\n" for line in lines).encode()

@@ -1,0 +1,69 @@
+-- Team breakdowns: the recipe of team_days.sql per IDE, feature, language and model.
+-- A user's items of one name (the language and model arrays are split by feature too)
+-- are summed first, so each member counts once per item: distinct users per item.
+-- An item without a name is "unknown", as GitHub names it. (DuckDB's unnest in the select
+-- list; Trino's UNNEST expands an array of rows into columns: see docs/deploy.md.)
+WITH items AS (  -- one row per item of each user's arrays
+    SELECT day, user_id, organization_id, 'by_ide' AS breakdown, c.ide AS item,
+           c.user_initiated_interaction_count AS i, c.code_generation_activity_count AS g,
+           c.code_acceptance_activity_count AS a, c.loc_suggested_to_add_sum AS sa,
+           c.loc_suggested_to_delete_sum AS sd, c.loc_added_sum AS la, c.loc_deleted_sum AS ld
+    FROM (SELECT day, user_id, organization_id, unnest(totals_by_ide) AS c FROM user_days)
+    WHERE c IS NOT NULL
+    UNION ALL
+    SELECT day, user_id, organization_id, 'by_feature' AS breakdown, c.feature AS item,
+           c.user_initiated_interaction_count AS i, c.code_generation_activity_count AS g,
+           c.code_acceptance_activity_count AS a, c.loc_suggested_to_add_sum AS sa,
+           c.loc_suggested_to_delete_sum AS sd, c.loc_added_sum AS la, c.loc_deleted_sum AS ld
+    FROM (SELECT day, user_id, organization_id, unnest(totals_by_feature) AS c FROM user_days)
+    WHERE c IS NOT NULL
+    UNION ALL
+    SELECT day, user_id, organization_id, 'by_language' AS breakdown, c.language AS item,
+           c.user_initiated_interaction_count AS i, c.code_generation_activity_count AS g,
+           c.code_acceptance_activity_count AS a, c.loc_suggested_to_add_sum AS sa,
+           c.loc_suggested_to_delete_sum AS sd, c.loc_added_sum AS la, c.loc_deleted_sum AS ld
+    FROM (SELECT day, user_id, organization_id, unnest(totals_by_language_feature) AS c FROM user_days)
+    WHERE c IS NOT NULL
+    UNION ALL
+    SELECT day, user_id, organization_id, 'by_model' AS breakdown, c.model AS item,
+           c.user_initiated_interaction_count AS i, c.code_generation_activity_count AS g,
+           c.code_acceptance_activity_count AS a, c.loc_suggested_to_add_sum AS sa,
+           c.loc_suggested_to_delete_sum AS sd, c.loc_added_sum AS la, c.loc_deleted_sum AS ld
+    FROM (SELECT day, user_id, organization_id, unnest(totals_by_model_feature) AS c FROM user_days)
+    WHERE c IS NOT NULL
+),
+user_items AS (
+    SELECT day, user_id, organization_id, breakdown,
+           CASE WHEN coalesce(item, '') = '' THEN 'unknown' ELSE item END AS item,
+           coalesce(sum(i), 0) AS interactions,
+           coalesce(sum(g), 0) AS code_generations,
+           coalesce(sum(a), 0) AS code_acceptances,
+           coalesce(sum(sa), 0) AS loc_suggested_to_add,
+           coalesce(sum(sd), 0) AS loc_suggested_to_delete,
+           coalesce(sum(la), 0) AS loc_added,
+           coalesce(sum(ld), 0) AS loc_deleted
+    FROM items
+    GROUP BY 1, 2, 3, 4, 5
+),
+qualifying AS (
+    SELECT day, slug
+    FROM user_teams
+    GROUP BY day, slug
+    HAVING count(*) >= 5
+)
+SELECT m.day, m.slug, i.breakdown, i.item,
+       count(*) AS users,
+       sum(i.interactions) AS interactions,
+       sum(i.code_generations) AS code_generations,
+       sum(i.code_acceptances) AS code_acceptances,
+       sum(i.loc_suggested_to_add) AS loc_suggested_to_add,
+       sum(i.loc_suggested_to_delete) AS loc_suggested_to_delete,
+       sum(i.loc_added) AS loc_added,
+       sum(i.loc_deleted) AS loc_deleted
+FROM qualifying q
+JOIN user_teams m ON m.day = q.day AND m.slug = q.slug
+JOIN user_items i
+  ON i.day = m.day AND i.user_id = m.user_id
+ AND i.organization_id IS NOT DISTINCT FROM m.organization_id
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4

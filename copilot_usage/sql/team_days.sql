@@ -1,0 +1,49 @@
+-- Team days: GitHub's recipe for team-level metrics (usage-metrics reports, "team-level
+-- metrics"): "for each day, join that day's user lines with that same day's user-team lines
+-- on user_id, day and organization, then group by team. Count users as distinct ids; never
+-- add daily distinct counts across days or breakdowns; a user in several teams counts in
+-- each." A team-day exists when the team had at least five licensed members that day.
+-- Tables: user_days and user_teams (facts/), one row per user per day and per
+-- (user, team, day). Portable SQL: DuckDB in the collector, Athena/Trino at scale.
+WITH licensed AS (
+    SELECT day, slug, count(*) AS licensed_members
+    FROM user_teams
+    GROUP BY day, slug
+    HAVING count(*) >= 5
+),
+active AS (
+    SELECT m.day, m.slug, u.user_id,
+           coalesce(u.user_initiated_interaction_count, 0) AS interactions,
+           coalesce(u.code_generation_activity_count, 0) AS code_generations,
+           coalesce(u.code_acceptance_activity_count, 0) AS code_acceptances,
+           coalesce(u.loc_suggested_to_add_sum, 0) AS loc_suggested_to_add,
+           coalesce(u.loc_suggested_to_delete_sum, 0) AS loc_suggested_to_delete,
+           coalesce(u.loc_added_sum, 0) AS loc_added,
+           coalesce(u.loc_deleted_sum, 0) AS loc_deleted,
+           coalesce(u.used_chat, false) AS used_chat,
+           coalesce(u.used_agent, false) AS used_agent,
+           coalesce(u.used_cli, false) AS used_cli,
+           u.ai_credits_used
+    FROM user_teams m
+    JOIN user_days u
+      ON u.day = m.day AND u.user_id = m.user_id
+     AND u.organization_id IS NOT DISTINCT FROM m.organization_id
+)
+SELECT l.day, l.slug, l.licensed_members,
+       count(a.user_id) AS active_users,
+       count(CASE WHEN a.interactions > 0 OR a.code_acceptances > 0 THEN 1 END) AS engaged_users,
+       count(CASE WHEN a.used_chat THEN 1 END) AS chat_users,
+       count(CASE WHEN a.used_agent THEN 1 END) AS agent_users,
+       count(CASE WHEN a.used_cli THEN 1 END) AS cli_users,
+       coalesce(sum(a.interactions), 0) AS interactions,
+       coalesce(sum(a.code_generations), 0) AS code_generations,
+       coalesce(sum(a.code_acceptances), 0) AS code_acceptances,
+       coalesce(sum(a.loc_suggested_to_add), 0) AS loc_suggested_to_add,
+       coalesce(sum(a.loc_suggested_to_delete), 0) AS loc_suggested_to_delete,
+       coalesce(sum(a.loc_added), 0) AS loc_added,
+       coalesce(sum(a.loc_deleted), 0) AS loc_deleted,
+       sum(a.ai_credits_used) AS ai_credits
+FROM licensed l
+LEFT JOIN active a ON a.day = l.day AND a.slug = l.slug
+GROUP BY l.day, l.slug, l.licensed_members
+ORDER BY l.day, l.slug

@@ -1,0 +1,141 @@
+"""Per-user facts in Parquet, and GitHub's team recipe written once in SQL (DuckDB in process).
+
+GitHub's worked example, the facts a collection leaves (one file per table and day,
+replaced when a provisional day is fetched again), and the documented Athena SQL
+run over a collected store giving exactly the collector's team days.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from copilot_usage.demo import build_demo_org
+from copilot_usage.facts import FACT_TABLES, fact_key, join_lines, use_store_facts
+from copilot_usage.history import collect
+from copilot_usage.sql import load
+from copilot_usage.store import LocalStore
+from copilot_usage.team_files import load_index, load_team_file
+from conftest import demo_client
+
+ROOT = Path(__file__).resolve().parent.parent
+END = date(2026, 10, 31)
+TODAY = END + timedelta(days=2)
+DAY = date(2026, 6, 3)
+
+
+def user_line(uid: int, login: str, acceptances: int, lines_added: int) -> dict:
+    return {"day": DAY.isoformat(), "user_id": uid, "user_login": login, "organization_id": "1",
+            "code_acceptance_activity_count": acceptances, "code_generation_activity_count": acceptances * 2,
+            "loc_added_sum": lines_added}
+
+
+def team_line(uid: int, login: str, slug: str, team_id: int) -> dict:
+    return {"day": DAY.isoformat(), "user_id": uid, "user_login": login, "organization_id": "1",
+            "team_id": team_id, "slug": slug}
+
+
+def test_githubs_worked_team_example():
+    # GitHub's docs ("team-level metrics"): alice in frontend (42) and backend (43), bob in
+    # frontend; alice 12 acceptances / 88 lines added, bob 7 / 24. The docs' teams are smaller
+    # than five for brevity: each gets four more licensed members with no activity that day,
+    # which changes no activity number.
+    users = [user_line(1, "alice", 12, 88), user_line(2, "bob", 7, 24)]
+    teams = [team_line(1, "alice", "frontend", 42), team_line(1, "alice", "backend", 43),
+             team_line(2, "bob", "frontend", 42)]
+    teams += [team_line(100 + n, f"idle{n}", slug, team_id)
+              for slug, team_id in (("frontend", 42), ("backend", 43)) for n in range(4)]
+    result, members = join_lines(DAY, users, teams)
+    frontend, backend = result["frontend"], result["backend"]
+    assert (frontend.active_users, frontend.code_acceptances, frontend.loc_added) == (2, 19, 112)
+    assert (backend.active_users, backend.code_acceptances, backend.loc_added) == (1, 12, 88)
+    assert (frontend.licensed_members, backend.licensed_members) == (6, 5)
+    assert members["frontend"][:2] == ["alice", "bob"]
+
+
+@pytest.fixture(scope="module")
+def org():
+    return build_demo_org(seed=21, teams=7, users=80, days=20, end_day=END)
+
+
+@pytest.fixture(scope="module")
+def collected(org, tmp_path_factory) -> LocalStore:
+    store = LocalStore(tmp_path_factory.mktemp("collected"))
+    with demo_client(org) as client:
+        collect(client, store, org.org, since=org.first_day - timedelta(days=1), today=TODAY)
+    return store
+
+
+def test_each_collected_day_has_its_facts_one_file_per_table(org, collected):
+    days = [org.first_day + timedelta(days=n) for n in range((END - org.first_day).days + 1)]
+    assert collected.list_keys("facts/") == sorted(fact_key(t, d) for t in FACT_TABLES for d in days)
+    con = duckdb.connect()
+    users = con.execute("SELECT count(*), count(DISTINCT user_id) FROM read_parquet(?)",
+                        [str(collected.root / fact_key("user_days", END))]).fetchone()
+    assert users[0] == users[1] == len({line["user_id"] for line in org.user_lines(END)})
+    memberships = con.execute("SELECT count(*) FROM read_parquet(?)",
+                              [str(collected.root / fact_key("user_teams", END))]).fetchone()[0]
+    assert memberships == len({(l["slug"], l["user_id"]) for l in org.user_team_lines(END)})
+    # The per-user detail the team files cannot hold: flags, credits, adoption phase.
+    columns = {row[0] for row in con.execute("DESCRIBE SELECT * FROM read_parquet(?)",
+                                             [str(collected.root / fact_key("user_days", END))]).fetchall()}
+    assert {"used_copilot_code_review_active", "ai_credits_used", "ai_adoption_phase",
+            "totals_by_language_model", "totals_by_cli"} <= columns
+
+
+def test_a_provisional_day_fetched_again_replaces_its_facts(org, tmp_path):
+    store = LocalStore(tmp_path)
+    with demo_client(org) as client:
+        collect(client, store, org.org, since=END - timedelta(days=3), today=TODAY)
+    key = fact_key("user_days", END)
+    (tmp_path / key).write_bytes(b"stale")  # what an earlier, provisional fetch left
+    with demo_client(org) as client:
+        collect(client, store, org.org, today=TODAY)  # fetches the provisional days again
+    rows = duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(tmp_path / key)]).fetchone()[0]
+    assert rows == len({line["user_id"] for line in org.user_lines(END)})
+
+
+def documented_sql(name: str) -> str:
+    """The SQL block docs/deploy.md shows under the heading naming `name`."""
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    found = re.search(rf"`sql/{name}\.sql`.*?```sql\n(.*?)```", text, re.S)
+    assert found, f"docs/deploy.md shows no sql/{name}.sql"
+    return found.group(1)
+
+
+def test_the_documented_athena_sql_is_the_collectors_and_gives_its_team_days(collected):
+    sql = documented_sql("team_days")
+    assert sql.strip() == load("team_days").strip()  # the docs cannot drift from the code
+    con = duckdb.connect()
+    use_store_facts(con, collected.root)
+    rows = con.execute(sql)
+    names = [column[0] for column in rows.description]
+    by_team: dict[str, dict[date, dict]] = {}
+    for row in rows.fetchall():
+        values = dict(zip(names, row))
+        by_team.setdefault(values.pop("slug"), {})[values.pop("day")] = values
+    assert set(by_team) == set(load_index(collected))
+    for slug, days in by_team.items():
+        recorded = {d.date: d for d in load_team_file(collected, slug).data}
+        assert set(days) == set(recorded)
+        for day, values in days.items():
+            expected = recorded[day].model_dump(include=set(values))
+            assert values == pytest.approx(expected), (slug, day)
+
+
+def test_the_documented_athena_ddl_names_every_fact_column(collected):
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    con = duckdb.connect()
+    for table in ("user_days", "user_teams", "org_days"):
+        ddl = re.search(rf"CREATE EXTERNAL TABLE (?:IF NOT EXISTS )?copilot_usage\.{table} \((.*?)\)\s*PARTITIONED",
+                        text, re.S)
+        assert ddl, f"no DDL for {table}"
+        declared = set(re.findall(r"^\s*`?(\w+)`?\s", ddl.group(1), re.M))
+        stored = {row[0] for row in con.execute("DESCRIBE SELECT * FROM read_parquet(?, hive_partitioning = false)",
+                                                [str(collected.root / fact_key(table, END))]).fetchall()}
+        assert declared == stored, table
+        assert "day" not in stored  # the partition (folder) holds the day
