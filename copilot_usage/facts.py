@@ -147,15 +147,18 @@ class FactsEngine:
         cursor = self.cursor()
         try:
             cursor.execute("SET VARIABLE day = ?", [day.isoformat()])
+            org_parts = [org_day.model_dump_json().encode()] if org_day else []
             files = {
                 "user_days": _fact(cursor, folder, "users", user_parts, USER_COLUMNS, "fact_user_days"),
                 "user_teams": _fact(cursor, folder, "user_teams", user_team_parts, USER_TEAM_COLUMNS,
                                     "fact_user_teams"),
-                "org_days": _fact(cursor, folder, "org", [org_day.model_dump_json().encode()] if org_day else [],
-                                  ORG_COLUMNS, None),
+                "org_days": _fact(cursor, folder, "org", org_parts, ORG_COLUMNS, None),
             }
             joined = JoinedDay(day, files)
-            use_facts(cursor, {day: files})
+            # The recipe reads the day's facts where they are, in memory: the same rows as the files.
+            for table, fact in (("user_days", "fact_users"), ("user_teams", "fact_user_teams")):
+                cursor.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS "
+                               f"SELECT DATE '{day.isoformat()}' AS day, * FROM {fact}")
             joined.team_days, joined.members = team_days(cursor)
             return joined
         finally:
@@ -178,17 +181,15 @@ def _fact(cursor, folder: Path, name: str, parts: list[bytes], columns: dict[str
         paths.append(str(path))
     out = folder / f"{name}.parquet"
     spec = "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
-    raw = f"raw_{name}"
+    source = f"read_json({paths!r}, format = 'auto', columns = {spec})" if paths else \
+        f"read_json('{_empty(folder)}', format = 'newline_delimited', columns = {spec})"  # no data: no rows
     try:
-        if paths:
-            cursor.execute(f"CREATE OR REPLACE TEMP VIEW {raw} AS SELECT * FROM read_json({paths!r}, "
-                           f"format = 'auto', columns = {spec})")
-        else:  # a day without data: the same columns, no rows
-            cursor.execute(f"CREATE OR REPLACE TEMP VIEW {raw} AS SELECT * FROM read_json('{_empty(folder)}', "
-                           f"format = 'newline_delimited', columns = {spec})")
-        select = load(query) if query else (
-            f"SELECT * EXCLUDE (date) FROM {raw}")
-        cursor.execute(f"COPY ({select}) TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
+        cursor.execute(f"CREATE OR REPLACE TEMP TABLE raw_{name} AS SELECT * FROM {source}")
+        if query:
+            cursor.execute(load(query))  # keeps the day's lines, once each
+        cursor.execute(f"CREATE OR REPLACE TEMP VIEW fact_{name} AS SELECT * EXCLUDE ({'day' if query else 'date'}) "
+                       f"FROM raw_{name}")
+        cursor.execute(f"COPY fact_{name} TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
     except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:  # not the report's shape
         raise _malformed(name, folder, parts, exc) from None
     return out
@@ -245,7 +246,8 @@ def team_days_by_day(cursor) -> dict[date, tuple[dict[str, TeamDay], dict[str, l
     items: dict[tuple, dict[str, dict[str, Counters]]] = {}
     for day, slug, breakdown, item, users, *counters in cursor.execute(load("team_breakdowns")).fetchall():
         target = items.setdefault((day, slug), {name: {} for name in _BREAKDOWN_NAMES})
-        target[breakdown][item] = Counters(users=users, **dict(zip(COUNTER_FIELDS, counters)))
+        # model_construct: these are counts DuckDB just summed, and there are tens of thousands
+        target[breakdown][item] = Counters.model_construct(users=users, **dict(zip(COUNTER_FIELDS, counters)))
     logins = {(day, slug): sorted(names_, key=str.lower)
               for day, slug, names_ in cursor.execute(load("team_members")).fetchall()}
     out: dict[date, tuple[dict, dict]] = {}

@@ -28,11 +28,12 @@ from typing import Iterator
 
 from pydantic import ValidationError
 
-from .errors import InvalidStoreFile
+from .errors import InvalidStoreFile, StoreConflict
 from .models import TeamHistory
 from .originals import keep_original
 from .store import Store
-from .team_files import HISTORY_KEY, SUMMARY_KEY, merge_team_days, update_index, update_summary
+from .team_files import (CONFLICT_RETRIES, HISTORY_KEY, SUMMARY_KEY, merge_team_days, update_index,
+                         update_summary)
 
 STORE_VERSION_KEY = "store_version.json"
 LAYOUT = 2
@@ -84,14 +85,26 @@ def upgrade(store: Store, *, now: datetime | None = None) -> list[str]:
 
 
 def record_history_tag(store: Store, tag: str | None, **changes) -> None:
-    """Note the layout and the version of `teams_history.json` this app wrote."""
-    current = store.read_json(STORE_VERSION_KEY)
-    version = dict(current.data) if isinstance(current.data, dict) else {}
-    version.update({"layout": LAYOUT, "history_tag": tag})
-    for name, value in changes.items():
-        version[name] = value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
-    if version != current.data:
-        store.write_json(STORE_VERSION_KEY, version, if_tag=current.tag)
+    """Note the layout and the version of `teams_history.json` this app wrote.
+
+    Two collectors at once: the later note wins, and at worst the next run takes in
+    the other's `teams_history.json`, which holds the same team files' days.
+    """
+    for _ in range(CONFLICT_RETRIES):
+        current = store.read_json(STORE_VERSION_KEY)
+        version = dict(current.data) if isinstance(current.data, dict) else {}
+        version.update({"layout": LAYOUT, "history_tag": tag})
+        for name, value in changes.items():
+            version[name] = value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
+        if version == current.data:
+            return
+        try:
+            store.write_json(STORE_VERSION_KEY, version, if_tag=current.tag)
+            return
+        except StoreConflict:
+            continue
+    raise StoreConflict(f"{STORE_VERSION_KEY} kept changing under this run: run again later.",
+                        key=STORE_VERSION_KEY)
 
 
 def iter_histories(store: Store) -> Iterator[TeamHistory]:

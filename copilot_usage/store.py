@@ -443,9 +443,11 @@ class LocalStore(Store):
                 os.fsync(fh.fileno())
             os.chmod(tmp, 0o644)  # mkstemp makes 0600; stored files are ordinary files
             os.replace(tmp, path)
-        except OSError as exc:
+        except BaseException as exc:  # a failing chunk source too: never leave the temp file
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            if not isinstance(exc, OSError):
+                raise
             raise StoreUnavailable(
                 f"cannot write {key} in {self.url}: {exc.strerror or exc}", key=key
             ) from exc

@@ -12,8 +12,10 @@ A team file is JSON with a layout that makes the daily merge cheap:
     {"interactions":9,…,"date":"2026-05-02",…}
     ]}
 
-Merging new days splices lines: each line's date is found without parsing the
-line, so a daily run costs the bytes of the file, not a parse of its history.
+Merging new days splices lines: the file is read from its end back to the first
+day the new ones touch (a line's date is found without parsing the line), and the
+earlier lines are kept as one block of bytes. A daily run costs a copy of the
+file's bytes, not a parse of its history.
 Files in any other layout (written by an older version, or a history moved in)
 are parsed whole once and rewritten in this one.
 
@@ -72,28 +74,57 @@ _index = TypeAdapter(dict[str, IndexEntry])
 
 def team_file_bytes(team: Team, day_lines: Iterable[bytes]) -> bytes:
     """A team file: the head line, one compact TeamDay a line, the closing line."""
-    lines = list(day_lines)
-    body = b",\n".join(lines) + b"\n" if lines else b""
-    return b'{"team":' + team.model_dump_json().encode() + _HEAD_END + b"\n" + body + b"]}\n"
+    return _join(team, b"", list(day_lines))
 
 
 def day_line(day: TeamDay) -> bytes:
     return day.model_dump_json().encode()
 
 
-def _day_lines(body: bytes, key: str) -> dict[date, bytes] | None:
-    """{date: line} of a file in the line layout; None for any other layout (parse it whole)."""
-    lines = body.rstrip(b"\n").split(b"\n")
-    if len(lines) < 2 or not lines[0].endswith(_HEAD_END) or lines[-1] != b"]}":
+@dataclass
+class _Split:
+    """A team file cut in two: the days before `since`, untouched bytes, and the later lines."""
+
+    kept: bytes                 # the earlier day lines as stored (joined by ",\n", no final comma)
+    kept_days: int
+    kept_first: date | None
+    kept_last: date | None
+    tail: dict[date, bytes]     # {date: line} of the days from `since` on
+
+
+def _line_date(line: bytes) -> date | None:
+    found = _DATE.search(line)
+    return date.fromisoformat(found.group(1).decode()) if found else None
+
+
+def _split(body: bytes, since: date) -> _Split | None:
+    """Cut a file in the line layout before the first day on or after `since`, reading lines
+    from the end only; None for any other layout (the caller parses it whole)."""
+    end = body.rstrip(b"\n")
+    head_end = end.find(b"\n")
+    if head_end < 0 or not end[:head_end].endswith(_HEAD_END) or not end.endswith(b"\n]}"):
         return None
-    out: dict[date, bytes] = {}
-    for line in lines[1:-1]:
-        line = line.removesuffix(b",")
-        found = _DATE.search(line)
-        if found is None:
+    stop = len(end) - 3  # the newline before "]}"
+    tail: dict[date, bytes] = {}
+    while stop > head_end:
+        start = end.rfind(b"\n", 0, stop)
+        line = end[start + 1:stop].removesuffix(b",")
+        day = _line_date(line)
+        if day is None:
             return None  # not a line this module wrote: read the file as JSON instead
-        out[date.fromisoformat(found.group(1).decode())] = line
-    return out
+        if day < since:
+            break
+        tail[day] = line
+        stop = start
+    kept = end[head_end + 1:stop].removesuffix(b",") if stop > head_end else b""
+    if not kept:
+        return _Split(b"", 0, None, None, tail)
+    first_line_end = kept.find(b"\n")
+    first, last = _line_date(kept[:first_line_end if first_line_end >= 0 else len(kept)]), \
+        _line_date(kept[kept.rfind(b"\n") + 1:])
+    if first is None or last is None:
+        return None
+    return _Split(kept, kept.count(b"\n") + 1, first, last, tail)
 
 
 def _parsed_lines(body: bytes, store: Store, key: str) -> tuple[Team, dict[date, bytes]]:
@@ -124,15 +155,17 @@ def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay]) -> TeamM
     """
     key = team_key(team.slug)
     new_lines = {day: day_line(team_day) for day, team_day in new.items()}
+    since = min(new_lines, default=date.max)
     for _ in range(CONFLICT_RETRIES):
         found = store.read_bytes_versioned(key)
         body, tag = found if found else (b"", None)
-        lines = (_day_lines(body, key) if found else {})
-        if lines is None:
+        split = _split(body, since) if found else _Split(b"", 0, None, None, {})
+        if split is None:
             _, lines = _parsed_lines(body, store, key)
-        result = TeamMerge(entry=None)
+            split = _Split(b"", 0, None, None, lines)
+        tail, result = split.tail, TeamMerge(entry=None)
         for day, line in new_lines.items():
-            old = lines.get(day)
+            old = tail.get(day)
             if old is None:
                 result.added += 1
             elif _LEGACY in old:
@@ -141,12 +174,13 @@ def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay]) -> TeamM
                 result.replaced += 1
             else:
                 continue
-            lines[day] = line
+            tail[day] = line
             result.written[day] = new[day]
-        merged = team_file_bytes(team, (lines[d] for d in sorted(lines)))
-        if lines:
-            result.entry = IndexEntry(team=team, days=len(lines), first_day=min(lines), last_day=max(lines),
-                                      sha256=hashlib.sha256(merged).hexdigest())
+        merged = _join(team, split.kept, [tail[d] for d in sorted(tail)])
+        days = [d for d in (split.kept_first, split.kept_last, *tail) if d is not None]
+        if days:
+            result.entry = IndexEntry(team=team, days=split.kept_days + len(tail), first_day=min(days),
+                                      last_day=max(days), sha256=hashlib.sha256(merged).hexdigest())
         if merged == body:
             return result
         try:
@@ -156,6 +190,13 @@ def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay]) -> TeamM
             continue  # another collector wrote this team: merge into theirs
     raise StoreConflict(f"{key} kept changing under this run ({CONFLICT_RETRIES} tries): "
                         "is another collector looping? Run again later.", key=key)
+
+
+def _join(team: Team, kept: bytes, tail: list[bytes]) -> bytes:
+    """A team file from the untouched earlier lines and the later ones (no copy of each line)."""
+    body = b",\n".join([kept, *tail] if kept else tail)
+    return b"".join([b'{"team":', team.model_dump_json().encode(), _HEAD_END, b"\n",
+                     body, b"\n" if body else b"", b"]}\n"])
 
 
 def write_team_history(store: Store, history: TeamHistory) -> IndexEntry | None:
@@ -175,7 +216,7 @@ def summary_row(day: TeamDay) -> list:
 
 
 def _summary_line(team: Team, rows: list[list]) -> bytes:
-    return _compact({"team": team.model_dump(mode="json"), "rows": rows})
+    return _compact({"team": team.model_dump(mode="json"), "rows": rows})  # the layout _split_rows reads
 
 
 def update_summary(store: Store, changes: dict[str, tuple[Team, dict[date, TeamDay]]]) -> None:
@@ -197,12 +238,14 @@ def update_summary(store: Store, changes: dict[str, tuple[Team, dict[date, TeamD
         for slug, (team, days) in changes.items():
             if rebuild or slug not in lines:
                 history = load_team_file(store, slug)
-                rows = {d.date.isoformat(): summary_row(d) for d in (history.data if history else [])}
+                kept, rows = b"", {d.date.isoformat(): summary_row(d) for d in (history.data if history else [])}
             else:
-                rows = {row[0]: row for row in json.loads(lines[slug])["rows"]}
+                kept, rows = _split_rows(lines[slug], min(days, default=date.max).isoformat())
             rows.update({day.isoformat(): summary_row(team_day) for day, team_day in days.items()})
-            if rows:
-                lines[slug] = _summary_line(team, [rows[d] for d in sorted(rows)]).rstrip(b"\n")
+            if kept or rows:
+                tail = [_compact(rows[d]).rstrip(b"\n") for d in sorted(rows)]
+                lines[slug] = b"".join([b'{"team":', _compact(team.model_dump(mode="json")).rstrip(b"\n"),
+                                        b',"rows":[', b",".join([kept, *tail] if kept else tail), b"]}"])
         merged = _summary_bytes(lines)
         if merged == body:
             return
@@ -215,6 +258,24 @@ def update_summary(store: Store, changes: dict[str, tuple[Team, dict[date, TeamD
 
 
 _SUMMARY_HEAD = b'{"columns":'
+_ROWS = b'"rows":['
+
+
+def _split_rows(line: bytes, since: str) -> tuple[bytes, dict[str, list]]:
+    """A team's summary line cut before its first row on or after `since` (rows are sorted
+    and start with their date): the earlier rows as bytes, the later ones parsed."""
+    start = line.index(_ROWS) + len(_ROWS)
+    stop = len(line) - 2  # before the closing "]}"
+    rows: dict[str, list] = {}
+    while stop > start:
+        boundary = line.rfind(b',["', start, stop)
+        row_start = boundary + 1 if boundary >= 0 else start
+        if line[row_start + 2:row_start + 12].decode() < since:
+            break
+        row = json.loads(line[row_start:stop])
+        rows[row[0]] = row
+        stop = max(boundary, start)
+    return line[start:stop], rows
 
 
 def _summary_bytes(lines: dict[str, bytes]) -> bytes:

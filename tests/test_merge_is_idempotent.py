@@ -2,8 +2,14 @@
 
 from datetime import date, timedelta
 
+import pytest
+
 from copilot_usage.history import merge, merge_org
 from copilot_usage.models import OrgDay, Team, TeamDay, TeamHistory
+from copilot_usage.store import LocalStore
+from copilot_usage.team_files import (day_line, load_team_file, merge_team_days, team_file_bytes, team_key,
+                                      write_team_history)
+from test_legacy_history_loads import LEGACY_DAY as LEGACY
 
 TEAM = Team(name="Platform", slug="platform", description="old", url="https://x/platform")
 
@@ -68,3 +74,27 @@ def test_the_window_starts_after_since_but_never_before_the_reports_or_a_year_ba
     later = date(2027, 6, 1)
     assert day_window(None, None, later)[0] == later - timedelta(days=365)  # GitHub keeps a year
     assert day_window(None, date(2030, 1, 1), today)[-1] == date(2026, 11, 23)
+
+
+@pytest.mark.parametrize("new_days", [
+    lambda: days(8, 4, active=9),                       # the provisional tail and a new day
+    lambda: days(3, 2, active=9),                       # days in the middle (a backfill with --since)
+    lambda: days(0, 12, active=9),                      # every day, and two more
+    lambda: [],                                         # nothing new (a renamed team)
+])
+def test_the_team_file_merge_splices_what_merge_gives(tmp_path, new_days):
+    # The collector merges into the team file by cutting it before the first new day;
+    # the result must be exactly the in-memory rule's, written whole.
+    store = LocalStore(tmp_path)
+    legacy = TeamDay.model_validate({**LEGACY, "date": "2026-05-06"})  # day 5: kept over newer data
+    existing = TeamHistory(team=TEAM, data=sorted([*days(0, 5), legacy, *days(6, 4)], key=lambda d: d.date))
+    write_team_history(store, existing)
+    renamed = TEAM.model_copy(update={"name": "Platform (renamed)"})
+    new = new_days()
+    result = merge_team_days(store, renamed, {d.date: d for d in new})
+    expected = merge([existing], [TeamHistory(team=renamed, data=new)])[0]
+    assert store.read_bytes(team_key(TEAM.slug)) == team_file_bytes(renamed, [day_line(d) for d in expected.data])
+    assert load_team_file(store, TEAM.slug) == expected
+    assert (result.entry.days, result.entry.first_day, result.entry.last_day) == (
+        len(expected.data), expected.data[0].date, expected.data[-1].date)
+    assert set(result.written) == {d.date for d in new} - {legacy.date}

@@ -441,3 +441,31 @@ def test_open_store_bad_scheme_names_store_url():
 def test_open_store_malformed_urls_name_store_url(url: str):
     with pytest.raises(SettingsError, match="STORE_URL"):
         open_store(url)
+
+
+# --------------------------------------------------------------------------- streams
+
+
+def test_a_stream_is_written_whole_and_read_back_in_chunks(store: Store):
+    chunks = [bytes([65 + n]) * (3 << 20) for n in range(4)]  # 12 MiB: two multipart parts on S3
+    tag = store.write_stream("big/history.json", iter(chunks))
+    assert tag == store.tag("big/history.json")
+    read = list(store.read_chunks("big/history.json", size=1 << 20))
+    assert b"".join(read) == b"".join(chunks) and len(read) > 1
+    assert store.read_chunks("missing.json") is None
+
+
+def test_a_stream_that_fails_halfway_leaves_the_old_object(store: Store):
+    store.write_bytes("history.json", b"old")
+
+    def chunks():
+        yield b"x" * (9 << 20)  # past one multipart part on S3
+        raise RuntimeError("the team files went away")
+
+    with pytest.raises(RuntimeError):
+        store.write_stream("history.json", chunks())
+    assert store.read_bytes("history.json") == b"old"
+    if isinstance(store, S3Store):  # nothing half-uploaded is left to pay for
+        assert not store.client.list_multipart_uploads(Bucket=store.bucket).get("Uploads")
+    else:
+        assert not [p for p in store.root.rglob("*") if p.name.endswith(".tmp")]
