@@ -1,6 +1,7 @@
 """The run that happens every day, on a store that has aged (issue 14's targets).
 
-    .venv/bin/python benchmarks/daily_run.py                   # 300 teams, 30 vs 330 days; 2,000 teams, a year
+    .venv/bin/python benchmarks/daily_run.py                   # 300 teams, 30 vs 330 days; a year's
+                                                               # backfill; 2,000 teams, a year
     .venv/bin/python benchmarks/daily_run.py --smoke           # small, for make bench-smoke
 
 The store is aged quickly: the last week is collected for real (facts, team files,
@@ -86,26 +87,45 @@ def high_water_mb():
         return int(re.search(r"VmHWM:\\s*(\\d+) kB", status.read()).group(1)) / 1024
 
 root, url, org, today = sys.argv[1], sys.argv[2], sys.argv[3], date.fromisoformat(sys.argv[4])
+since = date.fromisoformat(sys.argv[6]) if len(sys.argv) > 6 else None
 before = high_water_mb()
 started = time.perf_counter()
 with GitHubClient(url, token="bench") as client:
-    summary = collect(client, LocalStore(root), org, today=today)
+    summary = collect(client, LocalStore(root), org, since=since, today=today)
 print(json.dumps({"seconds": time.perf_counter() - started, "peak": high_water_mb(), "before": before,
                   "days": summary.days_fetched, "teams": summary.teams_qualifying}))
 """
 
 
+def collect_in_child(root: str, org, since: date | None = None) -> dict:
+    """The collector in a fresh process against the loopback fake: seconds and peak MB."""
+    with FakeGitHub(org) as github:
+        child = subprocess.run([sys.executable, "-c", CHILD, root, github.url, org.org, TODAY.isoformat(), str(ROOT),
+                                *([since.isoformat()] if since else [])], capture_output=True, text=True)
+    if child.returncode:
+        raise SystemExit(child.stderr[-3000:])
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
 def daily_run(org, history_days: int) -> dict:
     with tempfile.TemporaryDirectory() as root:
         size = aged_store(root, org, history_days)
-        with FakeGitHub(org) as github:
-            child = subprocess.run([sys.executable, "-c", CHILD, root, github.url, org.org, TODAY.isoformat(),
-                                    str(ROOT)], capture_output=True, text=True)
-        if child.returncode:
-            raise SystemExit(child.stderr[-3000:])
-        result = json.loads(child.stdout.strip().splitlines()[-1])
+        result = collect_in_child(root, org)
     result["store_mb"] = size / 1e6
     return result
+
+
+def backfill(teams: int, users: int, days: int) -> None:
+    """A year's backfill into an empty store beside the collection of its last day alone."""
+    org = build_demo_org(seed=5, teams=teams, users=users, days=days, end_day=NEW_DAY)
+    with tempfile.TemporaryDirectory() as root:
+        one = collect_in_child(root, org, since=NEW_DAY - timedelta(days=1))
+    with tempfile.TemporaryDirectory() as root:
+        year = collect_in_child(root, org, since=org.first_day - timedelta(days=1))
+    print(f"one day's collection, {teams} teams: {one['seconds']:.2f} s, peak {one['peak']:.0f} MB (context)")
+    print(f"backfill of {year['days']} days, {teams} teams: {year['seconds']:.1f} s, peak {year['peak']:.0f} MB "
+          f"(context: {year['seconds'] / max(year['days'], 1) * 1000:.0f} ms a day)")
+    print(f"backfill peak memory ratio to one day's: {year['peak'] / one['peak']:.2f} ratio (target <= 1.5)")
 
 
 def report(label: str, result: dict) -> None:
@@ -129,6 +149,7 @@ def main() -> None:
           "(target <= 1.25)")
     print(f"daily run time ratio {spans[1]}/{spans[0]} days: {long['seconds'] / short['seconds']:.2f} ratio "
           "(target <= 1.5)")
+    backfill(teams, users, 40 if args.smoke else 365)
     if args.large and not args.smoke:
         big = build_demo_org(seed=5, teams=2000, users=50_000, days=RECENT_DAYS + 1, end_day=NEW_DAY)
         year = daily_run(big, 365)

@@ -21,11 +21,11 @@ HERE = Path(__file__).resolve().parent
 LINE = re.compile(r"^(?P<name>[^:#][^:]*): (?P<value>-?[\d.,]+) (?P<unit>\S+)(?:.*?\((?P<target>target [^)]*)\))?")
 
 SUITES = {
-    "full": [["collect_scaling.py"], ["aggregation.py"],
+    "full": [["daily_run.py"], ["collect_scaling.py"], ["aggregation.py"],
              ["page_render.py", "--teams", "10", "--days", "365", "--warm", "3", "--scale-to", "1000"],
              ["page_render.py", "--page", "overview", "--teams", "10", "--days", "365", "--warm", "2",
               "--scale-to", "1000"]],
-    "smoke": [["collect_scaling.py", "--smoke"], ["aggregation.py", "--smoke"],
+    "smoke": [["daily_run.py", "--smoke"], ["collect_scaling.py", "--smoke"], ["aggregation.py", "--smoke"],
               ["page_render.py", "--teams", "6", "--users", "60", "--days", "30", "--warm", "1", "--scale-to", "60"]],
 }
 

@@ -26,7 +26,7 @@ from .models import OrgDay, Team, TeamDay, TeamHistory, is_valid_slug
 from .facts import FactsEngine, JoinedDay
 from .migration import is_current, record_history_tag, upgrade
 from .store import Store
-from .team_files import (HISTORY_KEY, IndexEntry, assemble_history, load_index, merge_team_days, update_index,
+from .team_files import (HISTORY_KEY, DayRecord, IndexEntry, assemble_history, load_index, merge_team_days, update_index,
                          update_summary)
 
 FIRST_REPORT_DAY = date(2025, 12, 12)  # organisation reports exist from this day on
@@ -302,7 +302,7 @@ class _Batch:
         self.teams = teams
         self.engine = engine
         self.size = 0
-        self.team_days: dict[str, dict[date, TeamDay]] = {}
+        self.team_days: dict[str, dict[date, DayRecord]] = {}
         self.org_days: list[OrgDay] = []
         self.facts: list[JoinedDay] = []
 
@@ -313,7 +313,7 @@ class _Batch:
     def add(self, data: DayData) -> None:
         self.size += 1
         for slug, team_day in data.team_days.items():
-            self.team_days.setdefault(slug, {})[data.day] = team_day
+            self.team_days.setdefault(slug, {})[data.day] = DayRecord.of(team_day)
         if data.org_day:
             self.org_days.append(data.org_day)
         if data.facts:

@@ -81,6 +81,21 @@ def day_line(day: TeamDay) -> bytes:
     return day.model_dump_json().encode()
 
 
+@dataclass(frozen=True)
+class DayRecord:
+    """A team day as it is written: its line in the team file and its row in the summary.
+
+    What the collector holds between checkpoints: a tenth of the memory of the TeamDay.
+    """
+
+    line: bytes
+    row: list
+
+    @classmethod
+    def of(cls, day: TeamDay) -> "DayRecord":
+        return cls(day_line(day), summary_row(day))
+
+
 @dataclass
 class _Split:
     """A team file cut in two: the days before `since`, untouched bytes, and the later lines."""
@@ -142,10 +157,10 @@ class TeamMerge:
     entry: IndexEntry | None
     added: int = 0
     replaced: int = 0
-    written: dict[date, TeamDay] = field(default_factory=dict)  # the days now recorded from `new`
+    written: dict[date, DayRecord] = field(default_factory=dict)  # the days now recorded from `new`
 
 
-def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay]) -> TeamMerge:
+def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay | DayRecord]) -> TeamMerge:
     """Upsert `new` into the team's file by date, conditionally on the version read.
 
     Newer data replaces a day (provisional days settle), except a day recorded in
@@ -154,7 +169,8 @@ def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay]) -> TeamM
     writes nothing the second time.
     """
     key = team_key(team.slug)
-    new_lines = {day: day_line(team_day) for day, team_day in new.items()}
+    new = {day: value if isinstance(value, DayRecord) else DayRecord.of(value) for day, value in new.items()}
+    new_lines = {day: record.line for day, record in new.items()}
     since = min(new_lines, default=date.max)
     for _ in range(CONFLICT_RETRIES):
         found = store.read_bytes_versioned(key)
@@ -219,10 +235,10 @@ def _summary_line(team: Team, rows: list[list]) -> bytes:
     return _compact({"team": team.model_dump(mode="json"), "rows": rows})  # the layout _split_rows reads
 
 
-def update_summary(store: Store, changes: dict[str, tuple[Team, dict[date, TeamDay]]]) -> None:
+def update_summary(store: Store, changes: dict[str, tuple[Team, dict[date, DayRecord]]]) -> None:
     """Replace the summary rows of the days just written, one team's line at a time.
 
-    `changes`: {slug: (team, {date: TeamDay written})}. Teams not named keep their line
+    `changes`: {slug: (team, {date: DayRecord written})}. Teams not named keep their line
     as it is (not parsed). A summary in another layout is rebuilt from the team files.
     """
     for _ in range(CONFLICT_RETRIES):
@@ -241,7 +257,7 @@ def update_summary(store: Store, changes: dict[str, tuple[Team, dict[date, TeamD
                 kept, rows = b"", {d.date.isoformat(): summary_row(d) for d in (history.data if history else [])}
             else:
                 kept, rows = _split_rows(lines[slug], min(days, default=date.max).isoformat())
-            rows.update({day.isoformat(): summary_row(team_day) for day, team_day in days.items()})
+            rows.update({day.isoformat(): record.row for day, record in days.items()})
             if kept or rows:
                 tail = [_compact(rows[d]).rstrip(b"\n") for d in sorted(rows)]
                 lines[slug] = b"".join([b'{"team":', _compact(team.model_dump(mode="json")).rstrip(b"\n"),
