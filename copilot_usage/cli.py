@@ -68,6 +68,8 @@ def _print_summary(summary: CollectSummary) -> None:
     print(f"Collected {summary.days_fetched} day(s) ({span}): {summary.days_added} team-day(s) added, "
           f"{summary.days_replaced} replaced; {summary.teams_qualifying} team(s) qualifying; "
           f"{summary.requests} request(s) to GitHub.")
+    if summary.originals_kept:
+        print(f"Upgraded the store; the files it had are kept as they were: {', '.join(summary.originals_kept)}")
     if summary.days_not_available:
         print(f"Not available yet (tried again next run): {', '.join(summary.days_not_available)}")
     for warning in summary.warnings:

@@ -392,8 +392,13 @@ class LocalStore(Store):
 
     def tag(self, key: str) -> str | None:
         validate_key(key)
-        body = self._read_file(key)
-        return None if body is None else _sha256(body)
+        chunks = self._read_chunks(key, 1 << 20)  # hashed as it is read: the file may be large
+        if chunks is None:
+            return None
+        digest = hashlib.sha256()
+        for chunk in chunks:
+            digest.update(chunk)
+        return digest.hexdigest()
 
     def exists(self, key: str) -> bool:
         validate_key(key)
