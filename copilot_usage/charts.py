@@ -234,12 +234,16 @@ def series_chart(long: pd.DataFrame, field: str, *, title: str, axis_title: str,
                  alt.Tooltip(f"{field}:Q", title=axis_title, format=".1%" if percent else ",.1f")],
     )
     # Two layers rather than a strokeDash channel: one legend, no conflicting legend settings.
-    teams = base.transform_filter(alt.datum.series != ORGANISATION).mark_line(point=True, strokeWidth=2)
-    org = base.transform_filter(alt.datum.series == ORGANISATION).mark_line(
-        point=True, strokeWidth=2, strokeDash=[5, 3])
+    # Only layers with data: an empty layer draws an unnamed mark group and warns of infinite extents.
+    layers = []
+    if names:
+        layers.append(base.transform_filter(alt.datum.series != ORGANISATION).mark_line(point=True, strokeWidth=2))
+    if ORGANISATION in domain or not layers:
+        layers.append(base.transform_filter(alt.datum.series == ORGANISATION).mark_line(
+            point=True, strokeWidth=2, strokeDash=[5, 3]))
     if field == "acceptance_rate":
         title = alt.TitleParams(title, subtitle=f"Shown for periods with {MIN_GENERATIONS} or more suggestions")
-    return _with_switch(alt.layer(teams, org), long).properties(title=title, height=HEIGHT)
+    return _with_switch(alt.layer(*layers), long).properties(title=title, height=HEIGHT)
 
 
 def bands_chart(bands: pd.DataFrame):
