@@ -20,7 +20,7 @@ USER_SERIES = {"active_users": "Active users", "engaged_users": "Engaged users"}
 ORG_USER_SERIES = {"daily_active_users": "Daily active users", "engaged_users": "Engaged users"}
 # Contrasting hues: engaged users often nearly equal active users, and two blues merge.
 SERIES_COLORS = ["#1f5fbf", "#e8710a", "#2e9e5b", "#a23bb5", "#c43c39", "#8c6d31", "#17becf", "#7f7f7f"]
-HEIGHT = 300
+HEIGHT = 340  # the whole chart: title, legend, plot and axes
 # An acceptance rate over fewer suggestions than this is noise (a weekend day with 6
 # suggestions and 6 acceptances reads as 100%): the rate is not drawn, the volume is.
 MIN_GENERATIONS = 50
@@ -54,7 +54,7 @@ def _date_tip(granularity: str) -> alt.Tooltip:
 
 def _legend(**kwargs) -> alt.Legend:
     # Above the plot: beside it, a legend takes half a phone's width.
-    return alt.Legend(orient="top", direction="horizontal", columns=2, **kwargs)
+    return alt.Legend(orient="top", direction="horizontal", columns=2, labelLimit=160, **kwargs)
 
 
 def reliable_rate(frame: pd.DataFrame, field: str = "acceptance_rate") -> pd.DataFrame:
@@ -162,7 +162,7 @@ def feature_mix_chart(frame: pd.DataFrame, granularity: str = "day"):
         color=alt.Color("item:N", title="Feature", scale=alt.Scale(range=SERIES_COLORS), legend=_legend()),
         tooltip=[_date_tip(granularity), alt.Tooltip("item:N", title="Feature"),
                  alt.Tooltip("events:Q", title="Generations + interactions", format=",")],
-    ).properties(height=HEIGHT)
+    ).properties(height=HEIGHT + 100)  # its legend has four rows
 
 
 _MEASURES = {"users": ("Users per day (average)", ".1f"),
@@ -276,10 +276,13 @@ def org_users_chart(frame: pd.DataFrame, granularity: str = "day"):
 
 def title_text(chart) -> str:
     """A chart's title as plain text (for its accessible name and its table's label)."""
-    title = chart.to_dict(validate=False).get("title", "")
-    if isinstance(title, dict):
-        title = title.get("text", "")
-    return str(title)
+    def find(spec: dict):
+        if spec.get("title"):
+            return spec["title"]
+        return next((t for t in map(find, spec.get("layer", [])) if t), None)
+
+    title = find(chart.to_dict(validate=False)) or ""
+    return str(title.get("text", "") if isinstance(title, dict) else title)
 
 
 def chart_table(chart) -> pd.DataFrame:

@@ -43,7 +43,8 @@ def open_page(page, name: str) -> None:
 
 def show_by(page, granularity: str) -> None:
     page.get_by_text(granularity, exact=True).first.click()
-    page.wait_for_url(f"**by={granularity}**", timeout=10_000)
+    radio = page.get_by_role("radio", name=granularity, exact=True)
+    page.wait_for_function("r => r.checked", arg=radio.element_handle(), timeout=10_000)
     settle(page)
 
 

@@ -21,7 +21,7 @@ _SPEC = {  # field: (label, format of the value, help)
                  "included: a member active on some days only counts on those days, so adoption stays "
                  "below the share of members who used Copilot at all in the range."),
     "acceptance_rate": ("Acceptance rate", "{:.1%}", "Accepted / generated code suggestions (sums over the range)."),
-    "loc_added": ("Lines added", "{:,.0f} lines", "Lines of code added with Copilot over the range."),
+    "loc_added": ("Lines added", "{:,.0f}", "Lines of code added with Copilot over the range."),
     "interactions": ("Interactions", "{:,.0f}", "User-initiated chat and agent requests over the range."),
     "agent_users": ("Agent users / day", "{:.1f}", "Daily average of members who used agent mode."),
 }
@@ -54,15 +54,16 @@ def _flat(text: str) -> bool:
 
 def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = None,
             labels: dict[str, str] | None = None) -> None:
-    """Rows of four metrics, each with its change against the previous `days` days."""
+    """The metrics, each with its change against the previous `days` days, in a row that wraps:
+    four or more to a line on a desktop, two on a phone (columns would stack one per line)."""
     fields = fields or list(_SPEC)
     labels = labels or {}
-    for row in (fields[i:i + 4] for i in range(0, len(fields), 4)):
-        for col, field in zip(st.columns(4), row):
+    st.caption(f"Changes against the previous {days} days: in percentage points (pp) for rates, "
+               "in percent for counts and averages.")
+    with st.container(horizontal=True, gap="small"):
+        for field in fields:
             kpi = figures[field]
             change = change_text(kpi, field)
-            unit = "points" if field in RATES else "change"
-            col.metric(labels.get(field, _SPEC[field][0]), formatted(field, kpi.value), delta=change,
-                       delta_arrow="off" if _flat(change) else "auto",
-                       delta_color="off" if _flat(change) else "normal",
-                       delta_description=f"{unit} vs previous {days} days", help=_SPEC[field][2])
+            st.metric(labels.get(field, _SPEC[field][0]), formatted(field, kpi.value), delta=change,
+                      delta_arrow="off" if _flat(change) else "auto",
+                      delta_color="off" if _flat(change) else "normal", width=150, help=_SPEC[field][2])
