@@ -26,12 +26,27 @@ def sign_in(page, url: str, persona: str) -> None:
 
 
 def settle(page, ms: int = 1200) -> None:
-    """Wait until Streamlit has finished the rerun and Vega has drawn."""
+    """Wait until Streamlit has finished the rerun and Vega has drawn every chart."""
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                            timeout=60_000)
     page.wait_for_timeout(ms)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
                            timeout=60_000)
+    wait_drawn(page)
+
+
+# Each chart comes with its "<title>: table" expander: all are drawn when the SVGs match them.
+_ALL_DRAWN = """() => {
+  const tables = [...document.querySelectorAll('[data-testid="stExpander"] summary')]
+                   .filter(s => s.textContent.trim().endsWith(': table')).length;
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  return charts.length === tables && charts.every(c => c.querySelector('svg .role-mark'));
+}"""
+
+
+def wait_drawn(page) -> None:
+    page.wait_for_function(_ALL_DRAWN, timeout=60_000)
+    page.wait_for_timeout(300)
 
 
 def open_page(page, name: str) -> None:

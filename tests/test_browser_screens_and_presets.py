@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from app_server import screenshot, streamlit_app
-from browser_pages import CHART, PERSONAS, open_page, settle, show_by, sign_in
+from browser_pages import CHART, PERSONAS, open_page, settle, show_by, sign_in, wait_drawn
 
 pytestmark = pytest.mark.browser
 PAGES = PERSONAS["Admin"]
@@ -37,7 +37,9 @@ _CHARTS = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"
 
 
 def drawn_charts(page) -> list[dict]:
-    page.locator(CHART).first.locator("svg").first.wait_for(timeout=30_000)
+    """Every chart on the page once all are drawn (each chart has its table expander)."""
+    wait_drawn(page)
+    assert page.locator(CHART).count() > 0
     return page.evaluate(_CHARTS)
 
 
@@ -55,8 +57,8 @@ def test_every_page_draws_every_chart_at_day_week_and_month(wide, name):
     open_page(wide, name)
     for granularity in ("day", "week", "month"):
         show_by(wide, granularity)
-        screenshot(wide, f"screen-{name.lower().replace(' ', '-')}-{granularity}")
         found = drawn_charts(wide)
+        screenshot(wide, f"screen-{name.lower().replace(' ', '-')}-{granularity}")
         assert found, f"no chart on {name} by {granularity}"
         for chart in found:
             assert chart["name"].startswith("Chart: "), chart  # an accessible name
@@ -83,8 +85,8 @@ def test_every_page_fits_a_phone(phone, name):
         if expand.is_visible():
             expand.click()
         open_page(phone, name)
-    screenshot(phone, f"screen-{name.lower().replace(' ', '-')}-390px")
     found = drawn_charts(phone)
+    screenshot(phone, f"screen-{name.lower().replace(' ', '-')}-390px")
     assert found and all(c["marks"] >= 2 and c["width"] <= 390 for c in found), found
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
 

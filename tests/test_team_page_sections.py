@@ -13,7 +13,7 @@ from copilot_usage.history import load_team_histories
 from copilot_usage.store import open_store
 from demo_app import app_test, demo_mode
 
-KPI_LABELS = ["Active users / day", "Engaged users / day", "Adoption (daily average)", "Acceptance rate", "Lines added",
+KPI_LABELS = ["Active users / day", "Engaged users / day", "Adoption (daily avg)", "Acceptance rate", "Lines added",
               "Interactions", "Agent users / day"]
 
 

@@ -16,7 +16,7 @@ _SPEC = {  # field: (label, format of the value, help)
     "active_users": ("Active users / day", "{:.1f}", "Daily average of members with any Copilot activity."),
     "engaged_users": ("Engaged users / day", "{:.1f}",
                       "Daily average of members who accepted a suggestion or started an interaction."),
-    "adoption": ("Adoption (daily average)", "{:.1%}",
+    "adoption": ("Adoption (daily avg)", "{:.1%}",
                  "Active users per day / licensed members, summed over every day of the range, weekends "
                  "included: a member active on some days only counts on those days, so adoption stays "
                  "below the share of members who used Copilot at all in the range."),
@@ -66,4 +66,4 @@ def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = No
             change = change_text(kpi, field)
             st.metric(labels.get(field, _SPEC[field][0]), formatted(field, kpi.value), delta=change,
                       delta_arrow="off" if _flat(change) else "auto",
-                      delta_color="off" if _flat(change) else "normal", width=150, help=_SPEC[field][2])
+                      delta_color="off" if _flat(change) else "normal", width=160, help=_SPEC[field][2])

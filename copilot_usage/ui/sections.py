@@ -28,8 +28,8 @@ _INTERNAL = ("order", "partial", "full_days", "period_days", "source")
 def show(chart) -> None:
     """A chart with an accessible name, and its figures as a table for screen readers and copying."""
     title = charts.title_text(chart) or "Chart"
-    st.altair_chart(chart.properties(description=f"Chart: {title}. Its figures are in the table below it."),
-                    width="stretch")
+    chart = charts.readable(chart.properties(description=f"Chart: {title}. Its figures are in the table below it."))
+    st.altair_chart(chart, width="stretch")
     table = readable_table(charts.chart_table(chart))
     with st.expander(f"{title}: table"):
         st.dataframe(table, hide_index=True, width="stretch")
