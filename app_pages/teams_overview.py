@@ -27,7 +27,8 @@ st.caption(f"{len(table)} teams with data between {view.start:%d %b %Y} and {vie
 
 shown = search(table, st.text_input("Search teams", placeholder="Team name or slug"))
 picked = st.dataframe(
-    shown.drop(columns=["slug"]), hide_index=True, width="stretch", on_select="rerun",
+    sections.percent_columns(shown.drop(columns=["slug"]), ["adoption", "acceptance_rate"]), hide_index=True,
+    width="stretch", on_select="rerun",
     selection_mode="single-row", key="overview_table", column_config=sections.OVERVIEW_COLUMNS)
 if picked.selection.rows:
     slug = shown.iloc[picked.selection.rows[0]]["slug"]

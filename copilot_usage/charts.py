@@ -54,7 +54,7 @@ def _date_tip(granularity: str) -> alt.Tooltip:
 
 def _legend(**kwargs) -> alt.Legend:
     # Above the plot: beside it, a legend takes half a phone's width.
-    return alt.Legend(orient="top", direction="horizontal", columns=2, labelLimit=160, **kwargs)
+    return alt.Legend(orient="top", direction="horizontal", columns=2, labelLimit=160, symbolOpacity=1, **kwargs)
 
 
 def reliable_rate(frame: pd.DataFrame, field: str = "acceptance_rate") -> pd.DataFrame:
