@@ -65,7 +65,8 @@ def acceptance_bands(table: pd.DataFrame) -> pd.DataFrame:
                          "order": range(len(BANDS))})
 
 
-SERIES_COLUMNS = ["date", "adoption", "acceptance_rate", "active_users", "code_generations", "partial", "series"]
+SERIES_COLUMNS = ["date", "adoption", "acceptance_rate", "active_users", "code_generations", "partial",
+                  "period_days", "full_days", "series"]
 
 
 def team_series(teams: pd.DataFrame, slugs: list[str], start: date, end: date,

@@ -47,6 +47,8 @@ _ALL_DRAWN = """() => {
 def wait_drawn(page) -> None:
     page.wait_for_function(_ALL_DRAWN, timeout=60_000)
     page.wait_for_timeout(300)
+    assert page.get_by_test_id("stException").count() == 0, "the page raised an exception"
+    assert page.get_by_text("This app has encountered an error").count() == 0
 
 
 def open_page(page, name: str) -> None:

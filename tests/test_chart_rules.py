@@ -61,6 +61,17 @@ def test_time_charts_draw_no_partial_period():
         assert drawn == whole, chart
 
 
+def test_compared_teams_carry_their_partial_periods_into_the_note():
+    from copilot_usage.frames import teams_frame
+    from copilot_usage.models import Team, TeamHistory
+    from copilot_usage.overview import team_series
+
+    history = TeamHistory(team=Team(slug="billing", name="Billing"), data=team_days(TUESDAY, 28))
+    end = TUESDAY + timedelta(days=27)
+    series = team_series(teams_frame([history]), ["billing"], TUESDAY, end, "week")
+    assert series["partial"].sum() == 2 and "week of 30 Nov (1 of 7 days" in partial_note(series, "week")
+
+
 def test_a_range_without_two_whole_periods_is_drawn_finer():
     end = TUESDAY + timedelta(days=27)
     assert fitting_granularity(TUESDAY, end, "month") == "week"       # 28 days: no whole month

@@ -170,6 +170,7 @@ def rankings(table: pd.DataFrame) -> None:
 
 def with_org_reference(series: pd.DataFrame, org: pd.DataFrame) -> pd.DataFrame:
     """Adds the organisation as one more series (adoption and acceptance rate)."""
-    keep = [c for c in ("date", "adoption", "acceptance_rate", "code_generations", "partial") if c in org]
+    keep = [c for c in ("date", "adoption", "acceptance_rate", "code_generations", "partial", "period_days",
+                        "full_days") if c in org]
     reference = org[keep].assign(series=ORGANISATION)
     return pd.concat([series, reference], ignore_index=True)
