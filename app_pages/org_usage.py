@@ -49,8 +49,9 @@ sections.breakdown_charts([d for d in days if view.start <= d.date <= view.end],
 
 if figures := pull_request_totals([d for d in days if view.start <= d.date <= view.end]):
     st.header("Pull requests", anchor=False)
-    for col, (label, value) in zip(st.columns(len(figures)), figures.items()):
-        col.metric(label, value)
+    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
+        for label, value in figures.items():
+            st.metric(label, value, width=160)
 
 seats_section(settings, viewer, utc_today())
 st.header("Export", anchor=False)

@@ -47,9 +47,9 @@ def members_section(settings: Settings, team: Team, today: date) -> None:
     frame = members_frame(licensed, snapshot.seats, _team_member_list(settings, team.slug),
                           today=today, inactive_after_days=threshold)
     counts = frame["status"].value_counts()
-    cols = st.columns(5)
-    cols[0].metric("Licensed", people(len(licensed)), help=f"On {members.get('day')}.")
-    for col, status in zip(cols[1:], ("active", "inactive", "never used", "no licence")):
-        col.metric(status.capitalize(), people(int(counts.get(status, 0))))
+    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
+        st.metric("Licensed", people(len(licensed)), help=f"On {members.get('day')}.", width=160)
+        for status in ("active", "inactive", "never used", "no licence"):
+            st.metric(status.capitalize(), people(int(counts.get(status, 0))), width=160)
     st.dataframe(readable_activity(frame), hide_index=True, width="stretch", column_config=ACTIVITY_COLUMNS)
     st.caption(f"Seat snapshot taken {snapshot.taken_at:%d %b %Y %H:%M} UTC.")

@@ -52,12 +52,13 @@ def seats_section(settings: Settings, viewer: Viewer, today: date) -> None:
                                      "A seat without Copilot activity for longer counts as inactive.")
     frame = seats_frame(snapshot.seats, today=today, inactive_after_days=threshold)
     counts = frame["status"].value_counts()
-    cols = st.columns(5)
-    cols[0].metric("Seats", people(snapshot.total_seats))
-    cols[1].metric(f"Active in {threshold} days", people(int(counts.get("active", 0))))
-    cols[2].metric("Inactive", people(int(counts.get("inactive", 0))))
-    cols[3].metric("Never used", people(int(counts.get("never used", 0))))
-    cols[4].metric("Pending cancellation", people(int(frame["pending_cancellation"].notna().sum())))
+    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
+        for label, count in (("Seats", snapshot.total_seats),
+                             (f"Active in {threshold} days", int(counts.get("active", 0))),
+                             ("Inactive", int(counts.get("inactive", 0))),
+                             ("Never used", int(counts.get("never used", 0))),
+                             ("Pending cancellation", int(frame["pending_cancellation"].notna().sum()))):
+            st.metric(label, people(count), width=160)
     if viewer.is_admin:
         idle = frame[frame["status"] != "active"]
         st.dataframe(readable_activity(idle), hide_index=True, width="stretch", column_config={
