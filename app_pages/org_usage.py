@@ -20,7 +20,7 @@ if not days:
             "(or wait for the scheduled collector), then reload this page.")
     st.stop()
 
-view = view_controls(days[0].date, days[-1].date, compare=False)
+view = sections.chart_view(view_controls(days[0].date, days[-1].date, compare=False))
 daily = data.or_stop(lambda: data.org_frame(settings))
 frame = in_range(daily, view.start, view.end)
 st.caption(f"{settings.org} · {len(frame)} days with data in the range · "
@@ -30,24 +30,29 @@ for note in range_notes(frame, days[-1].date, utc_today()):
 
 kpi_row(kpis(daily, view.start, view.end), view.days,
         fields=["active_users", "adoption", "acceptance_rate", "loc_added", "interactions"],
-        labels={"active_users": "Daily active users (avg)"})
-rolled = rollup(frame, view.granularity)
+        labels={"active_users": "Active users / day"})
+rolled = rollup(frame, view.granularity, view.start, view.end)
+st.header("Activity", anchor=False)
+sections.note_partial(rolled, view)
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.org_users_chart(rolled, view.granularity), width="stretch")
+    sections.show(charts.org_users_chart(rolled, view.granularity))
 with right:
-    st.altair_chart(charts.active_users_chart(
-        rolled, {"monthly_active_chat_users": "Chat users (monthly)",
-                 "monthly_active_agent_users": "Agent users (monthly)"},
-        title="Chat and agent users", granularity=view.granularity), width="stretch")
+    # GitHub reports chat and agent users over 28-day windows only: the title and axis say so.
+    sections.show(charts.active_users_chart(
+        rolled, {"monthly_active_chat_users": "Chat users", "monthly_active_agent_users": "Agent users"},
+        title="Chat and agent users (28-day active)", granularity=view.granularity,
+        y_title="Users active in the last 28 days" + ("" if view.granularity == "day" else " (average)")))
 sections.activity_charts(rolled, view, users=None)
+st.header("Breakdowns", anchor=False)
 sections.breakdown_charts([d for d in days if view.start <= d.date <= view.end], view)
 
 if figures := pull_request_totals([d for d in days if view.start <= d.date <= view.end]):
-    st.subheader("Pull requests")
-    for col, (label, value) in zip(st.columns(len(figures)), figures.items()):
-        col.metric(label, value)
+    st.header("Pull requests", anchor=False)
+    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
+        for label, value in figures.items():
+            st.metric(label, value, width=160)
 
 seats_section(settings, viewer, utc_today())
-st.subheader("Export")
+st.header("Export", anchor=False)
 sections.exports(frame, f"{settings.org}-usage", view)

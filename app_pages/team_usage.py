@@ -47,22 +47,26 @@ first, last = history.data[0].date, history.data[-1].date
 st.header(inert(team.name), anchor=False)  # names and descriptions display as typed, never as markup
 if team.description:
     st.text(team.description)  # plain text: a description is never rendered as HTML
-view = view_controls(first, last)
+if picker.is_team_link(team.url):
+    st.markdown(f"[{team.slug} on GitHub]({team.url})")  # not in the caption: a faded link is too pale
+view = sections.chart_view(view_controls(first, last))
 frame = in_range(daily_frame(history.data), view.start, view.end)
 licensed = history.data[-1].licensed_members
 st.caption(" · ".join(part for part in (
-    f"[{team.slug} on GitHub]({team.url})" if picker.is_team_link(team.url) else "",
-    f"{licensed} licensed members on {last:%d %b %Y}" if licensed is not None else "",
+    f"{licensed:.0f} licensed members on {last:%d %b %Y}" if licensed is not None else "",
     f"{len(frame)} days with data in the range", f"last day collected {last:%d %b %Y}") if part))
 for note in range_notes(frame, last, utc_today()):
     st.info(note, icon=":material/info:")
 
 kpi_row(kpis(daily_frame(history.data), view.start, view.end), view.days)
-rolled = rollup(frame, view.granularity)
+rolled = rollup(frame, view.granularity, view.start, view.end)
 days = [day for day in history.data if view.start <= day.date <= view.end]
+st.subheader("Activity", anchor=False)
+sections.note_partial(rolled, view)
 sections.activity_charts(rolled, view, USER_SERIES)
 if view.compare:
     sections.comparison_charts(rolled, data.org_rollup(settings, view), view, team.name)
+st.subheader("Breakdowns", anchor=False)
 sections.breakdown_charts(days, view)
 members_section(settings, team, utc_today())
 

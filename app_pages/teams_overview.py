@@ -20,14 +20,15 @@ if teams.empty:
             "If the collector has not run, run `python -m copilot_usage collect`.")
     st.stop()
 
-view = view_controls(teams["date"].min().date(), teams["date"].max().date(), compare=False)
+view = sections.chart_view(view_controls(teams["date"].min().date(), teams["date"].max().date(), compare=False))
 table = overview_table(teams, view.start, view.end)
 st.caption(f"{len(table)} teams with data between {view.start:%d %b %Y} and {view.end:%d %b %Y}. "
            "Users are daily averages; rates are ratios of sums over the range.")
 
 shown = search(table, st.text_input("Search teams", placeholder="Team name or slug"))
 picked = st.dataframe(
-    shown.drop(columns=["slug"]), hide_index=True, width="stretch", on_select="rerun",
+    sections.percent_columns(shown.drop(columns=["slug"]), ["adoption", "acceptance_rate"]), hide_index=True,
+    width="stretch", on_select="rerun",
     selection_mode="single-row", key="overview_table", column_config=sections.OVERVIEW_COLUMNS)
 if picked.selection.rows:
     slug = shown.iloc[picked.selection.rows[0]]["slug"]
@@ -38,10 +39,11 @@ if picked.selection.rows:
 else:
     st.caption("Select a row to open that team's page.")
 
+st.header("Rankings", anchor=False)
 sections.rankings(table)
-st.altair_chart(charts.bands_chart(acceptance_bands(table)), width="stretch")
+sections.show(charts.bands_chart(acceptance_bands(table)))
 
-st.subheader("Compare teams")
+st.header("Compare teams", anchor=False)
 names = dict(zip(table["slug"], table["team"]))
 chosen = st.multiselect("Teams (up to five)", list(names), format_func=names.get, max_selections=5,
                         default=list(table.nlargest(3, "active_users")["slug"]))
@@ -49,13 +51,14 @@ series = team_series(teams, [s for s in chosen if s in qualifying], view.start, 
 org = data.org_rollup(settings, view)
 if org is not None:
     series = sections.with_org_reference(series, org)
+sections.note_partial(series, view)
 for field, title, axis, percent in (("adoption", "Adoption", "Adoption (% of licensed)", True),
                                     ("acceptance_rate", "Acceptance rate", "Acceptance rate (%)", True),
                                     ("active_users", "Active users", "Users per day (average)", False)):
     if field == "active_users":
         series = series[series["series"] != ORGANISATION]  # the organisation's scale would flatten teams
-    st.altair_chart(charts.series_chart(series, field, title=title, axis_title=axis,
-                                        granularity=view.granularity, percent=percent), width="stretch")
+    sections.show(charts.series_chart(series, field, title=title, axis_title=axis,
+                                      granularity=view.granularity, percent=percent))
 
-st.subheader("Export")
+st.header("Export", anchor=False)
 sections.exports(table, "teams-overview", view, label="Teams table (CSV)")

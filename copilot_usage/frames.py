@@ -93,12 +93,17 @@ def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def rollup(frame: pd.DataFrame, granularity: str = "day") -> pd.DataFrame:
-    """Days -> days, weeks (from Monday) or months: counters summed, user counts averaged."""
+def rollup(frame: pd.DataFrame, granularity: str = "day", start: date | None = None,
+           end: date | None = None) -> pd.DataFrame:
+    """Days -> days, weeks (from Monday) or months: counters summed, user counts averaged.
+
+    `partial` marks a period the range [start, end] (default: the frame's first and last day)
+    cuts short, `period_days` how many of its days the range covers, `full_days` its length.
+    """
     if granularity not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
     if frame.empty:
-        return with_rates(frame.assign(days=pd.Series(dtype=float)))
+        return with_rates(frame.assign(days=pd.Series(dtype=float), partial=pd.Series(dtype=bool)))
     numeric = [c for c in frame.columns if c not in ("date", "source")]
     how = {c: ("mean" if c in USER_COUNTS else "sum") for c in numeric}
     period = frame["date"].dt.to_period(GRANULARITIES[granularity][0]).dt.start_time
@@ -108,7 +113,74 @@ def rollup(frame: pd.DataFrame, granularity: str = "day") -> pd.DataFrame:
     out["source"] = grouped["source"].agg(lambda s: "legacy-metrics" if (s == "legacy-metrics").all()
                                           else "usage-metrics" if (s == "usage-metrics").all() else "mixed")
     out = out.reset_index(names="date")
-    return with_rates(out)
+    return with_rates(mark_partial(out, granularity, start or frame["date"].min(), end or frame["date"].max()))
+
+
+def period_end(starts: pd.Series, granularity: str) -> pd.Series:
+    """The last day of each period starting on `starts`."""
+    if granularity == "week":
+        return starts + pd.Timedelta(days=6)
+    if granularity == "month":
+        return starts + pd.offsets.MonthEnd(0)
+    return starts
+
+
+def mark_partial(out: pd.DataFrame, granularity: str, start, end) -> pd.DataFrame:
+    """Adds `partial`, `period_days` and `full_days` to a frame of periods (`date` = first day)."""
+    lo, hi = pd.Timestamp(start), pd.Timestamp(end)
+    last = period_end(out["date"], granularity)
+    out = out.copy()
+    out["full_days"] = (last - out["date"]).dt.days + 1
+    out["period_days"] = (last.clip(upper=hi) - out["date"].clip(lower=lo)).dt.days + 1
+    out["partial"] = out["period_days"] < out["full_days"]
+    return out
+
+
+def complete_periods(periods: pd.DataFrame) -> pd.DataFrame:
+    """The periods the range covers whole: the only ones a time chart draws."""
+    if "partial" not in periods:
+        return periods
+    return periods[~periods["partial"].astype(bool)].reset_index(drop=True)
+
+
+_NOUN = {"day": "day", "week": "week", "month": "month"}
+
+
+def partial_note(periods: pd.DataFrame, granularity: str) -> str | None:
+    """A sentence naming the partial periods the charts leave out, or None."""
+    if "partial" not in periods or not periods["partial"].any():
+        return None
+    cut = periods[periods["partial"].astype(bool)].drop_duplicates("date")
+    fmt = "%b %Y" if granularity == "month" else "week of %d %b"
+    parts = [f"{row.date:{fmt}} ({row.period_days:.0f} of {row.full_days:.0f} days in the range)"
+             for row in cut.itertuples()]
+    return (f"Partial {granularity}s are left out of the charts so that a short period does not look like "
+            f"a jump: {', '.join(parts)}. Their days still count in the figures above and in the downloads.")
+
+
+def complete_count(start: date, end: date, granularity: str) -> int:
+    """How many whole periods of `granularity` fit in [start, end]."""
+    if granularity == "day":
+        return (end - start).days + 1
+    starts = pd.Series(pd.date_range(start, end, freq=GRANULARITIES[granularity]))
+    if granularity == "month" and start.day == 1:
+        starts = pd.concat([pd.Series([pd.Timestamp(start)]), starts]).drop_duplicates()
+    if granularity == "week" and start.weekday() == 0:
+        starts = pd.concat([pd.Series([pd.Timestamp(start)]), starts]).drop_duplicates()
+    return int((period_end(starts, granularity) <= pd.Timestamp(end)).sum()) if len(starts) else 0
+
+
+MIN_PERIODS = 2
+
+
+def fitting_granularity(start: date, end: date, granularity: str) -> str:
+    """`granularity`, or the next finer one while the range holds fewer than two whole periods of it
+    (28 days by month would otherwise draw two partial months, or one dot)."""
+    order = ["month", "week", "day"]
+    for candidate in order[order.index(granularity):]:
+        if candidate == "day" or complete_count(start, end, candidate) >= MIN_PERIODS:
+            return candidate
+    return "day"
 
 
 # ---------------------------------------------------------------- KPIs
@@ -127,6 +199,11 @@ class Kpi:
     def change(self) -> float:
         """Relative change against the previous period; NaN when that base is 0 or missing."""
         return ratio(self.value - self.previous, self.previous) if self.previous == self.previous else float("nan")
+
+    @property
+    def points(self) -> float:
+        """Absolute change in percentage points, for rates (0.352 -> 0.356 is +0.4 pp)."""
+        return (self.value - self.previous) * 100
 
 
 def period_figures(frame: pd.DataFrame) -> dict[str, float]:
@@ -195,13 +272,14 @@ def breakdown_totals(frame: pd.DataFrame) -> pd.DataFrame:
     return sums.sort_values("events", ascending=False).reset_index()
 
 
-def breakdown_rollup(frame: pd.DataFrame, granularity: str) -> pd.DataFrame:
-    """A breakdown's events per item per period (days, weeks or months)."""
+def breakdown_rollup(frame: pd.DataFrame, granularity: str, start: date | None = None,
+                     end: date | None = None) -> pd.DataFrame:
+    """A breakdown's events per item per period (days, weeks or months), partial periods marked."""
     if frame.empty:
-        return frame.assign(period=pd.Series(dtype="datetime64[ns]"))
+        return frame.assign(partial=pd.Series(dtype=bool))
     period = frame["date"].dt.to_period(GRANULARITIES[granularity][0]).dt.start_time
     out = frame.assign(date=period).groupby(["date", "item"], as_index=False).sum(numeric_only=True)
-    return out
+    return mark_partial(out, granularity, start or frame["date"].min(), end or frame["date"].max())
 
 
 # ---------------------------------------------------------------- notes on a range

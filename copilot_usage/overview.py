@@ -27,10 +27,11 @@ def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     days = in_range(teams, start, end)
     if days.empty:
         return pd.DataFrame(columns=COLUMNS)
-    # ratio of sums over the team's own recorded days; legacy days report no licences
+    # ratio of sums over the team's own recorded days; legacy days report no licences.
+    # Licensed members: the last recorded day's count ("last" skips days without one).
     days = days.assign(licensed_active=days["active_users"].where(days["licensed_members"].notna()))
     sums = days.groupby("slug").agg(
-        team=("team", "last"), licensed_members=("licensed_members", "mean"),
+        team=("team", "last"), licensed_members=("licensed_members", "last"),
         active_users=("active_users", "mean"), licensed_active=("licensed_active", "sum"),
         licensed_total=("licensed_members", "sum"), code_acceptances=("code_acceptances", "sum"),
         code_generations=("code_generations", "sum"), interactions=("interactions", "sum"),
@@ -64,18 +65,23 @@ def acceptance_bands(table: pd.DataFrame) -> pd.DataFrame:
                          "order": range(len(BANDS))})
 
 
+SERIES_COLUMNS = ["date", "adoption", "acceptance_rate", "active_users", "code_generations", "partial",
+                  "period_days", "full_days", "series"]
+
+
 def team_series(teams: pd.DataFrame, slugs: list[str], start: date, end: date,
                 granularity: str) -> pd.DataFrame:
-    """Long frame (date, series, adoption, acceptance_rate, active_users) for a few teams."""
+    """Long frame (date, series, adoption, acceptance_rate, active_users…) for a few teams.
+
+    `code_generations` and `partial` go along so the charts can apply their rules."""
     frames = []
     for slug in slugs:
         days = teams[teams["slug"] == slug]
         if days.empty:
             continue
         rolled = rollup(in_range(days.drop(columns=["slug", "team"]).reset_index(drop=True), start, end),
-                        granularity)
-        frames.append(rolled[["date", "adoption", "acceptance_rate", "active_users"]].assign(
-            series=days["team"].iloc[-1]))
+                        granularity, start, end)
+        frames.append(rolled[SERIES_COLUMNS[:-1]].assign(series=days["team"].iloc[-1]))
     if not frames:
-        return pd.DataFrame(columns=["date", "adoption", "acceptance_rate", "active_users", "series"])
+        return pd.DataFrame(columns=SERIES_COLUMNS)
     return pd.concat(frames, ignore_index=True)

@@ -46,6 +46,6 @@ def test_a_shared_link_opens_the_same_view(browser, app_url, demo_org):
     page.get_by_text("Member of two teams").click()
     page.get_by_role("button", name="Sign in").click()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
-    assert page.get_by_role("radio", name="month").is_checked()
+    assert page.get_by_role("radio", name="month", exact=True).is_checked()
     assert page.locator('[data-testid="stVegaLiteChart"]').count() == 9
     page.close()

@@ -82,6 +82,12 @@ def test_the_admin_sees_every_team_with_data_in_the_range(run_page, demo_store_d
     histories, _ = load_team_histories(open_store(f"file://{demo_store_dir}"))
     expected = {h.team.name for h in histories if any(first <= d.date <= last for d in h.data)}
     assert set(at.dataframe[0].value["team"]) == expected
+    # Shown in percent with one decimal ("43.8%", never "0.4%"); licensed members as whole people.
+    shown = at.dataframe[0].value.set_index("team")
+    table = overview_table(teams_frame(histories), first, last).set_index("team")
+    assert (shown["adoption"] - table.loc[shown.index, "adoption"] * 100).abs().max() < 1e-9
+    assert (shown["acceptance_rate"] > 1).all()
+    assert (shown["licensed_members"] % 1 == 0).all()
     charts = [el for el in at.main if el.type == "vega_lite_chart"]
     assert len(charts) == 4                    # bands, then adoption, acceptance rate, active users
     assert "Teams by acceptance rate" in charts[0].proto.spec

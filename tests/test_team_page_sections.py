@@ -13,7 +13,7 @@ from copilot_usage.history import load_team_histories
 from copilot_usage.store import open_store
 from demo_app import app_test, demo_mode
 
-KPI_LABELS = ["Active users / day", "Engaged users / day", "Adoption", "Acceptance rate", "Lines added",
+KPI_LABELS = ["Active users / day", "Engaged users / day", "Adoption (daily avg)", "Acceptance rate", "Lines added",
               "Interactions", "Agent users / day"]
 
 
@@ -63,7 +63,7 @@ def history_of(demo_store_dir, slug):
 def test_every_section_renders(page):
     assert [m.label for m in page.metric][:7] == KPI_LABELS
     assert len(charts(page)) == 7           # users, acceptance, lines, features, IDEs, models, languages
-    assert [s.value for s in page.subheader] == ["Members", "Export"]
+    assert [s.value for s in page.subheader] == ["Activity", "Breakdowns", "Members", "Export"]
     assert page.date_input[0].label == "Date range" and page.radio[0].label == "Show by"
     assert page.toggle[0].label == "Compare with organisation"
     statuses = set(page.dataframe[-1].value["status"])
@@ -85,6 +85,10 @@ def test_controls_change_the_kpi_row_and_the_charts(page):
     page.toggle[0].set_value(True).run()
     assert len(charts(page)) == 9           # adoption and acceptance rate beside the organisation's
     page.radio[0].set_value("month").run()
+    spec = charts(page)[2].proto.spec      # 28 days hold no two whole months: weeks, and a note says so
+    assert '"yearmonth"' not in spec and any("fewer than two whole months" in i.value for i in page.info)
+    page.date_input[0].set_value((last - timedelta(days=99), last)).run()
+    assert page.date_input[0].value == (last - timedelta(days=99), last)
     spec = charts(page)[2].proto.spec
     assert '"yearmonth"' in spec and not page.exception   # the lines chart now shows months
 

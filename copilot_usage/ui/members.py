@@ -14,7 +14,7 @@ from ..github.directory import team_members
 from ..history import MEMBERS_KEY, SEATS_KEY
 from ..models import SeatSnapshot, Team
 from .data import read_json
-from .seats import inactivity_threshold, people
+from .seats import ACTIVITY_COLUMNS, inactivity_threshold, people, readable_activity
 from .signin import TOKEN_KEY, demo_org
 
 
@@ -47,14 +47,9 @@ def members_section(settings: Settings, team: Team, today: date) -> None:
     frame = members_frame(licensed, snapshot.seats, _team_member_list(settings, team.slug),
                           today=today, inactive_after_days=threshold)
     counts = frame["status"].value_counts()
-    cols = st.columns(5)
-    cols[0].metric("Licensed", people(len(licensed)), help=f"On {members.get('day')}.")
-    for col, status in zip(cols[1:], ("active", "inactive", "never used", "no licence")):
-        col.metric(status.capitalize(), people(int(counts.get(status, 0))))
-    st.dataframe(frame, hide_index=True, width="stretch", column_config={
-        "member": "Member", "status": "Status",
-        "last_activity": st.column_config.DateColumn("Last activity", format="YYYY-MM-DD"),
-        "days_since_activity": st.column_config.NumberColumn("Days since", format="%d days"),
-        "editor": "Last editor",
-    })
+    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
+        st.metric("Licensed", people(len(licensed)), help=f"On {members.get('day')}.", width=160)
+        for status in ("active", "inactive", "never used", "no licence"):
+            st.metric(status.capitalize(), people(int(counts.get(status, 0))), width=160)
+    st.dataframe(readable_activity(frame), hide_index=True, width="stretch", column_config=ACTIVITY_COLUMNS)
     st.caption(f"Seat snapshot taken {snapshot.taken_at:%d %b %Y %H:%M} UTC.")

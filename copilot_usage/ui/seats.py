@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from ..config import Settings
@@ -17,13 +18,30 @@ def people(count: int) -> str:
     return "1 person" if count == 1 else f"{count} people"
 
 
+def readable_activity(frame: pd.DataFrame) -> pd.DataFrame:
+    """Last activity, days since and editor as text: "never used" and "–" rather than "None"."""
+    def day(status: str, last) -> str:
+        if last is not None and not pd.isna(last):
+            return f"{last:%Y-%m-%d}"
+        return "never used" if status == "never used" else "–"  # "no licence": nothing to use
+
+    return frame.assign(
+        last_activity=[day(s, d) for s, d in zip(frame["status"], frame["last_activity"])],
+        days_since_activity=[("–" if pd.isna(d) else f"{d:.0f} days") for d in frame["days_since_activity"]],
+        editor=frame["editor"].fillna("–"))
+
+
+ACTIVITY_COLUMNS = {"member": "Member", "status": "Status", "last_activity": "Last activity",
+                    "days_since_activity": "Days since", "editor": "Last editor"}
+
+
 def inactivity_threshold(key: str, help: str) -> int:
     """Days without activity after which a seat counts as inactive (default 28)."""
     return st.slider("Inactive after", 7, 90, 28, step=7, format="%d days", key=key, help=help)
 
 
 def seats_section(settings: Settings, viewer: Viewer, today: date) -> None:
-    st.subheader("Seats")
+    st.header("Seats", anchor=False)
     stored = read_json(settings, SEATS_KEY)
     if not stored:
         st.info("No seat snapshot yet: the collector takes one on each run (it needs the "
@@ -34,19 +52,17 @@ def seats_section(settings: Settings, viewer: Viewer, today: date) -> None:
                                      "A seat without Copilot activity for longer counts as inactive.")
     frame = seats_frame(snapshot.seats, today=today, inactive_after_days=threshold)
     counts = frame["status"].value_counts()
-    cols = st.columns(5)
-    cols[0].metric("Seats", people(snapshot.total_seats))
-    cols[1].metric(f"Active in {threshold} days", people(int(counts.get("active", 0))))
-    cols[2].metric("Inactive", people(int(counts.get("inactive", 0))))
-    cols[3].metric("Never used", people(int(counts.get("never used", 0))))
-    cols[4].metric("Pending cancellation", people(int(frame["pending_cancellation"].notna().sum())))
+    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
+        for label, count in (("Seats", snapshot.total_seats),
+                             (f"Active in {threshold} days", int(counts.get("active", 0))),
+                             ("Inactive", int(counts.get("inactive", 0))),
+                             ("Never used", int(counts.get("never used", 0))),
+                             ("Pending cancellation", int(frame["pending_cancellation"].notna().sum()))):
+            st.metric(label, people(count), width=160)
     if viewer.is_admin:
         idle = frame[frame["status"] != "active"]
-        st.dataframe(idle, hide_index=True, width="stretch", column_config={
-            "member": "Member", "status": "Status", "team": "Assigned through team",
-            "last_activity": st.column_config.DateColumn("Last activity", format="YYYY-MM-DD"),
-            "days_since_activity": st.column_config.NumberColumn("Days since", format="%d days"),
-            "editor": "Last editor",
+        st.dataframe(readable_activity(idle), hide_index=True, width="stretch", column_config={
+            **ACTIVITY_COLUMNS, "team": "Assigned through team",
             "pending_cancellation": st.column_config.DateColumn("Cancellation on", format="YYYY-MM-DD"),
         })
     else:
