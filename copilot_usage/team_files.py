@@ -39,7 +39,7 @@ INDEX_KEY = "teams_index.json"
 SUMMARY_KEY = "teams_summary.json"
 # The scalar fields of a day, in the summary's column order (breakdowns stay in the team files).
 SUMMARY_COLUMNS = ["date", "source", *(name for name in TeamDay.model_fields
-                                       if name not in ("date", "source") and not name.startswith("by_"))]
+                                       if name not in ("date", "source", "legacy") and not name.startswith("by_"))]
 
 
 def team_key(slug: str) -> str:
