@@ -25,8 +25,9 @@ from datetime import date, datetime, timezone
 from .store import Store, dump_json
 
 ORIGINALS_PREFIX = "originals/"
-# Above this size only the layout is compared (re-serialising hundreds of MB on every run costs).
-_FULL_CHECK_BYTES = 64 * 1024 * 1024
+# Above this size only the layout is compared: re-serialising a large history on every
+# write would cost a run as much as the write itself.
+_FULL_CHECK_BYTES = 8 * 1024 * 1024
 
 
 def original_key(key: str, day: date) -> str:

@@ -91,6 +91,14 @@ def test_adoption_only_counts_days_that_have_a_licensed_member_count():
     assert "Adoption covers only the 3 of 7 days that have a licensed-member count" in notes
 
 
+def test_organisation_adoption_leaves_out_days_without_seats():
+    legacy = [OrgDay.model_validate(d) for d in days_of("usage_days.json")]     # 97 and more active
+    current = [OrgDay(date=date(2026, 4, 6), daily_active_users=39), OrgDay(date=date(2026, 4, 7), daily_active_users=39)]
+    frame = daily_frame([*legacy, *current]).assign(seats=[0.0, 0.0, 100.0, 100.0])  # no seat yet back then
+    assert period_figures(frame)["adoption"] == pytest.approx(0.39)
+    assert rollup(frame, "month")["adoption"].dropna().tolist() == pytest.approx([0.39])
+
+
 # ---------------------------------------------------------------- 3. copilot_teams.json as names
 
 def test_a_list_of_team_names_reads_as_teams():
