@@ -15,7 +15,7 @@ import pytest
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient
 from copilot_usage.history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY, TEAMS_KEY,
-                                   collect, load_org_history, load_team_histories)
+                                   collect, load_org_history, load_team_histories, utc_today)
 from copilot_usage.models import slugify
 from copilot_usage.store import S3Store, open_store
 from demo_app import demo_mode, signed_in
@@ -103,7 +103,8 @@ def test_collect_on_top_keeps_the_originals_and_every_number(github, org, store)
 
     summary = run_collect(github, store)
     assert summary.days_added > 0
-    kept = {key[len(f"originals/{TODAY}/"):]: store.read_bytes(key) for key in store.list_keys("originals/")}
+    prefix = f"originals/{utc_today()}/"                              # the day the copy was taken
+    kept = {key.removeprefix(prefix): store.read_bytes(key) for key in store.list_keys("originals/")}
     assert kept == {key: body for key, body in files.items() if key != ONS_ORG_HISTORY_KEY}
     assert store.read_bytes(ONS_ORG_HISTORY_KEY) == files[ONS_ORG_HISTORY_KEY]  # never ours to write
     assert_nothing_lost(store, team)                                  # after the rewrite
