@@ -20,12 +20,11 @@ rewrite of the file keeps every number. A day that is neither shape is refused
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 from typing import Any
 
 _SECTIONS = ("copilot_ide_code_completions", "copilot_ide_chat", "copilot_dotcom_chat",
              "copilot_dotcom_pull_requests")
-
-
 _USAGE_TOTALS = ("total_suggestions_count", "total_acceptances_count", "total_lines_suggested",
                  "total_lines_accepted", "total_chat_turns", "total_chat_acceptances")
 # Keys of a usage-metrics report line (organization-1-day, as ONS's Lambda stores them).
@@ -84,7 +83,6 @@ def org_report_day(line: dict):
     """An organisation report line (ONS's `organisation_history.json`) -> an OrgDay."""
     # Imported here: aggregate imports the models, which import this module.
     from .aggregate import aggregate_org
-    from datetime import date
 
     try:
         day = date.fromisoformat(str(line.get("day"))[:10])
