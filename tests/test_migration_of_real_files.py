@@ -152,3 +152,13 @@ def test_pages_show_the_store_as_found_and_after_a_collection(tmp_path, monkeypa
     assert page_errors(monkeypatch, f"file://{root}", team) == []
     run_collect(github, store)
     assert page_errors(monkeypatch, f"file://{root}", team) == []
+
+    # A range over the legacy days and the collected ones: adoption from the collected days only.
+    at = signed_in("admin")
+    at.switch_page("app_pages/team_usage.py").run()
+    at.selectbox[0].set_value(team["slug"]).run()
+    at.date_input[0].set_value((date(2024, 9, 24), END)).run()
+    assert not at.exception and not at.error
+    assert any("Adoption covers only the" in note.value for note in at.info)
+    adoption = next(m.value for m in at.metric if m.label == "Adoption")
+    assert 0 < int(adoption.rstrip("%")) <= 100
