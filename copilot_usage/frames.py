@@ -90,7 +90,24 @@ def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     base = out["licensed_members"] if "licensed_members" in out else out.get("seats")
     if active is not None and base is not None:
         out["adoption"] = active / base.where(base > 0)
+        if "_paired_active" in out:  # a rollup: only the days that had both parts
+            out["adoption"] = out["_paired_active"] / out["_paired_base"].where(out["_paired_base"] > 0)
+            out = out.drop(columns=["_paired_active", "_paired_base"])
     return out
+
+
+def _adoption_parts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+    """Active users and their base (licensed members, or seats) on the days that have both.
+
+    Legacy days report no licences: counting their active users over other days'
+    licences would show more than 100%. A ratio only uses days with both its parts.
+    """
+    active = "active_users" if "active_users" in frame else "daily_active_users"
+    base = "licensed_members" if "licensed_members" in frame else "seats"
+    if active not in frame or base not in frame:
+        return None
+    both = frame[active].notna() & frame[base].notna() & (frame[base] > 0)
+    return frame[active].where(both), frame[base].where(both)
 
 
 def rollup(frame: pd.DataFrame, granularity: str = "day", start: date | None = None,
@@ -104,6 +121,9 @@ def rollup(frame: pd.DataFrame, granularity: str = "day", start: date | None = N
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
     if frame.empty:
         return with_rates(frame.assign(days=pd.Series(dtype=float), partial=pd.Series(dtype=bool)))
+    parts = _adoption_parts(frame)
+    if parts is not None:
+        frame = frame.assign(_paired_active=parts[0], _paired_base=parts[1])
     numeric = [c for c in frame.columns if c not in ("date", "source")]
     how = {c: ("mean" if c in USER_COUNTS else "sum") for c in numeric}
     period = frame["date"].dt.to_period(GRANULARITIES[granularity][0]).dt.start_time
@@ -214,11 +234,11 @@ def period_figures(frame: pd.DataFrame) -> dict[str, float]:
     mean = frame.mean(numeric_only=True)
     # The organisation reports daily active users and has seats, not licensed members.
     active = "active_users" if "active_users" in frame else "daily_active_users"
-    licensed = "licensed_members" if "licensed_members" in frame else "seats"
+    parts = _adoption_parts(frame)
     return {
         "active_users": mean.get(active, np.nan),
         "engaged_users": mean.get("engaged_users", np.nan),
-        "adoption": ratio(total.get(active, 0.0), total.get(licensed, 0.0)),
+        "adoption": ratio(parts[0].sum(), parts[1].sum()) if parts is not None else float("nan"),
         "acceptance_rate": ratio(total.get("code_acceptances", 0.0), total.get("code_generations", 0.0)),
         "loc_added": total.get("loc_added", np.nan),
         "interactions": total.get("interactions", np.nan),
@@ -293,10 +313,16 @@ def range_notes(frame: pd.DataFrame, last_collected: date | None, today: date) -
             frame["date"].max() >= pd.Timestamp(today - timedelta(days=PROVISIONAL_DAYS + 1)):
         notes.append("The last three days are provisional: GitHub may still revise them, and the next "
                      "collection replaces them.")
+    parts = _adoption_parts(frame)
+    counted = 0 if parts is None else int(parts[1].notna().sum())
+    coverage = (f" Adoption covers only the {counted} of {len(frame)} days that have a licensed-member "
+                "count: that endpoint reported none." if 0 < counted < len(frame) else "")
     if (frame["source"] == "legacy-metrics").any():
         notes.append(f"Days before {LEGACY_SWITCH:%d %b %Y} come from GitHub's retired metrics endpoint: "
                      "its counters covered code completions only, so they are not comparable one-to-one "
-                     "with later days (the switch is marked on the time axis).")
+                     "with later days (the switch is marked on the time axis)." + coverage)
+    elif coverage:
+        notes.append(coverage.strip().replace(": that endpoint reported none.", "."))
     return notes
 
 

@@ -22,15 +22,19 @@ from .aggregate import aggregate_org
 from .errors import GitHubError, InvalidStoreFile, NotFound, StoreConflict
 from .github.directory import list_teams, seat_snapshot
 from .github.reports import ORGANIZATION, PROVISIONAL_DAYS, USER_TEAMS, USERS, fetch_report, keep_copy
+from .duplicates import one_entry_per_slug
 from .models import OrgDay, Team, TeamDay, TeamHistory, is_valid_slug
 from .facts import FactsEngine, JoinedDay
 from .migration import is_current, record_history_tag, upgrade
+from .originals import keep_original
 from .store import Store
 from .team_files import (HISTORY_KEY, DayRecord, IndexEntry, assemble_history, load_index, merge_team_days, update_index,
                          update_summary)
 
 FIRST_REPORT_DAY = date(2025, 12, 12)  # organisation reports exist from this day on
 ORG_HISTORY_KEY = "historic_usage_data.json"
+# ONS's Lambda (since 2026-03) keeps organisation days here, as report lines; read, never written.
+ONS_ORG_HISTORY_KEY = "organisation_history.json"
 TEAMS_KEY = "copilot_teams.json"
 SEATS_KEY = "copilot_seats.json"
 MEMBERS_KEY = "team_members.json"  # licensed members per team on the last collected day
@@ -51,27 +55,51 @@ def utc_today() -> date:
 def load_team_histories(store: Store) -> tuple[list[TeamHistory], str | None]:
     """`teams_history.json` as models (legacy days converted), with its version tag."""
     found = store.read_json(HISTORY_KEY)
-    return _validated(_histories, found.data, store, HISTORY_KEY), found.tag
+    # Entries sharing a slug (a team renamed in a store keyed by name) become one: duplicates.py.
+    return one_entry_per_slug(_validated(_histories, found.data, store, HISTORY_KEY)), found.tag
 
 
 def load_org_history(store: Store) -> tuple[list[OrgDay], str | None]:
+    """`historic_usage_data.json` with ONS's `organisation_history.json` merged in, and the tag of the first."""
     found = store.read_json(ORG_HISTORY_KEY)
-    days = _validated(_org_days, found.data, store, ORG_HISTORY_KEY)
-    by_date = {d.date: d for d in days}  # older files may repeat a date
-    return [by_date[d] for d in sorted(by_date)], found.tag
+    days = _one_per_date(_validated(_org_days, found.data, store, ORG_HISTORY_KEY))
+    ons = store.read_json(ONS_ORG_HISTORY_KEY).data
+    if ons is not None:
+        # Our own days (collected or migrated) win over the same dates of the other file.
+        days = merge_org(_one_per_date(_validated(_org_days, ons, store, ONS_ORG_HISTORY_KEY)), days)
+    return days, found.tag
+
+
+def _one_per_date(days: list[OrgDay]) -> list[OrgDay]:
+    by_date = {d.date: d for d in days}  # older files may repeat a date; the later one wins
+    return [by_date[d] for d in sorted(by_date)]
 
 
 def _validated(adapter: TypeAdapter, data, store: Store, key: str):
     if data is None:
         return []
+    if isinstance(data, dict) and isinstance(data.get("day_totals"), list):
+        data = data["day_totals"]  # a whole report file, `{report_start_day, …, day_totals: [...]}`
     try:
         return adapter.validate_python(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
         raise InvalidStoreFile(
-            f"{key} in {store.url} does not have the expected shape ({where}: {first['msg']}); "
-            "fix or move it: it will not be overwritten", key=key) from None
+            f"{key} in {store.url} does not have the expected shape ({_where(first['loc'])}: "
+            f"{first['msg'].removeprefix('Value error, ')}); fix or move it: it will not be overwritten",
+            key=key) from None
+
+
+def _where(loc: tuple) -> str:
+    """pydantic's error location in words: ("0", "data", 3, "date") -> "entry 0, day 3, date"."""
+    words, parts = [], list(loc)
+    if parts and isinstance(parts[0], int):
+        words.append(f"{'entry' if len(parts) > 1 and parts[1] in ('team', 'data') else 'day'} {parts.pop(0)}")
+    if len(parts) >= 2 and parts[0] == "data" and isinstance(parts[1], int):
+        words.append(f"day {parts[1]}")
+        parts = parts[2:]
+    words.extend(str(p) for p in parts)
+    return ", ".join(words) or "the whole file"
 
 
 def dump_histories(histories: Iterable[TeamHistory]) -> list[dict]:
@@ -90,10 +118,12 @@ def merge(existing: list[TeamHistory], new: list[TeamHistory]) -> list[TeamHisto
     Newer data replaces a day (provisional days settle), except a day recorded in
     the legacy shape, which is kept so migrated history never changes meaning.
     New team metadata (a renamed team, a new description) replaces the old.
+    Entries of one side that share a slug are first combined by the reader's rule
+    (duplicates.py), so a merge keeps what the pages show.
     """
     teams: dict[str, Team] = {}
     days: dict[str, dict[date, TeamDay]] = {}
-    for history in [*existing, *new]:
+    for history in [*one_entry_per_slug(existing), *one_entry_per_slug(new)]:
         slug = history.team.slug
         teams[slug] = history.team
         slot = days.setdefault(slug, {})
@@ -377,6 +407,8 @@ def _conditional_update(store: Store, key: str, load, update, dump):
         merged = update(current)
         if tag is not None and merged == current:
             return merged  # nothing new: leave the object (and its version tag) alone
+        if tag is not None:
+            keep_original(store, key)  # a file from an older deployment: its bytes, before our first rewrite
         try:
             store.write_json(key, dump(merged), if_tag=tag)
             return merged
@@ -414,6 +446,8 @@ def _write_seats(client, store: Store, org: str, summary: CollectSummary) -> Non
     payload = snapshot.model_dump(mode="json")
     same = isinstance(found.data, dict) and found.data.get("seats") == payload["seats"]
     if not same:
+        if found.tag is not None:
+            keep_original(store, SEATS_KEY)
         try:
             store.write_json(SEATS_KEY, payload, if_tag=found.tag)
         except StoreConflict:

@@ -66,13 +66,16 @@ def upgrade(store: Store, *, now: datetime | None = None) -> list[str]:
     now = now or datetime.now(timezone.utc)
     for _ in iter_histories(store):
         pass  # validation only: refuse before writing anything
-    kept = [k for k in (keep_original(store, key, today=now.date()) for key in ORIGINAL_KEYS) if k]
-    entries, changes = {}, {}
+    kept = [k for k in (keep_original(store, key, today=now.date(), even_ours=True) for key in ORIGINAL_KEYS) if k]
+    entries, changes, seen = {}, {}, set()
     for history in iter_histories(store):
         if not history.data:
             continue
-        # Merged, not written: the store may have team files, an old file may list a team twice.
-        merged = merge_team_days(store, history.team, {day.date: day for day in history.data})
+        # Merged, not written: the store may have team files. A team listed twice (renamed, in
+        # a file keyed by name) is combined by the reader's rule: the later entry wins a date.
+        merged = merge_team_days(store, history.team, {day.date: day for day in history.data},
+                                 keep_legacy=history.team.slug not in seen)
+        seen.add(history.team.slug)
         if merged.entry is not None:
             entries[history.team.slug] = merged.entry
             changes[history.team.slug] = (history.team, {})

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -98,6 +98,24 @@ class Team(_Model):
         return value
 
 
+def listed_teams(data) -> list[Team]:
+    """`copilot_teams.json`: team objects, or bare names (ONS's Lambda wrote names before July 2025).
+
+    Raises ValueError naming the first entry that is neither.
+    """
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ValueError("it must be a list of teams or team names")
+    teams = []
+    for index, item in enumerate(data):
+        try:
+            teams.append(Team.model_validate({"name": item} if isinstance(item, str) else item))
+        except ValueError:
+            raise ValueError(f"entry {index} is neither a team nor a team name") from None
+    return teams
+
+
 class UsageDay(ActivityCounters):
     """What a team day and an organisation day share: the counters and breakdowns."""
 
@@ -108,6 +126,9 @@ class UsageDay(ActivityCounters):
     by_language: Breakdown = Field(default_factory=dict)
     by_model: Breakdown = Field(default_factory=dict)
     source: Source = "usage-metrics"
+    # The day exactly as an older deployment's file held it (legacy days only), so that
+    # rewriting the file loses none of its numbers (see legacy.py).
+    legacy: dict[str, Any] | None = None
 
 
 class TeamDay(UsageDay):
@@ -123,7 +144,11 @@ class TeamDay(UsageDay):
     @model_validator(mode="before")
     @classmethod
     def _from_legacy(cls, data):
-        return legacy.team_day(data) if legacy.is_legacy_day(data) else data
+        if legacy.is_legacy_day(data):
+            return legacy.team_day(data)
+        if problem := legacy.unknown_shape(data, cls.model_fields):
+            raise ValueError(problem)
+        return data
 
 
 class OrgDay(UsageDay):
@@ -143,7 +168,13 @@ class OrgDay(UsageDay):
     @model_validator(mode="before")
     @classmethod
     def _from_legacy(cls, data):
-        return legacy.org_day(data) if legacy.is_legacy_day(data) else data
+        if legacy.is_legacy_day(data):
+            return legacy.org_day(data)
+        if legacy.is_report_line(data):  # ONS's organisation_history.json: report lines
+            return legacy.org_report_day(data)
+        if problem := legacy.unknown_shape(data, cls.model_fields):
+            raise ValueError(problem)
+        return data
 
 
 class TeamHistory(_Model):

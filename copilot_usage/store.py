@@ -268,7 +268,8 @@ class Store(ABC):
 
     def _parse_json(self, key: str, body: bytes) -> Any:
         try:
-            return json.loads(body.decode("utf-8"))
+            # utf-8-sig: Windows tools start files with a byte-order mark, which JSON forbids.
+            return json.loads(body.decode("utf-8-sig"))
         except UnicodeDecodeError as exc:
             where = f"byte {exc.start}"
         except json.JSONDecodeError as exc:

@@ -47,7 +47,7 @@ SUMMARY_KEY = "teams_summary.json"
 HISTORY_KEY = "teams_history.json"
 # The scalar fields of a day, in the summary's column order (breakdowns stay in the team files).
 SUMMARY_COLUMNS = ["date", "source", *(name for name in TeamDay.model_fields
-                                       if name not in ("date", "source") and not name.startswith("by_"))]
+                                       if name not in ("date", "source", "legacy") and not name.startswith("by_"))]
 CONFLICT_RETRIES = 8
 
 _DATE = re.compile(rb'"date":"(\d{4}-\d{2}-\d{2})"')
@@ -160,13 +160,15 @@ class TeamMerge:
     written: dict[date, DayRecord] = field(default_factory=dict)  # the days now recorded from `new`
 
 
-def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay | DayRecord]) -> TeamMerge:
+def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay | DayRecord], *,
+                    keep_legacy: bool = True) -> TeamMerge:
     """Upsert `new` into the team's file by date, conditionally on the version read.
 
     Newer data replaces a day (provisional days settle), except a day recorded in
     the legacy shape, which is kept so migrated history never changes meaning. New
     team metadata (a renamed team) replaces the old. Merging the same days twice
-    writes nothing the second time.
+    writes nothing the second time. `keep_legacy=False` lets a later entry of the same
+    file replace a legacy day too (duplicates.py: the later of two entries wins).
     """
     key = team_key(team.slug)
     new = {day: value if isinstance(value, DayRecord) else DayRecord.of(value) for day, value in new.items()}
@@ -184,7 +186,7 @@ def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay | DayRecor
             old = tail.get(day)
             if old is None:
                 result.added += 1
-            elif _LEGACY in old:
+            elif keep_legacy and _LEGACY in old:
                 continue
             elif old != line:
                 result.replaced += 1

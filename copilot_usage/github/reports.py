@@ -55,16 +55,40 @@ def parse_report(data: bytes, *, source: str = "report") -> list[dict]:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
             raise MalformedReport(f"{source}: the gzip file is truncated ({exc})") from None
-    text = data.decode("utf-8", errors="replace").strip()
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff").strip()  # a byte-order mark is no JSON
     if not text:
         return []
+    if text[0] == "{" and "\n" in text:
+        whole = _one_object(text)  # a pretty-printed object (28-day and enterprise reports)
+        if whole is not None:
+            return unwrap_report(whole)
     if text[0] == "[" or (text[0] == "{" and "\n" not in text):
         try:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MalformedReport(f"{source}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-        return [item for item in (parsed if isinstance(parsed, list) else [parsed]) if isinstance(item, dict)]
+        return unwrap_report(parsed)
     return _ndjson(text, source)
+
+
+def unwrap_report(parsed) -> list[dict]:
+    """A parsed report file -> its day lines.
+
+    `{report_start_day, report_end_day, day_totals: [...]}` (GitHub's 28-day and
+    enterprise files) is unwrapped to the days it holds; a list is kept; a single
+    line object is one line.
+    """
+    if isinstance(parsed, dict) and isinstance(parsed.get("day_totals"), list):
+        parsed = parsed["day_totals"]
+    return [item for item in (parsed if isinstance(parsed, list) else [parsed]) if isinstance(item, dict)]
+
+
+def _one_object(text: str):
+    """`text` parsed as one JSON object, or None when it is more (NDJSON) or broken."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return None
 
 
 def check_whole(data: bytes, *, source: str = "report") -> None:
@@ -83,7 +107,8 @@ def check_whole(data: bytes, *, source: str = "report") -> None:
     while end and data[end - 1:end] in b" \t\r\n":
         end -= 1
     start = data.rfind(b"\n", 0, end) + 1
-    if start == 0 or data.lstrip()[:1] == b"[":
+    head = data.lstrip().removeprefix(b"\xef\xbb\xbf")[:1]
+    if start == 0 or head == b"[" or (head == b"{" and data[start:end].strip() == b"}"):
         parse_report(data, source=source)
         return
     try:

@@ -12,9 +12,9 @@ import streamlit as st
 from ..config import Settings, load_settings
 from ..errors import AccessDenied, CopilotUsageError, InvalidStoreFile
 from ..frames import daily_frame, in_range, rollup, seats_per_day, summary_frame, teams_frame
-from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY, TEAMS_KEY,
+from ..history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY, TEAMS_KEY,
                        load_org_history, load_team_histories)
-from ..models import OrgDay, Team, TeamHistory
+from ..models import OrgDay, Team, TeamHistory, listed_teams
 from ..store import Store, open_store
 from ..team_files import INDEX_KEY, SUMMARY_KEY, IndexEntry, invalid, load_team_file, parse_index, team_key
 from .text import inert
@@ -132,14 +132,18 @@ def recorded_teams(settings: Settings) -> list[Team]:
 
 def org_history(settings: Settings) -> list[OrgDay]:
     store = store_for(settings.store_url)
-    return _org_days(settings.store_url, _tag(store, ORG_HISTORY_KEY))
+    # Both files feed the organisation history (ONS's organisation_history.json merged in).
+    return _org_days(settings.store_url, f"{_tag(store, ORG_HISTORY_KEY)}+{_tag(store, ONS_ORG_HISTORY_KEY)}")
 
 
 def qualifying_teams(settings: Settings) -> list[Team]:
     """Teams with at least one recorded day, named as in `copilot_teams.json` when present."""
     store = store_for(settings.store_url)
-    listed = {t["slug"]: Team.model_validate(t)
-              for t in _json(settings.store_url, TEAMS_KEY, _tag(store, TEAMS_KEY)) or []}
+    try:
+        listed = {t.slug: t for t in listed_teams(_json(settings.store_url, TEAMS_KEY, _tag(store, TEAMS_KEY)))}
+    except ValueError as exc:
+        raise InvalidStoreFile(f"{TEAMS_KEY} in {settings.store_url} does not have the expected shape ({exc}); "
+                               "fix or move it, or let the next collection write it again", key=TEAMS_KEY) from None
     return [listed.get(team.slug, team) for team in recorded_teams(settings)]
 
 
