@@ -40,7 +40,6 @@ from .sql import load
 from .store import Store
 
 FACT_TABLES = ("user_days", "user_teams", "org_days")
-MIN_LICENSED = 5  # also in the SQL (HAVING count(*) >= 5): GitHub's own threshold
 
 # Report counter names (the facts keep GitHub's names, so Athena users read GitHub's docs).
 REPORT_COUNTERS = ("user_initiated_interaction_count", "code_generation_activity_count",
@@ -74,7 +73,7 @@ USER_TEAM_COLUMNS = {"day": "VARCHAR", "user_id": "BIGINT", "user_login": "VARCH
 ORG_COLUMNS = {"date": "VARCHAR", **{
     name: ("JSON" if name.startswith("by_") or name == "pull_requests" else
            "DOUBLE" if name == "ai_credits" else "VARCHAR" if name == "source" else "BIGINT")
-    for name in OrgDay.model_fields if name != "date"}}
+    for name in OrgDay.model_fields if name not in ("date", "legacy")}}  # legacy: never a collected day
 GZIP_MAGIC = b"\x1f\x8b"
 _BREAKDOWN_NAMES = ("by_ide", "by_feature", "by_language", "by_model")
 
@@ -147,7 +146,7 @@ class FactsEngine:
         cursor = self.cursor()
         try:
             cursor.execute("SET VARIABLE day = ?", [day.isoformat()])
-            org_parts = [org_day.model_dump_json().encode()] if org_day else []
+            org_parts = [org_day.model_dump_json(exclude={"legacy"}).encode()] if org_day else []
             files = {
                 "user_days": _fact(cursor, folder, "users", user_parts, USER_COLUMNS, "fact_user_days"),
                 "user_teams": _fact(cursor, folder, "user_teams", user_team_parts, USER_TEAM_COLUMNS,
@@ -212,14 +211,6 @@ def _empty(folder: Path) -> Path:
     return path
 
 
-def use_facts(cursor, days: dict[date, dict[str, Path]]) -> None:
-    """Views `user_days` and `user_teams` over local fact files, each with its `day` column."""
-    for table in ("user_days", "user_teams"):
-        selects = [f"SELECT DATE '{day.isoformat()}' AS day, * FROM read_parquet('{files[table]}')"
-                   for day, files in sorted(days.items())]
-        cursor.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS {' UNION ALL '.join(selects)}")
-
-
 def use_store_facts(cursor, root: Path) -> None:
     """Views `user_days` and `user_teams` over a folder laid out as the store's facts/."""
     for table in ("user_days", "user_teams"):
@@ -245,6 +236,8 @@ def team_days_by_day(cursor) -> dict[date, tuple[dict[str, TeamDay], dict[str, l
     rows = {(r[0], r[1]): dict(zip(names, r)) for r in totals.fetchall()}
     items: dict[tuple, dict[str, dict[str, Counters]]] = {}
     for day, slug, breakdown, item, users, *counters in cursor.execute(load("team_breakdowns")).fetchall():
+        if (day, slug) not in rows:
+            continue  # a team team_days.sql does not record (under five licensed members)
         target = items.setdefault((day, slug), {name: {} for name in _BREAKDOWN_NAMES})
         # model_construct: these are counts DuckDB just summed, and there are tens of thousands
         target[breakdown][item] = Counters.model_construct(users=users, **dict(zip(COUNTER_FIELDS, counters)))

@@ -1,4 +1,5 @@
--- Team breakdowns: the recipe of team_days.sql per IDE, feature, language and model.
+-- Team breakdowns: the recipe of team_days.sql per IDE, feature, language and model, for
+-- every team (facts.py keeps the teams team_days.sql records).
 -- A user's items of one name (the language and model arrays are split by feature too)
 -- are summed first, so each member counts once per item: distinct users per item.
 -- An item without a name is "unknown", as GitHub names it. (DuckDB's unnest in the select
@@ -44,12 +45,6 @@ user_items AS (
            coalesce(sum(ld), 0) AS loc_deleted
     FROM items
     GROUP BY 1, 2, 3, 4, 5
-),
-qualifying AS (
-    SELECT day, slug
-    FROM user_teams
-    GROUP BY day, slug
-    HAVING count(*) >= 5
 )
 SELECT m.day, m.slug, i.breakdown, i.item,
        count(*) AS users,
@@ -60,8 +55,7 @@ SELECT m.day, m.slug, i.breakdown, i.item,
        sum(i.loc_suggested_to_delete) AS loc_suggested_to_delete,
        sum(i.loc_added) AS loc_added,
        sum(i.loc_deleted) AS loc_deleted
-FROM qualifying q
-JOIN user_teams m ON m.day = q.day AND m.slug = q.slug
+FROM user_teams m
 JOIN user_items i
   ON i.day = m.day AND i.user_id = m.user_id
  AND i.organization_id IS NOT DISTINCT FROM m.organization_id

@@ -1,7 +1,6 @@
--- Licensed members (logins) of each qualifying team on each day, for the seat lists.
+-- Licensed members (logins) of each team on each day, for the seat lists (facts.py keeps the
+-- teams team_days.sql records).
 SELECT day, slug, list(DISTINCT user_login) AS logins
 FROM user_teams
 WHERE coalesce(user_login, '') <> ''
-  AND (day, slug) IN (SELECT day, slug FROM user_teams GROUP BY day, slug HAVING count(*) >= 5)
 GROUP BY day, slug
-ORDER BY day, slug
