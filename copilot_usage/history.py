@@ -314,7 +314,8 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
         batch.flush(store, summary)
     before = index
     index = _refresh_team_names(store, teams)
-    if index != before or not is_current(store):  # teams_history.json follows the team files
+    if index != before or not is_current(store) or not store.exists(HISTORY_KEY):
+        # teams_history.json follows the team files (older tools read it)
         record_history_tag(store, assemble_history(store))
     _write_teams(store, index, teams)
     if latest_members:

@@ -304,6 +304,17 @@ class LocalStore(Store):
     def __init__(self, root: str | os.PathLike[str], *, url: str | None = None):
         self.root = Path(root).expanduser().absolute()
         self.url = url or f"file://{os.fspath(root)}"
+        # key -> (the file's identity, its sha256) as last read or written here: a conditional
+        # write then checks the version without reading and hashing the file again.
+        self._hashed: dict[str, tuple[tuple, str]] = {}
+
+    def _identity(self, key: str) -> tuple | None:
+        """Inode, size and times: every write here is a rename, so a change shows in them."""
+        try:
+            found = os.stat(self._path(key))
+        except OSError:
+            return None
+        return found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*key.split("/"))
@@ -313,8 +324,14 @@ class LocalStore(Store):
         return self._read_file(key)  # no hashing: report files can be large
 
     def _read_with_tag(self, key: str) -> tuple[bytes, str] | None:
+        identity = self._identity(key)
         body = self._read_file(key)
-        return None if body is None else (body, _sha256(body))
+        if body is None:
+            return None
+        tag = _sha256(body)
+        if identity is not None and identity == self._identity(key):  # not replaced while read
+            self._hashed[key] = (identity, tag)
+        return body, tag
 
     def _read_file(self, key: str) -> bytes | None:
         path = self._path(key)
@@ -333,12 +350,19 @@ class LocalStore(Store):
 
     def _write_conditional(self, key: str, body: bytes, if_tag: str | None) -> str:
         with self._locked(key):
-            current = self._read_file(key)
-            current_tag = None if current is None else _sha256(current)
+            identity, known = self._identity(key), self._hashed.get(key)
+            if known is not None and identity is not None and known[0] == identity:
+                current_tag = known[1]
+            else:
+                current = self._read_file(key)
+                current_tag = None if current is None else _sha256(current)
             if current_tag != if_tag:
                 raise StoreConflict(_conflict_message(key, self.url, if_tag), key=key)
             self._replace(key, body)
-        return _sha256(body)
+            tag = _sha256(body)
+            if (identity := self._identity(key)) is not None:
+                self._hashed[key] = (identity, tag)
+        return tag
 
     def write_bytes(self, key: str, data: bytes) -> None:
         validate_key(key)
