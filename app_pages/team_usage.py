@@ -47,6 +47,7 @@ first, last = history.data[0].date, history.data[-1].date
 st.header(inert(team.name), anchor=False)  # names and descriptions display as typed, never as markup
 if team.description:
     st.text(team.description)  # plain text: a description is never rendered as HTML
+picker.apply_carried_view()  # range and granularity from the overview's "Open"
 view = view_controls(first, last)
 frame = in_range(daily_frame(history.data), view.start, view.end)
 licensed = history.data[-1].licensed_members
