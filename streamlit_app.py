@@ -15,7 +15,8 @@ if settings.demo_mode:
     st.warning("**Demo data**: a synthetic organisation, not real usage. Configure GitHub sign-in "
                "to use your own organisation (see README).", icon=":material/science:")
 
-viewer = data.or_stop(signin.current_viewer)  # memberships asked of GitHub again every 10 minutes
+# The token is checked with GitHub on every render, memberships again every 10 minutes.
+viewer = data.or_stop(lambda: signin.current_viewer(check_token=True))
 admin = viewer is not None and viewer.is_admin
 # Every page is known before sign-in, so a deep link (path and query) is still the page shown
 # after it. The overview is hidden from the menu for non-admins but still answers its URL,

@@ -28,6 +28,7 @@ from ..access import build_viewer, resolve_viewer
 from ..config import Settings
 from ..errors import AccessDenied, CopilotUsageError, Forbidden
 from ..github.client import GitHubClient
+from ..github.directory import viewer_profile
 from ..github.oauth import (OAuthConfig, authorization_url, check_callback, exchange_code,
                             new_pkce_pair, new_state, revoke_token)
 from ..models import Team, Viewer
@@ -62,13 +63,16 @@ _GITHUB_ICON = ("data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'
                 " 0 .21.15.46.55.38A8.013 8.013 0 0016 8c0-4.42-3.58-8-8-8z'/></svg>")
 
 
-def current_viewer() -> Viewer | None:
+def current_viewer(*, check_token: bool = False) -> Viewer | None:
     """The signed-in viewer, asked of GitHub again when the last answer is 10 minutes old.
 
-    A new browser session (reload, new tab) starts from the session cookie. Signed out
-    (None, with a message) when the cookie is refused or GitHub no longer accepts the
-    token; AccessDenied when GitHub cannot be asked: nothing is shown on memberships
-    that cannot be confirmed. Demo personas have no token and are not asked again.
+    A new browser session (reload, new tab) starts from the session cookie. With
+    `check_token` (the entrypoint, once per render) GitHub is also asked whether the token
+    still works, so a token revoked elsewhere ends the session at the next render.
+    Signed out (None, with a message) when the cookie is refused or GitHub no longer
+    accepts the token; AccessDenied when GitHub cannot be asked about memberships:
+    nothing is shown on memberships that cannot be confirmed. Demo personas have no
+    token and are not asked again.
     """
     if st.session_state.get(VIEWER_KEY) is None and not st.session_state.get(TOKEN_KEY):
         _restore_from_cookie()
@@ -76,20 +80,19 @@ def current_viewer() -> Viewer | None:
     token = st.session_state.get(TOKEN_KEY)
     if not token:
         return viewer
+    settings = settings_or_stop()
     checked = st.session_state.get(CHECKED_AT_KEY)
     if viewer is not None and isinstance(checked, (int, float)) and 0 <= time.time() - checked < RECHECK_SECONDS:
+        if check_token and not _token_works(settings, token):
+            return _signed_out_by_github()
         return viewer
-    settings = settings_or_stop()
     try:
         with GitHubClient(settings.github_api_url, token=token, max_retries=1, max_wait_seconds=5) as client:
             viewer = resolve_viewer(client, settings.org, admin_entries(settings))
     except Forbidden as exc:
         if exc.status != 401:
             raise AccessDenied(str(exc)) from None
-        _forget_viewer()  # revoked on GitHub, or expired: nothing to revoke here
-        _refuse_cookie()
-        st.session_state[_ERROR_KEY] = "Your GitHub sign-in is no longer valid. Please sign in again."
-        return None
+        return _signed_out_by_github()
     except CopilotUsageError:
         raise AccessDenied("Your organisation and team memberships could not be confirmed with GitHub "
                            "just now, so no usage is shown. Try again in a minute.") from None
@@ -99,6 +102,27 @@ def current_viewer() -> Viewer | None:
     st.session_state[VIEWER_KEY] = viewer
     st.session_state[CHECKED_AT_KEY] = time.time()
     return viewer
+
+
+def _token_works(settings: Settings, token: str) -> bool:
+    """One `GET /user`: False only when GitHub says the token is no longer valid (401). When
+    GitHub cannot be asked, the 10-minute membership check decides instead."""
+    try:
+        with GitHubClient(settings.github_api_url, token=token, max_retries=0, max_wait_seconds=2,
+                          timeout=10) as client:
+            viewer_profile(client)
+    except Forbidden as exc:
+        return exc.status != 401
+    except CopilotUsageError:
+        return True
+    return True
+
+
+def _signed_out_by_github() -> None:
+    _forget_viewer()  # revoked on GitHub, or expired: nothing to revoke here
+    _refuse_cookie()
+    st.session_state[_ERROR_KEY] = "Your GitHub sign-in is no longer valid. Please sign in again."
+    return None
 
 
 def sealer(settings: Settings) -> Sealer:
