@@ -75,6 +75,12 @@ def wait_signed_out(page, *, github: bool = True) -> None:
     assert page.get_by_text("Signed in as").count() == 0
 
 
+def wait_signed_out_by_button(page, *, github: bool = True) -> None:
+    """After Sign out: the signed-out page, saying so."""
+    wait_signed_out(page, github=github)
+    assert page.get_by_text("You are signed out.").count() == 1
+
+
 def operate(page, control: str) -> None:
     """Use one view control the way a person does, and wait for the app to answer."""
     if control == "range":  # one day later start; the range is sent when the field loses focus

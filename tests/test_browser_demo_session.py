@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from app_server import screenshot, streamlit_app
-from browser_session import ServerLog, Watched, demo_log_in, error_boxes, operate, settle, wait_signed_out
+from browser_session import (ServerLog, Watched, demo_log_in, error_boxes, operate, settle, wait_signed_out,
+                             wait_signed_out_by_button)
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +41,7 @@ def test_a_demo_persona_survives_a_reload_and_signs_out_after_a_control(browser,
     operate(page, "month")
     operate(page, "range")
     page.get_by_role("button", name="Sign out").click()
-    wait_signed_out(page, github=False)
+    wait_signed_out_by_button(page, github=False)
     screenshot(page, "demo-signed-out")
     assert not error_boxes(page) and not log.tracebacks(), log.tracebacks()
     assert watched.session_cookie() is None

@@ -16,7 +16,7 @@ import pytest
 
 from app_server import screenshot, streamlit_app
 from browser_session import (SIGN_IN_BUTTON, ServerLog, Watched, error_boxes, github_log_in, is_signed_in,
-                             operate, settle, wait_signed_out)
+                             operate, settle, wait_signed_out, wait_signed_out_by_button)
 from copilot_usage.session import COOKIE_NAME, Sealer, Session
 from fake_github import FakeGitHub
 from github_app import SESSION_SECRET
@@ -211,7 +211,7 @@ def test_sign_out_after_a_control_ends_signed_out(watched, app, github, demo_org
     else:
         assert page.url != before, "the control changed nothing"
     page.get_by_role("button", name="Sign out").click()
-    wait_signed_out(page)
+    wait_signed_out_by_button(page)
     assert not error_boxes(page), error_boxes(page)
     assert not log.tracebacks(), log.tracebacks()
     assert github.oauth.is_revoked(token)

@@ -10,7 +10,7 @@ import pytest
 
 from app_server import screenshot, streamlit_app
 from browser_session import (ServerLog, Watched, error_boxes, github_log_in, operate, settle,
-                             wait_signed_out)
+                             wait_signed_out_by_button)
 from fake_github import FakeGitHub
 from github_app import SESSION_SECRET
 
@@ -132,7 +132,8 @@ def test_walk_every_page_and_control_then_sign_out(browser, app, github, demo_or
     screenshot(page, f"walk-{persona}-before-sign-out")
     token = [t for t in github.oauth.issued_tokens() if github.oauth.token_login(t) == login][-1]
     page.get_by_role("button", name="Sign out").click()
-    wait_signed_out(page)
+    wait_signed_out_by_button(page)
+    assert page.get_by_text("access to your GitHub account was revoked").count() == 1
     walk.check("sign out")
     assert github.oauth.is_revoked(token)
     assert watched.session_cookie() is None

@@ -45,7 +45,8 @@ _ATTEMPT_KEY = "sign_in_attempt"   # a fresh component key per attempt: no stale
 _ERROR_KEY = "sign_in_error"
 _SEALED_KEY = "session_cookie"       # the sealed session this browser should hold
 _DEAD_COOKIE_KEY = "dead_cookie"     # a cookie this browser session signed out of or refused
-_KEPT_KEYS = (_ATTEMPT_KEY, _DEAD_COOKIE_KEY)
+_NOTICE_KEY = "sign_out_notice"
+_KEPT_KEYS = (_ATTEMPT_KEY, _DEAD_COOKIE_KEY, _NOTICE_KEY)
 _PER_VIEWER_KEYS = ("own_team_licences", "team_member_lists")  # ui/picker.py, ui/members.py
 PERSONA_LABELS = {
     "two-teams": "Member of two teams",
@@ -245,6 +246,8 @@ def sign_in_box(settings: Settings) -> None:
     _cookie_script(settings, "", 0)
     if error := st.session_state.pop(_ERROR_KEY, None):
         st.error(inert(error))
+    if notice := st.session_state.pop(_NOTICE_KEY, None):
+        st.success(notice, icon=":material/logout:")
     if settings.demo_mode:
         _demo_box(settings)
     else:
@@ -315,10 +318,14 @@ def sign_out(settings: Settings) -> None:
     (Streamlit raises), so only the unbound team choice goes; the view stays in the URL.
     """
     token = st.session_state.get(TOKEN_KEY)
+    notice = "You are signed out."
     if token and not settings.demo_mode:
-        revoke_token(oauth_config(settings), token)
+        notice += (" The app's access to your GitHub account was revoked." if revoke_token(oauth_config(settings), token)
+                   else " GitHub did not confirm revoking the app's access; you can revoke it in your "
+                        "GitHub settings under Applications.")
     _refuse_cookie()
     _forget_viewer()
+    st.session_state[_NOTICE_KEY] = notice
     drop_query_params("team")
     st.rerun()
 
