@@ -49,6 +49,7 @@ if team.description:
     st.text(team.description)  # plain text: a description is never rendered as HTML
 if picker.is_team_link(team.url):
     st.markdown(f"[{team.slug} on GitHub]({team.url})")  # not in the caption: a faded link is too pale
+picker.apply_carried_view()  # range and granularity from the overview's "Open"
 view = sections.chart_view(view_controls(first, last))
 frame = in_range(daily_frame(history.data), view.start, view.end)
 licensed = history.data[-1].licensed_members

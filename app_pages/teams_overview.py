@@ -6,7 +6,7 @@ from copilot_usage import charts
 from copilot_usage.access import authorize_admin
 from copilot_usage.charts import ORGANISATION
 from copilot_usage.overview import acceptance_bands, overview_table, search, team_series
-from copilot_usage.ui import data, sections, signin
+from copilot_usage.ui import data, picker, sections, signin
 from copilot_usage.ui.controls import view_controls
 from copilot_usage.ui.text import inert
 
@@ -34,8 +34,7 @@ if picked.selection.rows:
     slug = shown.iloc[picked.selection.rows[0]]["slug"]
     if st.button(f"Open {inert(shown.iloc[picked.selection.rows[0]]['team'])}", type="primary",
                  icon=":material/open_in_new:"):
-        st.query_params.clear()
-        st.switch_page("app_pages/team_usage.py", query_params={"team": slug})
+        picker.open_team(slug)
 else:
     st.caption("Select a row to open that team's page.")
 

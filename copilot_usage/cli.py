@@ -42,6 +42,12 @@ def _require_org(settings: Settings) -> str:
     return settings.github_org
 
 
+def _demo_collector(settings: Settings) -> bool:
+    """Demo mode with no collector credential and no organisation named: the demo organisation."""
+    return (settings.demo_mode and not settings.github_org and not settings.github_token
+            and not settings.github_app_id)
+
+
 def run_collect(client, store, org: str, *, since=None, until=None, today=None,
                 concurrency: int = 4, quiet: bool = False) -> CollectSummary:
     """`collect` with a progress bar per day on stderr."""
@@ -89,8 +95,15 @@ def cmd_collect(args, settings: Settings) -> int:
 
 def cmd_team_history(args, settings: Settings) -> int:
     since = parse_day(args.since, "--since") if args.since else None
-    with service_client(settings) as client:
-        history = get_team_history(client, _require_org(settings), args.team, since)
+    if _demo_collector(settings):  # what the README's command shows a newcomer with no GitHub set up
+        from .demo import build_demo_org
+
+        org = build_demo_org()
+        with make_service_client(token="demo", transport=org.transport()) as client:
+            history = get_team_history(client, org.org, args.team, since)
+    else:
+        with service_client(settings) as client:
+            history = get_team_history(client, _require_org(settings), args.team, since)
     print(json.dumps(history.model_dump(mode="json"), indent=1))
     return 0
 

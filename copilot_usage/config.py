@@ -23,6 +23,8 @@ _HTTP_URL = re.compile(r"^https?://[^\s/?#]+(?::\d+)?(?:/[^\s?#]*)?$")
 _LABEL = r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?"  # "_": container names
 _HOST_NAME = re.compile(rf"^{_LABEL}(?:\.{_LABEL})*$")  # a DNS name; IP addresses are checked apart
 DEMO_ORG = "octo-demo"
+MIN_SECRET_LENGTH = 32
+_SECRET_HINT = 'make one with python -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
 def _check_url(name: str, value: str) -> str:
@@ -75,6 +77,9 @@ class Settings(BaseSettings):
     github_retry_scale: float = Field(1.0, gt=0, le=10)
     github_max_wait_seconds: float = Field(900.0, ge=0, le=86_400)
     github_timeout_seconds: float = Field(30.0, gt=0, le=600)
+    # The session cookie (copilot_usage/session.py): sealed under this secret, valid this long.
+    session_secret: str = Field("", repr=False, validate_default=True)
+    session_hours: float = Field(8.0, gt=0, le=24 * 30)
 
     @field_validator("github_org")
     @classmethod
@@ -93,6 +98,20 @@ class Settings(BaseSettings):
     @classmethod
     def _optional_url(cls, value: str, info) -> str:
         return _check_url(info.field_name, value.strip()) if value.strip() else ""
+
+    @field_validator("session_secret")
+    @classmethod
+    def _session_secret(cls, value: str, info) -> str:
+        # Declared after the OAuth settings, so they are in info.data already.
+        value = value.strip()
+        oauth = info.data.get("github_oauth_client_id") and info.data.get("github_oauth_client_secret")
+        if not value:
+            if oauth:
+                raise ValueError(f"required when GitHub sign-in is configured: {_SECRET_HINT}")
+            return value
+        if len(value) < MIN_SECRET_LENGTH or len(set(value)) < 10:
+            raise ValueError(f"too weak (at least {MIN_SECRET_LENGTH} random characters): {_SECRET_HINT}")
+        return value
 
     @field_validator("store_url")
     @classmethod

@@ -41,6 +41,7 @@ END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)
 APP_URL = "http://localhost:8501"
 PENDING_KEY = "sign_in_pending"
+SESSION_SECRET = "test-session-secret-0123456789-abcdefghij"  # what a deployment sets, long and random
 
 
 def small_org():
@@ -63,7 +64,7 @@ def github_mode(monkeypatch, fake, store_url: str, **env: str) -> None:
     settings = {"GITHUB_ORG": fake.org.org, "GITHUB_API_URL": fake.url, "GITHUB_WEB_URL": fake.url,
                 "GITHUB_OAUTH_CLIENT_ID": fake.oauth.client_id,
                 "GITHUB_OAUTH_CLIENT_SECRET": fake.oauth.client_secret, "APP_URL": APP_URL,
-                "STORE_URL": store_url, **env}
+                "SESSION_SECRET": SESSION_SECRET, "STORE_URL": store_url, **env}
     for name in ("ADMIN_TEAMS", "GITHUB_TOKEN", "GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY"):
         monkeypatch.delenv(name, raising=False)
     for name, value in settings.items():

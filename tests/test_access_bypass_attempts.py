@@ -167,8 +167,10 @@ def test_the_pickers_own_widget_sent_another_team_is_refused(button, fake, org, 
 
 def test_the_overview_refuses_a_regular_member_even_opened_directly(button, fake, org, refused):
     at = signed_in(button, fake, org.personas["two-teams"])
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("app_pages/teams_overview.py")  # not in a regular member's navigation
+    # Hidden from a regular member's menu, but its URL answers (a deep link survives sign-in)
+    # with the page's own refusal.
+    at.switch_page("app_pages/teams_overview.py").run()
+    assert_refused(at, "for admins", refused, "teams overview page opened through navigation")
     page = same_session(at, "app_pages/teams_overview.py")
     page.run()
     assert_refused(page, "for admins", refused, "teams overview page run directly")

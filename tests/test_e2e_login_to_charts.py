@@ -19,6 +19,7 @@ from app_server import ROOT, screenshot, streamlit_app
 from copilot_usage.history import ADMIN_TEAMS_KEY, load_team_histories
 from copilot_usage.store import S3Store
 from fake_github import FakeGitHub
+from github_app import SESSION_SECRET
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PREFIX = "copilot-usage"
@@ -56,7 +57,7 @@ def store(s3_client, bucket, s3_endpoint, github, demo_org):
 def app_url(github, store, bucket, s3_endpoint, demo_org):
     with streamlit_app(STORE_URL=f"s3://{bucket}/{PREFIX}", AWS_ENDPOINT_URL=s3_endpoint,
                        GITHUB_ORG=demo_org.org, GITHUB_OAUTH_CLIENT_ID="fake-client-id",
-                       GITHUB_OAUTH_CLIENT_SECRET="fake-client-secret",
+                       GITHUB_OAUTH_CLIENT_SECRET="fake-client-secret", SESSION_SECRET=SESSION_SECRET,
                        GITHUB_WEB_URL=github.url, GITHUB_API_URL=github.url) as url:
         yield url
 

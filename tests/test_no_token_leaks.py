@@ -1,6 +1,7 @@
 """No token leaks: across sign-ins, sign-outs, refusals, stale and revoked sign-ins, collector
 runs that succeed and fail, and the Lambda handler, no viewer or collector token appears in a log
-record, an exception, a URL or query string, a page, a cached value or a store object.
+record, an exception, a URL or query string, a page, a cached value, a store object or a
+cookie the app writes (the session cookie holds the token sealed, never readable).
 
 One module fixture plays all of it against the loopback fake GitHub and keeps the evidence;
 each test scans one kind of it.
@@ -8,11 +9,14 @@ each test scans one kind of it.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gc
 import gzip
 import io
+import json
 import logging
+import re
 import types
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -43,6 +47,7 @@ class Evidence:
     outputs: list[str] = field(default_factory=list)
     cached: list[str | bytes] = field(default_factory=list)
     stored: dict[str, bytes] = field(default_factory=dict)
+    cookies: list[str] = field(default_factory=list)  # every document.cookie the app wrote
 
 
 class EveryRecord(logging.Handler):
@@ -99,6 +104,15 @@ def page_text(at) -> str:
     parts += [str(el.value) for el in at.sidebar if hasattr(el, "value")]
     parts += [str(e) for e in at.exception] + [repr(dict(at.query_params))]
     return "\n".join(parts)
+
+
+_COOKIE_WRITE = re.compile(r"document\.cookie = (\"[^\"]*\")")
+
+
+def cookies_written(at) -> list[str]:
+    """The cookie strings the app's `st.html` scripts write in the browser (session cookie)."""
+    return [json.loads(match) for el in at.get("html")
+            for match in _COOKIE_WRITE.findall(el.proto.body)]
 
 
 def reachable_text(*roots, limit: int = 2_000_000) -> list[str | bytes]:
@@ -160,6 +174,7 @@ def _play_the_app(found: Evidence, fake, org, store_url: str, mp) -> None:
     def keep(at):
         seen.append(at)
         found.pages.append(page_text(at))
+        found.cookies += cookies_written(at)
         return at
 
     # A member signs in, looks around, picks their other team, opens the organisation page, signs out.
@@ -268,6 +283,25 @@ def test_no_token_in_any_store_object(evidence):
     assert any(key.endswith("teams_history.json") for key in evidence.stored)
     assert any(".ndjson.gz" in key for key in evidence.stored)
     assert not leaks(evidence, evidence.stored.values())
+
+
+def test_no_token_in_any_cookie(evidence):
+    values = [c.split(";")[0].partition("=")[2] for c in evidence.cookies]
+    sealed = [v for v in values if v]
+    assert len(sealed) >= 4 and len(values) > len(sealed)  # session cookies written, and deleted
+    decoded = [base64.urlsafe_b64decode(v + "==") for v in sealed]
+    assert not leaks(evidence, evidence.cookies + decoded)
+    # Not an empty shell: with the secret, the cookie opens to a session with its token.
+    opened = [sealer.open(v).token for v in sealed for sealer in [_app_sealer()]]
+    assert set(opened) & set(evidence.tokens)
+
+
+def _app_sealer():
+    from copilot_usage.session import Sealer
+    from github_app import SESSION_SECRET
+
+    org = small_org()
+    return Sealer(SESSION_SECRET, hours=8, audience=f"{org.org} fake-client-id")
 
 
 def test_the_scan_finds_a_token_where_there_is_one(evidence):

@@ -24,6 +24,8 @@ from .signin import TOKEN_KEY, demo_org
 
 _LICENCES_KEY = "own_team_licences"
 PICKER_KEY = "team_picker"
+_CARRIED_VIEW_KEY = "carried_view"
+_VIEW_KEYS = ("range", "by")  # ui/controls.py's widget keys, bound to ?range= and ?by=
 
 
 _TEAM_LINK = re.compile(r"https://[A-Za-z0-9.-]+(?::\d+)?(?:/[A-Za-z0-9._~%-]+)*/?")
@@ -71,6 +73,24 @@ def team_picker(teams: list[Team], viewer: Viewer) -> str | None:
                         help="Type to search." if viewer.is_admin else None)
     st.query_params["team"] = slug
     return slug
+
+
+def open_team(slug: str) -> None:
+    """Switch to the team page for `slug`, keeping the range and granularity chosen here.
+
+    They travel in the session, not in `switch_page(query_params=…)`: Streamlit refuses to
+    set (or clear) a query parameter while a widget on this page is bound to it.
+    """
+    st.session_state[_CARRIED_VIEW_KEY] = {key: st.session_state[key] for key in _VIEW_KEYS
+                                           if key in st.session_state}
+    st.session_state.pop(PICKER_KEY, None)  # the URL's team wins over the last one picked
+    st.switch_page("app_pages/team_usage.py", query_params={"team": slug})
+
+
+def apply_carried_view() -> None:
+    """Before the view controls are drawn: the range and granularity `open_team` carried over."""
+    for key, value in st.session_state.pop(_CARRIED_VIEW_KEY, {}).items():
+        st.session_state[key] = value
 
 
 def waiting_teams(settings: Settings, viewer: Viewer, qualifying: list[Team]) -> list[str]:
