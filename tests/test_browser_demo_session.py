@@ -33,7 +33,7 @@ def test_a_demo_persona_survives_a_reload_and_signs_out_after_a_control(browser,
     page.get_by_text(f"Signed in as {admin}").wait_for(timeout=60_000)
     page.get_by_role("heading", name="Teams overview").wait_for(timeout=60_000)
     settle(page)
-    assert page.get_by_role("radio", name="week").is_checked()
+    assert page.get_by_role("radio", name="week", exact=True).is_checked()
     tab = watched.page()
     tab.goto(app)
     tab.get_by_text(f"Signed in as {admin}").wait_for(timeout=60_000)

@@ -98,7 +98,7 @@ def test_a_reload_and_a_new_tab_stay_signed_in(watched, app, github, demo_org, l
     page.get_by_text(f"Signed in as {login}").wait_for(timeout=60_000)
     charts(page).first.wait_for(timeout=60_000)
     assert page.frame_locator(SIGN_IN_BUTTON).get_by_role("button").count() == 0
-    assert page.get_by_role("radio", name="week").is_checked()
+    assert page.get_by_role("radio", name="week", exact=True).is_checked()
     screenshot(page, "session-1-after-reload")
 
     tab = browser.page()
@@ -185,7 +185,7 @@ def test_a_deep_link_survives_sign_in(watched, app, demo_org, log, path, persona
     if persona == "admin":
         charts(page).first.wait_for(timeout=60_000)
     else:
-        assert "by=month" not in path or page.get_by_role("radio", name="month").is_checked()
+        assert "by=month" not in path or page.get_by_role("radio", name="month", exact=True).is_checked()
         if heading == "Teams overview":  # not theirs: refused with the page's own message
             assert page.get_by_text("The teams overview is for admins").count() == 1
             assert charts(page).count() == 0

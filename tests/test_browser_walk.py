@@ -124,7 +124,7 @@ def test_walk_every_page_and_control_then_sign_out(browser, app, github, demo_or
         walk.use("open")  # to the team page, keeping the range and granularity chosen here
         page.get_by_role("heading", name="Team usage").wait_for(timeout=60_000)
         assert "by=week" in page.url and "range=" in page.url, page.url
-        assert page.get_by_role("radio", name="week").is_checked()
+        assert page.get_by_role("radio", name="week", exact=True).is_checked()
         walk.use("month")
     else:
         assert walk.has("The teams overview is for admins" if member else "is not a member of the")
