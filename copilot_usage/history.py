@@ -11,6 +11,8 @@ tried again next run, so no day is ever skipped.
 from __future__ import annotations
 
 import contextlib
+import itertools
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -151,18 +153,19 @@ class DayData:
 
     day: date
     status: str  # "ok", "no-data" or "not-available"
-    team_days: dict[str, TeamDay] = field(default_factory=dict)
+    team_days: dict[str, TeamDay | DayRecord] = field(default_factory=dict)  # records for the collector
     org_day: OrgDay | None = None
     members: dict[str, list[str]] = field(default_factory=dict)  # slug -> licensed logins
     facts: JoinedDay | None = None  # the day's facts, local until the collector stores them
 
 
 def fetch_day(client, store: Store | None, org: str, day: date, *, today: date,
-              engine: FactsEngine) -> DayData:
+              engine: FactsEngine, as_records: bool = False) -> DayData:
     """The three reports of one day, as facts and joined. One links call per report, whatever the teams.
 
     The day's facts stay in the engine's working folder (`DayData.facts`) until the
-    caller stores them with the team days, or discards them.
+    caller stores them with the team days, or discards them. `as_records`: team days
+    as they are written (DayRecord), a tenth of the memory of the models.
     """
     # The two big reports stay raw bytes: DuckDB reads them (facts.py).
     users = fetch_report(client, store, org, USERS, day, today=today, parse=False)
@@ -180,29 +183,43 @@ def fetch_day(client, store: Store | None, org: str, day: date, *, today: date,
     # A slug GitHub could not have made ("../x", "A Team") never becomes a team, a URL or a key.
     # (Teams are joined and counted apart, so leaving them out afterwards is the same as before.)
     valid = [slug for slug in joined.team_days if is_valid_slug(str(slug))]
-    return DayData(day, "ok" if "ok" in statuses else "no-data", {slug: joined.team_days[slug] for slug in valid},
-                   org_day, {slug: joined.members[slug] for slug in valid},
-                   joined)
+    convert = DayRecord.of if as_records else (lambda team_day: team_day)
+    data = DayData(day, "ok" if "ok" in statuses else "no-data",
+                   {slug: convert(joined.team_days[slug]) for slug in valid},
+                   org_day, {slug: joined.members[slug] for slug in valid}, joined)
+    joined.team_days, joined.members = {}, {}  # the facts wait for the checkpoint without them
+    return data
 
 
 def fetch_days(client, store: Store | None, org: str, days: list[date], *, today: date,
-               concurrency: int = 4, engine: FactsEngine | None = None) -> Iterator[DayData]:
+               concurrency: int = 4, engine: FactsEngine | None = None,
+               as_records: bool = False) -> Iterator[DayData]:
     """Fetch days a few at a time, yielding them in order; stop at the first one not available."""
     with contextlib.ExitStack() as stack:
         owned = engine is None
         engine = engine or stack.enter_context(FactsEngine())
-        pool = stack.enter_context(ThreadPoolExecutor(max_workers=max(1, concurrency)))
-        futures = [pool.submit(fetch_day, client, store, org, day, today=today, engine=engine) for day in days]
+        workers = max(1, concurrency)
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=workers))
+        # At most two days per worker fetched ahead of the one consumed: a year's backfill
+        # must not hold a year of fetched days while the caller writes its checkpoints.
+        pending: deque = deque()
+        ahead = iter(days)
         try:
-            for future in futures:
-                data = future.result()
+            for day in itertools.islice(ahead, 2 * workers):
+                pending.append(pool.submit(fetch_day, client, store, org, day, today=today, engine=engine,
+                                           as_records=as_records))
+            while pending:
+                data = pending.popleft().result()
                 if owned and data.facts:
                     engine.discard(data.facts)  # nobody stores them
                 yield data
                 if data.status == "not-available":
                     break  # later days wait for the next run, so none is skipped
+                for day in itertools.islice(ahead, 1):
+                    pending.append(pool.submit(fetch_day, client, store, org, day, today=today, engine=engine,
+                                           as_records=as_records))
         finally:
-            for future in futures:
+            for future in pending:
                 future.cancel()
 
 
@@ -297,7 +314,8 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     latest_members: DayData | None = None
     with FactsEngine() as engine:
         batch = _Batch(teams, engine)
-        for data in fetch_days(client, store, org, days, today=today, concurrency=concurrency, engine=engine):
+        for data in fetch_days(client, store, org, days, today=today, concurrency=concurrency, engine=engine,
+                               as_records=True):
             if progress:
                 progress(data)
             if data.status == "not-available":
@@ -308,7 +326,7 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
             summary.last_day = data.day
             batch.add(data)
             if data.members:
-                latest_members = data
+                latest_members = DayData(data.day, data.status, members=data.members)  # not its team days
             if batch.due():
                 batch.flush(store, summary)  # a long backfill that fails later keeps what it has
         batch.flush(store, summary)
@@ -344,7 +362,7 @@ class _Batch:
     def add(self, data: DayData) -> None:
         self.size += 1
         for slug, team_day in data.team_days.items():
-            self.team_days.setdefault(slug, {})[data.day] = DayRecord.of(team_day)
+            self.team_days.setdefault(slug, {})[data.day] = team_day  # a DayRecord (as_records)
         if data.org_day:
             self.org_days.append(data.org_day)
         if data.facts:
