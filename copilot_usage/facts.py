@@ -191,6 +191,9 @@ def _fact(cursor, folder: Path, name: str, parts: list[bytes], columns: dict[str
         cursor.execute(f"COPY fact_{name} TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
     except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:  # not the report's shape
         raise _malformed(name, folder, parts, exc) from None
+    finally:
+        for path in paths:  # only the Parquet waits for the checkpoint (Lambda's /tmp is small)
+            Path(path).unlink(missing_ok=True)
     return out
 
 
