@@ -10,7 +10,7 @@ the loopback fake GitHub, and the load generator of benchmarks.
     client = httpx.Client(transport=demo.transport(), headers={"Authorization": "Bearer x"})
     client.get("https://api.github.com/orgs/octo-demo/teams").json()
 
-Shapes follow /work/shared/GITHUB_API.md sections 2-4. Everything derives from
+Shapes follow the design notes (shared/GITHUB_API.md, sections 2-4). Everything derives from
 the seed: per-(day, user) detail comes from `random.Random` seeded by an integer
 mix of (seed, day, user id) and never from global random or `hash()` of a str
 (salted per process), so two processes build identical lines. Only the

@@ -12,7 +12,7 @@ GITHUB_API_URL to the fake's URL.
         token = fake.oauth.issue_token("jonas-patel")   # skip the browser
         fake.oauth.calls["access_token"]
 
-Routes (shapes per /work/shared/GITHUB_API.md sections 4 and 6):
+Routes (shapes per the design notes, shared/GITHUB_API.md sections 4 and 6):
     GET  /login/oauth/authorize            the consent page, a plain HTML form
     GET|POST /login/oauth/authorize/decide the form's target: 302 to redirect_uri
     POST /login/oauth/access_token         code (+ PKCE verifier) for a gho_ token
