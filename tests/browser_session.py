@@ -131,3 +131,15 @@ class ServerLog:
     def tracebacks(self) -> list[str]:
         text = self.since_mark()
         return [line for line in text.splitlines() if "Traceback" in line or "Exception:" in line]
+
+
+def oauth_app(github, demo_store_dir, demo_org, **settings):
+    """The app signing in through the loopback GitHub (OAuth mode) over the demo store."""
+    from app_server import streamlit_app
+    from github_app import SESSION_SECRET
+
+    return streamlit_app(STORE_URL=f"file://{demo_store_dir}", GITHUB_ORG=demo_org.org,
+                         GITHUB_OAUTH_CLIENT_ID=github.oauth.client_id,
+                         GITHUB_OAUTH_CLIENT_SECRET=github.oauth.client_secret,
+                         GITHUB_WEB_URL=github.url, GITHUB_API_URL=github.url,
+                         SESSION_SECRET=SESSION_SECRET, **settings)

@@ -14,8 +14,8 @@ import time
 import httpx
 import pytest
 
-from app_server import screenshot, streamlit_app
-from browser_session import (SIGN_IN_BUTTON, ServerLog, Watched, error_boxes, github_log_in, is_signed_in,
+from app_server import screenshot
+from browser_session import (oauth_app, SIGN_IN_BUTTON, ServerLog, Watched, error_boxes, github_log_in, is_signed_in,
                              operate, settle, wait_signed_out, wait_signed_out_by_button)
 from copilot_usage.session import COOKIE_NAME, Sealer, Session
 from fake_github import FakeGitHub
@@ -33,11 +33,7 @@ def github(demo_org):
 
 @pytest.fixture(scope="module")
 def app(github, demo_store_dir, demo_org):
-    with streamlit_app(STORE_URL=f"file://{demo_store_dir}", GITHUB_ORG=demo_org.org,
-                       GITHUB_OAUTH_CLIENT_ID=github.oauth.client_id,
-                       GITHUB_OAUTH_CLIENT_SECRET=github.oauth.client_secret,
-                       GITHUB_WEB_URL=github.url, GITHUB_API_URL=github.url,
-                       SESSION_SECRET=SESSION_SECRET, SESSION_HOURS=str(HOURS)) as url:
+    with oauth_app(github, demo_store_dir, demo_org, SESSION_HOURS=str(HOURS)) as url:
         yield url
 
 

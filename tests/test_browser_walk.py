@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from app_server import screenshot, streamlit_app
-from browser_session import (ServerLog, Watched, error_boxes, github_log_in, operate, settle,
+from app_server import screenshot
+from browser_session import (oauth_app, ServerLog, Watched, error_boxes, github_log_in, operate, settle,
                              wait_signed_out_by_button)
 from fake_github import FakeGitHub
-from github_app import SESSION_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -25,11 +24,7 @@ def github(demo_org):
 
 @pytest.fixture(scope="module")
 def app(github, demo_store_dir, demo_org):
-    with streamlit_app(STORE_URL=f"file://{demo_store_dir}", GITHUB_ORG=demo_org.org,
-                       GITHUB_OAUTH_CLIENT_ID=github.oauth.client_id,
-                       GITHUB_OAUTH_CLIENT_SECRET=github.oauth.client_secret,
-                       GITHUB_WEB_URL=github.url, GITHUB_API_URL=github.url,
-                       SESSION_SECRET=SESSION_SECRET) as url:
+    with oauth_app(github, demo_store_dir, demo_org) as url:
         yield url
 
 
