@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     # The session cookie (copilot_usage/session.py): sealed under this secret, valid this long.
     session_secret: str = Field("", repr=False, validate_default=True)
     session_hours: float = Field(8.0, gt=0, le=24 * 30)
+    # Prices behind every money figure (copilot_usage/pricing.py), in US dollars.
+    ai_credit_price_usd: float = Field(0.01, ge=0, le=100)
+    seat_price_business_usd: float = Field(19.0, ge=0, le=10_000)
+    seat_price_enterprise_usd: float = Field(39.0, ge=0, le=10_000)
 
     @field_validator("github_org")
     @classmethod
