@@ -188,14 +188,15 @@ class Store(ABC):
         validate_key(key)
         return self._read_with_tag(key)
 
-    def write_bytes_if(self, key: str, data: bytes, *, if_tag: str | None) -> str:
+    def write_bytes_if(self, key: str, data: bytes, *, if_tag: str | None, sha256: str | None = None) -> str:
         """Write ``data`` to ``key`` only if it is still at ``if_tag`` (None: must not exist).
 
         The bytes counterpart of ``write_json``: StoreConflict when another writer got
-        there first. Returns the new tag.
+        there first. Returns the new tag. ``sha256``: the data's digest when the caller
+        already has it (a local store's tag is the digest: it is not computed twice).
         """
         validate_key(key)
-        return self._write_conditional(key, data, if_tag)
+        return self._write_conditional(key, data, if_tag, sha256)
 
     def read_chunks(self, key: str, size: int = 1 << 20) -> Iterator[bytes] | None:
         """The stored bytes of ``key`` as chunks of about ``size`` bytes, or None when missing.
@@ -263,7 +264,7 @@ class Store(ABC):
         """Bytes and tag of one consistent version of a valid key, or None."""
 
     @abstractmethod
-    def _write_conditional(self, key: str, body: bytes, if_tag: str | None) -> str:
+    def _write_conditional(self, key: str, body: bytes, if_tag: str | None, sha256: str | None = None) -> str:
         """Write ``body`` iff the current tag is ``if_tag``; return the new tag."""
 
     def _parse_json(self, key: str, body: bytes) -> Any:
@@ -348,7 +349,7 @@ class LocalStore(Store):
                 f"cannot read {key} in {self.url}: {exc.strerror or exc}", key=key
             ) from exc
 
-    def _write_conditional(self, key: str, body: bytes, if_tag: str | None) -> str:
+    def _write_conditional(self, key: str, body: bytes, if_tag: str | None, sha256: str | None = None) -> str:
         with self._locked(key):
             identity, known = self._identity(key), self._hashed.get(key)
             if known is not None and identity is not None and known[0] == identity:
@@ -359,7 +360,7 @@ class LocalStore(Store):
             if current_tag != if_tag:
                 raise StoreConflict(_conflict_message(key, self.url, if_tag), key=key)
             self._replace(key, body)
-            tag = _sha256(body)
+            tag = sha256 or _sha256(body)
             if (identity := self._identity(key)) is not None:
                 self._hashed[key] = (identity, tag)
         return tag
@@ -545,7 +546,7 @@ class S3Store(Store):
             # Body and ETag come from the same response: one consistent version.
             return resp["Body"].read(), resp["ETag"]
 
-    def _write_conditional(self, key: str, body: bytes, if_tag: str | None) -> str:
+    def _write_conditional(self, key: str, body: bytes, if_tag: str | None, sha256: str | None = None) -> str:
         condition = {"IfNoneMatch": "*"} if if_tag is None else {"IfMatch": if_tag}
         with self._errors(key, "write", if_tag=if_tag, conditional=True):
             resp = self.client.put_object(

@@ -196,13 +196,14 @@ def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay | DayRecor
             result.written[day] = new[day]
         merged = _join(team, split.kept, [tail[d] for d in sorted(tail)])
         days = [d for d in (split.kept_first, split.kept_last, *tail) if d is not None]
+        digest = hashlib.sha256(merged).hexdigest()
         if days:
             result.entry = IndexEntry(team=team, days=split.kept_days + len(tail), first_day=min(days),
-                                      last_day=max(days), sha256=hashlib.sha256(merged).hexdigest())
+                                      last_day=max(days), sha256=digest)
         if merged == body:
             return result
         try:
-            store.write_bytes_if(key, merged, if_tag=tag)
+            store.write_bytes_if(key, merged, if_tag=tag, sha256=digest)
             return result
         except StoreConflict:
             continue  # another collector wrote this team: merge into theirs

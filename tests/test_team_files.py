@@ -50,9 +50,9 @@ class RecordingStore(LocalStore):
         self._written(key)
         return super().write_bytes(key, data)
 
-    def _write_conditional(self, key, body, if_tag):
+    def _write_conditional(self, key, body, if_tag, sha256=None):
         self._written(key)
-        return super()._write_conditional(key, body, if_tag)
+        return super()._write_conditional(key, body, if_tag, sha256)
 
     def _write_stream(self, key, chunks):
         self._written(key)
