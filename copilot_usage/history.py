@@ -30,6 +30,7 @@ from .facts import FactsEngine, JoinedDay
 from .migration import is_current, record_history_tag, upgrade
 from .originals import keep_original
 from .store import Store
+from .windows import TeamWindows
 from .team_files import (HISTORY_KEY, DayRecord, IndexEntry, assemble_history, load_index, merge_team_days, update_index,
                          update_summary)
 
@@ -314,6 +315,7 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     latest_members: DayData | None = None
     with FactsEngine() as engine:
         batch = _Batch(teams, engine)
+        windows = TeamWindows(engine, store, days)
         for data in fetch_days(client, store, org, days, today=today, concurrency=concurrency, engine=engine,
                                as_records=True):
             if progress:
@@ -324,6 +326,9 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
             summary.days_fetched += 1
             summary.first_day = summary.first_day or data.day
             summary.last_day = data.day
+            if data.facts:  # days come in order: the window of this one is now complete
+                windows.keep(data.facts)
+                data.team_days = windows.fill(data.day, data.team_days)
             batch.add(data)
             if data.members:
                 latest_members = DayData(data.day, data.status, members=data.members)  # not its team days
