@@ -30,7 +30,7 @@ from .facts import FactsEngine, JoinedDay
 from .migration import is_current, record_history_tag, upgrade
 from .originals import keep_original
 from .store import Store
-from .windows import TeamWindows
+from .windows import WINDOW_DAYS, TeamWindows
 from .team_files import (HISTORY_KEY, DayRecord, IndexEntry, assemble_history, load_index, merge_team_days, update_index,
                          update_summary)
 
@@ -258,10 +258,18 @@ def get_team_history(client, org: str, team: str, since: date | None = None, *,
     """
     today = today or utc_today()
     found = find_team(list_teams(client, org), team)
-    days = [data.team_days[found.slug]
-            for data in fetch_days(client, store, org, day_window(since, until, today),
-                                   today=today, concurrency=concurrency)
-            if found.slug in data.team_days]
+    wanted = day_window(since, until, today)
+    # The 27 days before the first one wanted are fetched too, for its rolling counts.
+    fetched = day_window(since - timedelta(days=WINDOW_DAYS - 1), until, today) if since else wanted
+    days = []
+    with FactsEngine() as engine:
+        windows = TeamWindows(engine, None, fetched)
+        for data in fetch_days(client, store, org, fetched, today=today, concurrency=concurrency, engine=engine):
+            if data.facts:
+                windows.keep(data.facts)
+                engine.discard(data.facts)
+            if found.slug in data.team_days and data.day in wanted:
+                days.append(windows.fill(data.day, {found.slug: data.team_days[found.slug]})[found.slug])
     return TeamHistory(team=found, data=days)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from .facts import FactsEngine, JoinedDay, fact_key
 from .sql import load
+from .models import TeamDay
 from .store import Store
 from .team_files import DayRecord
 
@@ -28,11 +29,11 @@ WINDOW_DAYS = 28  # the monthly window; the weekly one is its last 7 days
 _USER_DAYS_PREFIX = "facts/user_days/day="
 
 
-def first_fact_day(store: Store, run_days: list[date]) -> date | None:
+def first_fact_day(store: Store | None, run_days: list[date]) -> date | None:
     """The earliest day with facts: the store's first `facts/user_days/day=…` partition, or the
     run's first day when it comes earlier (the run writes its facts)."""
     stored = [key[len(_USER_DAYS_PREFIX):len(_USER_DAYS_PREFIX) + 10]
-              for key in store.list_keys(_USER_DAYS_PREFIX)]
+              for key in (store.list_keys(_USER_DAYS_PREFIX) if store is not None else [])]
     days = [date.fromisoformat(text) for text in stored[:1]]  # list_keys is sorted
     return min([*days, *run_days[:1]], default=None)
 
@@ -40,7 +41,9 @@ def first_fact_day(store: Store, run_days: list[date]) -> date | None:
 class TeamWindows:
     """The slim facts of the last 28 days, local, and the window query over them."""
 
-    def __init__(self, engine: FactsEngine, store: Store, run_days: list[date]):
+    def __init__(self, engine: FactsEngine, store: Store | None, run_days: list[date]):
+        """`store` None: only the days joined here (`get_team_history`, which fetches the 27 days
+        before the ones it returns)."""
         self.engine = engine
         self.store = store
         self.first = first_fact_day(store, run_days)
@@ -52,12 +55,16 @@ class TeamWindows:
         """A day joined in this run: its slim copy, from the local facts (before they leave)."""
         self.kept[joined.day] = self._slim(joined.day, joined.files["user_days"], joined.files["user_teams"])
 
-    def fill(self, day: date, records: dict[str, DayRecord]) -> dict[str, DayRecord]:
-        """The day's team records with their weekly and monthly active users set."""
+    def fill(self, day: date, team_days: dict[str, DayRecord | TeamDay]) -> dict[str, DayRecord | TeamDay]:
+        """The day's team days (records or models) with their weekly and monthly active users set."""
         counts = self.counts(day)
-        return {slug: record.with_values(weekly_active_users=counts.get(slug, (None, None))[0],
-                                         monthly_active_users=counts.get(slug, (None, None))[1])
-                for slug, record in records.items()}
+        out = {}
+        for slug, team_day in team_days.items():
+            weekly, monthly = counts.get(slug, (None, None))
+            values = {"weekly_active_users": weekly, "monthly_active_users": monthly}
+            out[slug] = team_day.with_values(**values) if isinstance(team_day, DayRecord) else \
+                team_day.model_copy(update=values)
+        return out
 
     def counts(self, day: date) -> dict[str, tuple[int | None, int | None]]:
         """{slug: (weekly, monthly)} for every team with members on `day`; None when the window
@@ -100,6 +107,8 @@ class TeamWindows:
 
     def _from_store(self, day: date) -> tuple[Path, Path] | None:
         """A day before the run, from the store's facts; None when the store has none for it."""
+        if self.store is None:
+            return None
         raw = {table: self.store.read_bytes(fact_key(table, day)) for table in ("user_days", "user_teams")}
         if any(body is None for body in raw.values()):
             return None  # a missing day inside the window adds nobody

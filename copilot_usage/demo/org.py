@@ -245,6 +245,9 @@ class DemoOrg(_Seats):
             ),
             "daily_active_cli_users": sum(1 for line in lines if line["used_cli"]),
         }
+        credits = [u["ai_credits_used"] for u in lines if "ai_credits_used" in u]
+        if credits:
+            line["ai_credits_used"] = round(sum(credits), 2)
         cli = _sum_cli([line["totals_by_cli"] for line in lines if "totals_by_cli" in line])
         if cli:
             line["totals_by_cli"] = cli
