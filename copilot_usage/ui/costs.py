@@ -13,6 +13,7 @@ from ..history import MEMBERS_KEY, SEATS_KEY
 from ..models import SeatSnapshot, Team
 from ..pricing import CURRENCY, Prices, money
 from .data import read_json
+from .kpis import metric_width
 from .seats import inactivity_threshold
 
 CREDITS_HELP = ("Sum of `ai_credits_used` of the members active each day of the range (GitHub's usage "
@@ -33,7 +34,7 @@ def _snapshot(settings: Settings) -> SeatSnapshot | None:
 def _metrics(figures: list[tuple[str, str, str]]) -> None:
     with st.container(horizontal=True):  # wraps on a phone, where columns would stack
         for label, value, help_ in figures:
-            st.metric(label, value, width=180, help=help_)
+            st.metric(label, value, width=metric_width(label), help=help_)
 
 
 def _threshold(key: str) -> int:

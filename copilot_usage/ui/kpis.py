@@ -69,6 +69,11 @@ def _flat(text: str) -> bool:
     return text == "–" or text.startswith("±")
 
 
+def metric_width(label: str) -> int:
+    """Wide enough that the label is not cut (about 7.5 px a character, its help icon beside)."""
+    return 160 if len(label) <= 20 else min(320, 40 + 7 * len(label))
+
+
 def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = None,
             labels: dict[str, str] | None = None) -> None:
     """The metrics, each with its change against the previous `days` days, in a row that wraps:
@@ -84,5 +89,5 @@ def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = No
             label = labels.get(field, _SPEC[field][0])
             st.metric(label, formatted(field, kpi.value), delta=change,
                       delta_arrow="off" if _flat(change) else "auto",
-                      delta_color="off" if _flat(change) else "normal", width=160 if len(label) < 24 else 230,
+                      delta_color="off" if _flat(change) else "normal", width=metric_width(label),
                       help=_SPEC[field][2])
