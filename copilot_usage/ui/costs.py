@@ -66,24 +66,30 @@ def team_cost_section(settings: Settings, team: Team, daily: pd.DataFrame, start
         st.caption(f"No seat of this team has been idle for more than {threshold} days.")
     else:
         st.markdown(f"**Idle seats** ({len(cost.seats.idle)}: no activity for more than {threshold} days)")
-        st.dataframe(cost.seats.idle.assign(last_activity=cost.seats.idle["last_activity"].map(
-            lambda d: "never" if d is None or pd.isna(d) else f"{d:%Y-%m-%d}")), hide_index=True, width="stretch",
+        idle = cost.seats.idle
+        st.dataframe(idle.assign(
+            last_activity=idle["last_activity"].map(lambda d: "never" if d is None or pd.isna(d) else f"{d:%Y-%m-%d}"),
+            days_since_activity=idle["days_since_activity"].map(lambda d: "–" if pd.isna(d) else f"{d:.0f} days")),
+            hide_index=True, width="stretch",
             column_config={"member": "Member", "status": "Status", "plan": "Plan", "last_activity": "Last activity",
-                           "days_since_activity": st.column_config.NumberColumn("Days since", format="%d"),
+                           "days_since_activity": "Days since",
                            "seat_month": st.column_config.NumberColumn(f"Seat per month ({CURRENCY})",
                                                                        format="$%.2f")})
 
 
 OVERVIEW_COST_COLUMNS = {
     "team": "Team",
-    "monthly_active_users": st.column_config.NumberColumn("Monthly active (28 days, last day)", format="%d"),
-    "ai_credits": st.column_config.NumberColumn("AI credits (range)", format="localized"),
-    "credits_cost": st.column_config.NumberColumn(f"Credits cost ({CURRENCY})", format="$%.2f"),
-    "per_active_member": st.column_config.NumberColumn(f"Per active member, 28 days ({CURRENCY})", format="$%.2f"),
-    "seats": st.column_config.NumberColumn("Seats", format="%d"),
-    "seat_month": st.column_config.NumberColumn(f"Seats per month ({CURRENCY})", format="$%.0f"),
-    "idle_seats": st.column_config.NumberColumn("Idle seats", format="%d"),
-    "idle_seat_month": st.column_config.NumberColumn(f"Idle seats per month ({CURRENCY})", format="$%.0f"),
+    "monthly_active_users": st.column_config.NumberColumn(
+        "Monthly active", format="%d", help="Distinct members active in the 28 days ending on the range's last day."),
+    "ai_credits": st.column_config.NumberColumn("AI credits", format="localized", help="Over the range."),
+    "credits_cost": st.column_config.NumberColumn(f"Credits ({CURRENCY})", format="$%.2f",
+                                                  help="The AI credits of the range × the credit price."),
+    "per_active_member": st.column_config.NumberColumn(f"Per active member ({CURRENCY})", format="$%.2f",
+                                                       help=PER_MEMBER_HELP),
+    "seats": st.column_config.NumberColumn("Seats", format="%d", help="Licensed members holding a seat."),
+    "seat_month": st.column_config.NumberColumn(f"Seats / month ({CURRENCY})", format="$%.0f", help=SEATS_HELP),
+    "idle_seats": st.column_config.NumberColumn("Idle seats", format="%d", help=IDLE_HELP),
+    "idle_seat_month": st.column_config.NumberColumn(f"Idle / month ({CURRENCY})", format="$%.0f", help=IDLE_HELP),
 }
 
 
