@@ -274,16 +274,17 @@ def org_users_chart(frame: pd.DataFrame, granularity: str = "day"):
     return _with_switch(chart, frame)
 
 
-ROLLING_SERIES = {"monthly_active_users": "Monthly active (28 days)", "weekly_active_users": "Weekly active (7 days)",
-                  "active_users": "Active that day"}
-REVIEW_CLI_SERIES = {"cli_users": "CLI users", "code_review_users": "Code review (requested)",
-                     "code_review_passive_users": "Code review (automatic)"}
+# Short labels: two legend columns must fit a phone; the titles say the windows and the measure.
+ROLLING_SERIES = {"monthly_active_users": "Monthly (28 days)", "weekly_active_users": "Weekly (7 days)",
+                  "active_users": "That day"}
+REVIEW_CLI_SERIES = {"cli_users": "CLI", "code_review_users": "Review requested",
+                     "code_review_passive_users": "Review automatic"}
 
 
 def rolling_users_chart(frame: pd.DataFrame, granularity: str = "day"):
     """Distinct members over the 28 and 7 days ending each day, with the day's own active users."""
     y_title = "Users (people)" if granularity == "day" else "Users (average of days)"
-    return active_users_chart(frame, ROLLING_SERIES, title="Active users: monthly, weekly and daily",
+    return active_users_chart(frame, ROLLING_SERIES, title="Active members: distinct over 28 and 7 days, and that day",
                               granularity=granularity, y_title=y_title)
 
 
@@ -312,7 +313,7 @@ def credits_chart(frame: pd.DataFrame, granularity: str = "day"):
 
 def review_cli_chart(frame: pd.DataFrame, granularity: str = "day"):
     """Members who used the CLI, or Copilot code review (requested, or run automatically), per day."""
-    return active_users_chart(frame, REVIEW_CLI_SERIES, title="CLI and code review users", granularity=granularity)
+    return active_users_chart(frame, REVIEW_CLI_SERIES, title="CLI and Copilot code review users", granularity=granularity)
 
 
 def phase_chart(shares: pd.DataFrame, granularity: str = "day"):
