@@ -284,7 +284,7 @@ REVIEW_CLI_SERIES = {"cli_users": "CLI", "code_review_users": "Review requested"
 def rolling_users_chart(frame: pd.DataFrame, granularity: str = "day"):
     """Distinct members over the 28 and 7 days ending each day, with the day's own active users."""
     y_title = "Users (people)" if granularity == "day" else "Users (average of days)"
-    return active_users_chart(frame, ROLLING_SERIES, title="Active members: distinct over 28 and 7 days, and that day",
+    return active_users_chart(frame, ROLLING_SERIES, title="Active members: 28-day, 7-day and daily",
                               granularity=granularity, y_title=y_title)
 
 
