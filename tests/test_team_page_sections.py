@@ -108,11 +108,13 @@ def test_exports_hold_exactly_the_chosen_range(monkeypatch, demo_store_dir, down
     csv, csv_name = downloads["Daily table (CSV)"]
     table = pd.read_csv(io.BytesIO(csv))
     assert table["date"].tolist() == expected
-    assert {"active_users", "acceptance_rate", "code_generations"} <= set(table.columns)
+    assert {"active_users", "acceptance_rate", "code_generations", "weekly_active_users", "monthly_active_users",
+            "code_review_users", "code_review_passive_users", "ai_credits"} <= set(table.columns)
     payload, json_name = downloads["History (JSON)"]
     exported = json.loads(payload)
     assert set(exported) == {"team", "data"} and exported["team"]["slug"] == slug
     assert [d["date"] for d in exported["data"]] == expected
+    assert any(d["by_adoption_phase"] for d in exported["data"])
     assert csv_name == json_name.replace(".json", ".csv") == f"{slug}-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}.csv"
 
 
