@@ -32,7 +32,7 @@ def test_member_of_two_teams_sees_the_active_users_chart(browser, app_url, demo_
     own = sorted(t["name"] for t in demo_org.teams if login in demo_org.members[t["slug"]])
     headings = page.locator("h2").all_inner_texts()
     assert any(name in headings for name in own), headings
-    assert chart.count() == 7
+    assert chart.count() == 11  # activity (3), rolling users, credits, CLI and review, phases, breakdowns (4)
     box = drawing.bounding_box()
     assert box and box["width"] > 300 and box["height"] > 200  # drawn, not an empty frame
     page.get_by_text("week", exact=True).click()

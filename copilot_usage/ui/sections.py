@@ -10,8 +10,8 @@ import streamlit as st
 
 from .. import charts
 from ..charts import ORGANISATION
-from ..frames import (breakdown_frame, breakdown_rollup, breakdown_totals, export_table, fitting_granularity,
-                      partial_note, phase_frame, phase_shares)
+from ..frames import (breakdown_frame, breakdown_rollup, breakdown_totals, complete_periods, export_table,
+                      fitting_granularity, partial_note, phase_frame, phase_shares)
 from ..models import UsageDay
 from ..overview import ranked
 from .controls import View
@@ -85,17 +85,24 @@ def team_usage_charts(rolled: pd.DataFrame, days: list, view: View) -> None:
     st.caption("Monthly and weekly active users are distinct members over the 28 and 7 days ending each "
                "day (blank until that many days have been collected); a person in two teams counts in "
                "both, so teams do not add up to the organisation.")
+    whole = complete_periods(rolled)
+    shares = phase_shares(phase_frame(days), view.granularity, view.start, view.end)
     left, right = st.columns(2)
     with left:
         show(charts.rolling_users_chart(rolled, view.granularity))
-    with right:
-        show(charts.credits_chart(rolled, view.granularity))
+    with right:  # days before GitHub added a field have nothing to draw: said, not an empty chart
+        if "ai_credits" in whole and whole["ai_credits"].notna().any():
+            show(charts.credits_chart(rolled, view.granularity))
+        else:
+            st.caption("No AI credits in this range: GitHub's lines carry `ai_credits_used` from mid-2026 on.")
     left, right = st.columns(2)
     with left:
         show(charts.review_cli_chart(rolled, view.granularity))
     with right:
-        show(charts.phase_chart(phase_shares(phase_frame(days), view.granularity, view.start, view.end),
-                                view.granularity))
+        if not complete_periods(shares).empty:
+            show(charts.phase_chart(shares, view.granularity))
+        else:
+            st.caption("No adoption phases in this range: lines carry `ai_adoption_phase` from mid-2026 on.")
 
 
 def breakdown_charts(days: list[UsageDay], view: View) -> None:
