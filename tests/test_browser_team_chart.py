@@ -47,5 +47,8 @@ def test_a_shared_link_opens_the_same_view(browser, app_url, demo_org):
     page.get_by_role("button", name="Sign in").click()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)
     assert page.get_by_role("radio", name="month", exact=True).is_checked()
-    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 9
+    # 11 team charts and 2 beside the organisation's; a long page streams in, so wait for them
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= 13",
+                           timeout=30_000)
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 13
     page.close()
