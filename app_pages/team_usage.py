@@ -4,7 +4,8 @@ import streamlit as st
 
 from copilot_usage.access import authorize, require_member, visible_teams
 from copilot_usage.charts import USER_SERIES
-from copilot_usage.frames import daily_frame, in_range, kpis, range_notes, rollup, window_kpis
+from copilot_usage.frames import (daily_frame, in_range, kpis, range_notes, rollup, window_kpis,
+                                  with_phase_columns)
 from copilot_usage.history import utc_today
 from copilot_usage.ui import data, picker, sections, signin
 from copilot_usage.ui.text import inert
@@ -78,5 +79,5 @@ members_section(settings, team, utc_today())
 team_cost_section(settings, team, daily, view.start, view.end, utc_today())
 
 st.subheader("Export")
-sections.exports(frame, team.slug, view,
+sections.exports(with_phase_columns(frame, days), team.slug, view,
                  {"team": team.model_dump(mode="json"), "data": [d.model_dump(mode="json") for d in days]})

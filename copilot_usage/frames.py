@@ -291,6 +291,17 @@ def phase_frame(days: Iterable) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "item", "users"]).astype({"users": "float64"})
 
 
+def with_phase_columns(frame: pd.DataFrame, days: Iterable) -> pd.DataFrame:
+    """The daily frame with one `adoption_phase_<name>` column per phase (members active that day
+    in it), for the CSV export: a CSV has no mappings."""
+    phases = phase_frame(days)
+    if phases.empty or frame.empty:
+        return frame
+    wide = phases.pivot_table(index="date", columns="item", values="users", aggfunc="sum")
+    wide.columns = [f"adoption_phase_{name}" for name in wide.columns]
+    return frame.merge(wide.reset_index(), on="date", how="left")
+
+
 def phase_shares(frame: pd.DataFrame, granularity: str, start: date | None = None,
                  end: date | None = None) -> pd.DataFrame:
     """Each phase's share of the phase counts per period (member-days summed, then divided)."""

@@ -110,6 +110,7 @@ def test_exports_hold_exactly_the_chosen_range(monkeypatch, demo_store_dir, down
     assert table["date"].tolist() == expected
     assert {"active_users", "acceptance_rate", "code_generations", "weekly_active_users", "monthly_active_users",
             "code_review_users", "code_review_passive_users", "ai_credits"} <= set(table.columns)
+    assert any(c.startswith("adoption_phase_") for c in table.columns)  # a CSV has no mappings: a column each
     payload, json_name = downloads["History (JSON)"]
     exported = json.loads(payload)
     assert set(exported) == {"team", "data"} and exported["team"]["slug"] == slug

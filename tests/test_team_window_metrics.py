@@ -209,3 +209,10 @@ def test_a_patched_record_is_the_record_of_the_whole_day():
                                                                 "monthly_active_users": 6}))
     assert blank.with_values(weekly_active_users=4, monthly_active_users=6) == whole
     assert blank.with_values(weekly_active_users=None) == blank
+
+
+def test_a_legacy_day_has_no_new_fields_rather_than_zeros():
+    legacy = TeamDay.model_validate({"date": "2026-03-01", "total_active_users": 4, "total_engaged_users": 3})
+    assert legacy.source == "legacy-metrics"
+    assert (legacy.weekly_active_users, legacy.monthly_active_users, legacy.code_review_users,
+            legacy.code_review_passive_users, legacy.ai_credits, legacy.by_adoption_phase) == (None,) * 5 + ({},)
