@@ -34,6 +34,9 @@ kpi_row(kpis(daily, view.start, view.end), view.days,
         labels={"active_users": "Active users / day"})
 rolled = rollup(frame, view.granularity, view.start, view.end)
 st.header("Activity", anchor=False)
+st.caption("Daily, weekly and monthly active users are GitHub's own counts for the organisation, each "
+           "person once. Team pages count a person in every team they belong to, so teams' figures "
+           "add up to more than these.")
 sections.note_partial(rolled, view)
 left, right = st.columns(2)
 with left:

@@ -305,7 +305,8 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     """Bring the store up to date with GitHub; safe to re-run at any time.
 
     A store written by an older version is upgraded first (migration.py). Each day's
-    reports are fetched once, become facts (facts/) and team days; the team days are
+    reports are fetched once, become facts (facts/) and team days, whose weekly and monthly
+    active users come from the facts of the 28 days before (windows.py); the team days are
     merged into the team files one team at a time, with conditional writes that re-read
     and merge when another writer got there first. Memory and time follow the days
     fetched, not the history kept.
