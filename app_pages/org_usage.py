@@ -8,6 +8,7 @@ from copilot_usage.frames import in_range, kpis, pull_request_totals, range_note
 from copilot_usage.history import utc_today
 from copilot_usage.ui import data, sections, signin
 from copilot_usage.ui.controls import view_controls
+from copilot_usage.ui.costs import org_cost_section
 from copilot_usage.ui.kpis import kpi_row
 from copilot_usage.ui.seats import seats_section
 
@@ -33,6 +34,9 @@ kpi_row(kpis(daily, view.start, view.end), view.days,
         labels={"active_users": "Active users / day"})
 rolled = rollup(frame, view.granularity, view.start, view.end)
 st.header("Activity", anchor=False)
+st.caption("Daily, weekly and monthly active users are GitHub's own counts for the organisation, each "
+           "person once. Team pages count a person in every team they belong to, so teams' figures "
+           "add up to more than these.")
 sections.note_partial(rolled, view)
 left, right = st.columns(2)
 with left:
@@ -54,5 +58,6 @@ if figures := pull_request_totals([d for d in days if view.start <= d.date <= vi
             st.metric(label, value, width=160)
 
 seats_section(settings, viewer, utc_today())
+org_cost_section(settings, daily, view.start, view.end, utc_today())
 st.header("Export", anchor=False)
 sections.exports(frame, f"{settings.org}-usage", view)

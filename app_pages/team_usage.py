@@ -4,11 +4,13 @@ import streamlit as st
 
 from copilot_usage.access import authorize, require_member, visible_teams
 from copilot_usage.charts import USER_SERIES
-from copilot_usage.frames import daily_frame, in_range, kpis, range_notes, rollup
+from copilot_usage.frames import (daily_frame, in_range, kpis, range_notes, rollup, window_kpis,
+                                  with_phase_columns)
 from copilot_usage.history import utc_today
 from copilot_usage.ui import data, picker, sections, signin
 from copilot_usage.ui.text import inert
 from copilot_usage.ui.controls import view_controls
+from copilot_usage.ui.costs import team_cost_section
 from copilot_usage.ui.kpis import kpi_row
 from copilot_usage.ui.members import members_section
 
@@ -59,18 +61,23 @@ st.caption(" · ".join(part for part in (
 for note in range_notes(frame, last, utc_today()):
     st.info(note, icon=":material/info:")
 
-kpi_row(kpis(daily_frame(history.data), view.start, view.end), view.days)
+daily = daily_frame(history.data)
+kpi_row({**kpis(daily, view.start, view.end), **window_kpis(daily, view.start, view.end)}, view.days,
+        fields=["monthly_active_users", "weekly_active_users", "monthly_adoption", "acceptance_rate", "loc_added",
+                "interactions", "agent_users"])
 rolled = rollup(frame, view.granularity, view.start, view.end)
 days = [day for day in history.data if view.start <= day.date <= view.end]
 st.subheader("Activity", anchor=False)
 sections.note_partial(rolled, view)
 sections.activity_charts(rolled, view, USER_SERIES)
+sections.team_usage_charts(rolled, days, view)
 if view.compare:
     sections.comparison_charts(rolled, data.org_rollup(settings, view), view, team.name)
 st.subheader("Breakdowns", anchor=False)
 sections.breakdown_charts(days, view)
 members_section(settings, team, utc_today())
+team_cost_section(settings, team, daily, view.start, view.end, utc_today())
 
 st.subheader("Export")
-sections.exports(frame, team.slug, view,
+sections.exports(with_phase_columns(frame, days), team.slug, view,
                  {"team": team.model_dump(mode="json"), "data": [d.model_dump(mode="json") for d in days]})

@@ -7,7 +7,9 @@ from copilot_usage.access import authorize_admin
 from copilot_usage.charts import ORGANISATION
 from copilot_usage.overview import acceptance_bands, overview_table, search, team_series
 from copilot_usage.ui import data, picker, sections, signin
+from copilot_usage.history import utc_today
 from copilot_usage.ui.controls import view_controls
+from copilot_usage.ui.costs import overview_cost_section
 from copilot_usage.ui.text import inert
 
 settings = data.settings_or_stop()
@@ -59,5 +61,8 @@ for field, title, axis, percent in (("adoption", "Adoption", "Adoption (% of lic
     sections.show(charts.series_chart(series, field, title=title, axis_title=axis,
                                       granularity=view.granularity, percent=percent))
 
+costs = overview_cost_section(settings, teams, view.start, view.end, utc_today())
+
 st.header("Export", anchor=False)
-sections.exports(table, "teams-overview", view, label="Teams table (CSV)")
+sections.exports(table.merge(costs.drop(columns=["team"]), on="slug", how="left"), "teams-overview", view,
+                 label="Teams table (CSV)")

@@ -274,6 +274,62 @@ def org_users_chart(frame: pd.DataFrame, granularity: str = "day"):
     return _with_switch(chart, frame)
 
 
+# Short labels: two legend columns must fit a phone; the titles say the windows and the measure.
+ROLLING_SERIES = {"monthly_active_users": "Monthly (28 days)", "weekly_active_users": "Weekly (7 days)",
+                  "active_users": "That day"}
+REVIEW_CLI_SERIES = {"cli_users": "CLI", "code_review_users": "Review requested",
+                     "code_review_passive_users": "Review automatic"}
+
+
+def rolling_users_chart(frame: pd.DataFrame, granularity: str = "day"):
+    """Distinct members over the 28 and 7 days ending each day, with the day's own active users."""
+    y_title = "Users (people)" if granularity == "day" else "Users (average of days)"
+    return active_users_chart(frame, ROLLING_SERIES, title="Active members: 28-day, 7-day and daily",
+                              granularity=granularity, y_title=y_title)
+
+
+def credits_chart(frame: pd.DataFrame, granularity: str = "day"):
+    """AI credits used per period as bars, and per active member (credits / member-days) as a line."""
+    frame = complete_periods(frame)
+    if "ai_credits" not in frame:
+        frame = frame.assign(ai_credits=pd.Series(dtype=float))
+    if "credits_per_active_member" not in frame:
+        frame = frame.assign(credits_per_active_member=pd.Series(dtype=float))
+    frame = frame.dropna(subset=["ai_credits"])
+    unit = "per day" if granularity == "day" else f"per {granularity}"
+    color = alt.Color("kind:N", title=None, legend=_legend(),
+                      scale=alt.Scale(domain=["AI credits", "Per active member a day"], range=["#9db9e3", "#c43c39"]))
+    bars = alt.Chart(frame.assign(kind="AI credits")).mark_bar(opacity=0.8).encode(
+        x=_x_bars(granularity), y=alt.Y("ai_credits:Q", title=f"AI credits {unit} (count)"), color=color,
+        tooltip=[_date_tip(granularity), alt.Tooltip("ai_credits:Q", title="AI credits", format=",.1f")])
+    line = alt.Chart(frame.assign(kind="Per active member a day")).mark_line(point=True, strokeWidth=2).encode(
+        x=_x_bars(granularity), y=alt.Y("credits_per_active_member:Q", title="AI credits per active member a day"),
+        color=color,
+        tooltip=[_date_tip(granularity), alt.Tooltip("credits_per_active_member:Q",
+                                                     title="Credits per active member a day", format=",.2f")])
+    title = alt.TitleParams("AI credits used", subtitle="Members active that day; lines without credits add none")
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(title=title, height=HEIGHT)
+
+
+def review_cli_chart(frame: pd.DataFrame, granularity: str = "day"):
+    """Members who used the CLI, or Copilot code review (requested, or run automatically), per day."""
+    return active_users_chart(frame, REVIEW_CLI_SERIES, title="CLI and Copilot code review users", granularity=granularity)
+
+
+def phase_chart(shares: pd.DataFrame, granularity: str = "day"):
+    """GitHub's adoption phases as a stacked share of active members per period (100% bars:
+    the phases are a composition, and the page's other charts give the volume)."""
+    shares = complete_periods(shares)
+    return alt.Chart(shares, title="Adoption phases: share of active members").mark_bar().encode(
+        x=_x_bars(granularity),
+        y=alt.Y("share:Q", stack="zero", title="Share of active members (%)", axis=alt.Axis(format=".0%")),
+        color=alt.Color("item:N", title="Phase", scale=alt.Scale(range=SERIES_COLORS), legend=_legend()),
+        tooltip=[_date_tip(granularity), alt.Tooltip("item:N", title="Phase"),
+                 alt.Tooltip("share:Q", title="Share", format=".1%"),
+                 alt.Tooltip("users:Q", title="Member-days", format=",")],
+    ).properties(height=HEIGHT)
+
+
 TEXT = "#333333"  # 12.6:1 on white; the default grey axis and legend labels reach about 3.5:1
 
 

@@ -256,13 +256,17 @@ def team_days_by_day(cursor) -> dict[date, tuple[dict[str, TeamDay], dict[str, l
         target[breakdown][item] = {"users": users, **dict(zip(COUNTER_FIELDS, counters))}
     logins = {(day, slug): sorted(names_, key=str.lower)
               for day, slug, names_ in cursor.execute(load("team_members")).fetchall()}
+    phases: dict[tuple, dict[str, int]] = {}
+    for day, slug, phase, users in cursor.execute(load("team_phases")).fetchall():
+        phases.setdefault((day, slug), {})[phase] = users
     out: dict[date, tuple[dict, dict]] = {}
     for (day, slug), row in rows.items():
         row.pop("day"), row.pop("slug")
         breakdowns = items.get((day, slug), {})
         team_days_, members = out.setdefault(day, ({}, {}))
         team_days_[slug] = TeamDay(date=day, **row, **{name: dict(sorted(v.items()))
-                                                     for name, v in breakdowns.items()})
+                                                     for name, v in breakdowns.items()},
+                                   by_adoption_phase=phases.get((day, slug), {}))
         members[slug] = logins.get((day, slug), [])
     return out
 

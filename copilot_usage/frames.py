@@ -25,7 +25,7 @@ GRANULARITIES = {"day": "D", "week": "W-MON", "month": "MS"}
 USER_COUNTS = ("licensed_members", "active_users", "engaged_users", "daily_active_users",
                "weekly_active_users", "monthly_active_users", "monthly_active_chat_users",
                "monthly_active_agent_users", "daily_active_cli_users", "chat_users", "agent_users",
-               "cli_users", "seats")
+               "cli_users", "code_review_users", "code_review_passive_users", "seats")
 _SCALARS = (*USER_COUNTS, "ai_credits", *COUNTER_FIELDS)
 
 
@@ -124,11 +124,18 @@ def rollup(frame: pd.DataFrame, granularity: str = "day", start: date | None = N
     parts = _adoption_parts(frame)
     if parts is not None:
         frame = frame.assign(_paired_active=parts[0], _paired_base=parts[1])
+    if "ai_credits" in frame and "active_users" in frame:  # credits per active member: days with both
+        frame = frame.assign(credit_member_days=frame["active_users"].where(frame["ai_credits"].notna()))
     numeric = [c for c in frame.columns if c not in ("date", "source")]
     how = {c: ("mean" if c in USER_COUNTS else "sum") for c in numeric}
     period = frame["date"].dt.to_period(GRANULARITIES[granularity][0]).dt.start_time
     grouped = frame.groupby(period)
     out = grouped[numeric].agg(how)
+    if "ai_credits" in out:  # a period without any credits figure has none, not zero
+        out["ai_credits"] = grouped["ai_credits"].sum(min_count=1)
+        if "credit_member_days" in out:
+            out["credits_per_active_member"] = out["ai_credits"] / out["credit_member_days"].where(
+                out["credit_member_days"] > 0)
     out["days"] = grouped.size()
     out["source"] = grouped["source"].agg(lambda s: "legacy-metrics" if (s == "legacy-metrics").all()
                                           else "usage-metrics" if (s == "usage-metrics").all() else "mixed")
@@ -254,6 +261,56 @@ def kpis(frame: pd.DataFrame, start: date, end: date) -> dict[str, Kpi]:
     previous = period_figures(in_range(frame, before_end - timedelta(days=length - 1), before_end))
     days = len(in_range(frame, start, end))
     return {name: Kpi(current[name], previous[name], days) for name in KPI_FIELDS}
+
+
+WINDOW_KPI_FIELDS = ("monthly_active_users", "weekly_active_users", "monthly_adoption")
+
+
+def window_kpis(frame: pd.DataFrame, start: date, end: date) -> dict[str, Kpi]:
+    """Rolling distinct counts on the range's last day with data, against the last day with data
+    before the range; monthly adoption = monthly active users / that day's licensed members."""
+    def on_last_day(upto: pd.DataFrame) -> dict[str, float]:
+        if upto.empty:
+            return dict.fromkeys(WINDOW_KPI_FIELDS, float("nan"))
+        last = upto.iloc[-1]
+        monthly = last.get("monthly_active_users", np.nan)
+        licensed = last.get("licensed_members", np.nan)
+        return {"monthly_active_users": monthly, "weekly_active_users": last.get("weekly_active_users", np.nan),
+                "monthly_adoption": ratio(monthly, licensed) if licensed == licensed else float("nan")}
+
+    current = on_last_day(in_range(frame, start, end))
+    previous = on_last_day(in_range(frame, None, start - timedelta(days=1)))
+    days = len(in_range(frame, start, end))
+    return {name: Kpi(float(current[name]), float(previous[name]), days) for name in WINDOW_KPI_FIELDS}
+
+
+def phase_frame(days: Iterable) -> pd.DataFrame:
+    """Long frame (date, item = adoption phase, users) from the days' `by_adoption_phase`."""
+    rows = [{"date": pd.Timestamp(day.date), "item": phase, "users": users}
+            for day in days for phase, users in (getattr(day, "by_adoption_phase", None) or {}).items()]
+    return pd.DataFrame(rows, columns=["date", "item", "users"]).astype({"users": "float64"})
+
+
+def with_phase_columns(frame: pd.DataFrame, days: Iterable) -> pd.DataFrame:
+    """The daily frame with one `adoption_phase_<name>` column per phase (members active that day
+    in it), for the CSV export: a CSV has no mappings."""
+    phases = phase_frame(days)
+    if phases.empty or frame.empty:
+        return frame
+    wide = phases.pivot_table(index="date", columns="item", values="users", aggfunc="sum")
+    wide.columns = [f"adoption_phase_{name}" for name in wide.columns]
+    return frame.merge(wide.reset_index(), on="date", how="left")
+
+
+def phase_shares(frame: pd.DataFrame, granularity: str, start: date | None = None,
+                 end: date | None = None) -> pd.DataFrame:
+    """Each phase's share of the phase counts per period (member-days summed, then divided)."""
+    if frame.empty:
+        return frame.assign(share=pd.Series(dtype=float), partial=pd.Series(dtype=bool))
+    period = frame["date"].dt.to_period(GRANULARITIES[granularity][0]).dt.start_time
+    out = frame.assign(date=period).groupby(["date", "item"], as_index=False)["users"].sum()
+    out["share"] = out["users"] / out.groupby("date")["users"].transform("sum")
+    return mark_partial(out, granularity, start or frame["date"].min(), end or frame["date"].max())
 
 
 # ---------------------------------------------------------------- breakdowns

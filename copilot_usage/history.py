@@ -30,6 +30,7 @@ from .facts import FactsEngine, JoinedDay
 from .migration import is_current, record_history_tag, upgrade
 from .originals import keep_original
 from .store import Store
+from .windows import WINDOW_DAYS, TeamWindows
 from .team_files import (HISTORY_KEY, DayRecord, IndexEntry, assemble_history, load_index, merge_team_days, update_index,
                          update_summary)
 
@@ -257,10 +258,18 @@ def get_team_history(client, org: str, team: str, since: date | None = None, *,
     """
     today = today or utc_today()
     found = find_team(list_teams(client, org), team)
-    days = [data.team_days[found.slug]
-            for data in fetch_days(client, store, org, day_window(since, until, today),
-                                   today=today, concurrency=concurrency)
-            if found.slug in data.team_days]
+    wanted = day_window(since, until, today)
+    # The 27 days before the first one wanted are fetched too, for its rolling counts.
+    fetched = day_window(since - timedelta(days=WINDOW_DAYS - 1), until, today) if since else wanted
+    days = []
+    with FactsEngine() as engine:
+        windows = TeamWindows(engine, None, fetched)
+        for data in fetch_days(client, store, org, fetched, today=today, concurrency=concurrency, engine=engine):
+            if data.facts:
+                windows.keep(data.facts)
+                engine.discard(data.facts)
+            if found.slug in data.team_days and data.day in wanted:
+                days.append(windows.fill(data.day, {found.slug: data.team_days[found.slug]})[found.slug])
     return TeamHistory(team=found, data=days)
 
 
@@ -296,7 +305,8 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     """Bring the store up to date with GitHub; safe to re-run at any time.
 
     A store written by an older version is upgraded first (migration.py). Each day's
-    reports are fetched once, become facts (facts/) and team days; the team days are
+    reports are fetched once, become facts (facts/) and team days, whose weekly and monthly
+    active users come from the facts of the 28 days before (windows.py); the team days are
     merged into the team files one team at a time, with conditional writes that re-read
     and merge when another writer got there first. Memory and time follow the days
     fetched, not the history kept.
@@ -314,6 +324,7 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     latest_members: DayData | None = None
     with FactsEngine() as engine:
         batch = _Batch(teams, engine)
+        windows = TeamWindows(engine, store, days)
         for data in fetch_days(client, store, org, days, today=today, concurrency=concurrency, engine=engine,
                                as_records=True):
             if progress:
@@ -324,6 +335,9 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
             summary.days_fetched += 1
             summary.first_day = summary.first_day or data.day
             summary.last_day = data.day
+            if data.facts:  # days come in order: the window of this one is now complete
+                windows.keep(data.facts)
+                data.team_days = windows.fill(data.day, data.team_days)
             batch.add(data)
             if data.members:
                 latest_members = DayData(data.day, data.status, members=data.members)  # not its team days

@@ -132,7 +132,13 @@ class UsageDay(ActivityCounters):
 
 
 class TeamDay(UsageDay):
-    """One team, one day. `licensed_members` is None for legacy days (not reported)."""
+    """One team, one day. `licensed_members` is None for legacy days (not reported).
+
+    The fields added with the 2026 report fields (code review, rolling active users,
+    adoption phases) are None / empty on days recorded before them and on legacy days:
+    unknown, never zero. `weekly_active_users` / `monthly_active_users` are distinct
+    members active in the 7 / 28 days ending that day (sql/team_windows.sql).
+    """
 
     licensed_members: int | None = None
     active_users: int = 0
@@ -140,6 +146,11 @@ class TeamDay(UsageDay):
     chat_users: int = 0
     agent_users: int = 0
     cli_users: int = 0
+    code_review_users: int | None = None
+    code_review_passive_users: int | None = None
+    weekly_active_users: int | None = None
+    monthly_active_users: int | None = None
+    by_adoption_phase: dict[str, int] = Field(default_factory=dict)  # phase name -> members active that day
 
     @model_validator(mode="before")
     @classmethod

@@ -95,6 +95,19 @@ class DayRecord:
     def of(cls, day: TeamDay) -> "DayRecord":
         return cls(day_line(day), summary_row(day))
 
+    def with_values(self, **values: int | None) -> "DayRecord":
+        """The record with scalar fields that were null set (the rolling counts, known once the
+        earlier days are joined), without parsing the line: it is the model's compact JSON,
+        where a top-level field appears once, so the bytes are those of `DayRecord.of`."""
+        line, row = self.line, list(self.row)
+        for name, value in values.items():
+            null = b'"' + name.encode() + b'":null'
+            if value is None or null not in line:
+                continue
+            line = line.replace(null, b'"' + name.encode() + b'":' + str(int(value)).encode(), 1)
+            row[SUMMARY_COLUMNS.index(name)] = int(value)
+        return DayRecord(line, row)
+
 
 @dataclass
 class _Split:

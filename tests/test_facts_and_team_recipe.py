@@ -139,3 +139,19 @@ def test_the_documented_athena_ddl_names_every_fact_column(collected):
                                                 [str(collected.root / fact_key(table, END))]).fetchall()}
         assert declared == stored, table
         assert "day" not in stored  # the partition (folder) holds the day
+
+
+def test_the_documented_window_sql_over_all_facts_gives_the_collectors_rolling_counts(collected):
+    sql = documented_sql("team_windows")
+    assert sql.strip() == load("team_windows").strip()
+    con = duckdb.connect()
+    use_store_facts(con, collected.root)
+    con.execute("CREATE TABLE window_days AS SELECT DISTINCT day FROM user_teams")
+    con.execute("CREATE TABLE first_fact_day AS SELECT min(day) AS day FROM user_days")
+    windows = {(slug, day): (weekly, monthly) for day, slug, weekly, monthly in con.execute(sql).fetchall()}
+    checked = 0
+    for slug in load_index(collected):
+        for day in load_team_file(collected, slug).data:
+            assert windows[(slug, day.date)] == (day.weekly_active_users, day.monthly_active_users), (slug, day.date)
+            checked += day.weekly_active_users is not None
+    assert checked > 0  # the demo's 20 days hold whole weeks (its month is null: shorter than 28 days)

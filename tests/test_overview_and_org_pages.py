@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from copilot_usage.history import load_team_histories
+from copilot_usage.history import load_org_history, load_team_histories
 from copilot_usage.models import Team, TeamDay, TeamHistory
 from copilot_usage.frames import teams_frame
 from copilot_usage.overview import acceptance_bands, overview_table, ranked, search
@@ -121,3 +121,32 @@ def test_org_page_shows_seat_counts_to_members_and_names_to_admins_only(run_page
     table = next(df.value for df in admin.dataframe if "member" in df.value.columns)
     assert set(inactive) <= set(table["member"])
     assert (table["status"] != "active").all()
+
+
+def test_the_overview_prices_each_teams_credits_and_seats_with_totals(run_page, demo_store_dir):
+    at = run_page("app_pages/teams_overview.py", "admin")
+    first, last = at.date_input[0].value
+    histories, _ = load_team_histories(open_store(f"file://{demo_store_dir}"))
+    costs = next(df.value for df in at.dataframe if "idle_seat_month" in df.value).set_index("team")
+    for h in histories:
+        days = [d for d in h.data if first <= d.date <= last]
+        if days:
+            credits = sum(d.ai_credits or 0 for d in days)
+            assert costs.loc[h.team.name, "ai_credits"] == pytest.approx(credits)
+            assert costs.loc[h.team.name, "credits_cost"] == pytest.approx(credits * 0.01)
+            assert costs.loc[h.team.name, "monthly_active_users"] == days[-1].monthly_active_users
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["AI credits, all teams"] == f"{costs['ai_credits'].sum():,.0f}"
+    assert metrics["Idle seats per month (USD)"] == f"${costs['idle_seat_month'].sum():,.0f}"
+    assert any("SEAT_PRICE_ENTERPRISE_USD" in c.value for c in at.caption)
+
+
+def test_the_org_page_totals_the_organisations_credits(run_page, demo_store_dir):
+    at = run_page("app_pages/org_usage.py", "admin")
+    first, last = at.date_input[0].value
+    days, _ = load_org_history(open_store(f"file://{demo_store_dir}"))
+    credits = sum(d.ai_credits or 0 for d in days if first <= d.date <= last)
+    assert credits > 0
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["AI credits in the range"] == f"{credits:,.0f}"
+    assert metrics["Seats per month (USD)"].startswith("$")

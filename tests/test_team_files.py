@@ -113,7 +113,12 @@ def test_a_daily_run_reads_and_writes_only_the_days_it_fetched(org, tmp_path):
     fetched = {(END - timedelta(days=n)).isoformat() for n in range(4)}
     facts = {k for k in store.writes if k.startswith("facts/")}
     assert facts and {k.split("day=")[1][:10] for k in facts} <= fetched
-    assert not [k for k in store.reads if k.startswith("facts/") and k.split("day=")[1][:10] not in fetched]
+    # Facts read: only those of the 27 days before the first fetched one, which the rolling
+    # counts need (the fetched days' own facts are local), and only the two tables they join.
+    window = {(END - timedelta(days=n)).isoformat() for n in range(4, 4 + 27)}
+    facts_read = {k for k in store.reads if k.startswith("facts/") and k.split("day=")[1][:10] not in fetched}
+    assert facts_read == {f"facts/{table}/day={day}/part-0.parquet"
+                          for table in ("user_days", "user_teams") for day in window}
     # Each team file is read twice (its merge; teams_history.json assembled from it), written
     # once; the whole history is never read.
     team_reads = [k for k in store.reads if k.startswith("teams/")]

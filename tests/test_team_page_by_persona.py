@@ -43,13 +43,13 @@ def test_member_of_two_teams_picks_a_team_and_sees_the_chart(app, demo_org):
     assert set(picker.options) == {t["name"] + "  ·  your team" for t in demo_org.teams if t["slug"] in own}
     assert len(picker.options) == 2
     charts = vega_specs(app)
-    assert len(charts) == 7
+    assert len(charts) == 11  # activity (3), rolling users, credits, CLI and review, phases, breakdowns (4)
     assert "Active users" in str(charts[0].proto.spec)
     other = sorted(own - {app.query_params["team"]})[0]
     picker.set_value(other).run()
     assert app.query_params["team"] == other and not app.exception
     assert app.header[0].value == next(t["name"] for t in demo_org.teams if t["slug"] == other)
-    assert len(vega_specs(app)) == 7
+    assert len(vega_specs(app)) == 11
 
 
 def test_member_of_no_team_gets_an_explanation_not_a_picker(app):
@@ -81,7 +81,7 @@ def test_admin_opens_a_team_that_is_not_theirs_and_sees_the_overview(app, demo_o
                  if login not in demo_org.members[line["slug"]])
     app.query_params["team"] = other
     sign_in(app, "admin")
-    assert app.query_params["team"] == other and len(vega_specs(app)) == 7
+    assert app.query_params["team"] == other and len(vega_specs(app)) == 11
     app.switch_page("app_pages/teams_overview.py").run()
     table = app.dataframe[0].value
     first, last = app.date_input[0].value

@@ -13,8 +13,8 @@ from copilot_usage.history import load_team_histories
 from copilot_usage.store import open_store
 from demo_app import app_test, demo_mode
 
-KPI_LABELS = ["Active users / day", "Engaged users / day", "Adoption (daily avg)", "Acceptance rate", "Lines added",
-              "Interactions", "Agent users / day"]
+KPI_LABELS = ["Monthly active users (distinct, 28 days)", "Weekly active users", "Adoption (monthly)",
+              "Acceptance rate", "Lines added", "Interactions", "Agent users / day"]
 
 
 @pytest.fixture
@@ -62,11 +62,13 @@ def history_of(demo_store_dir, slug):
 
 def test_every_section_renders(page):
     assert [m.label for m in page.metric][:7] == KPI_LABELS
-    assert len(charts(page)) == 7           # users, acceptance, lines, features, IDEs, models, languages
-    assert [s.value for s in page.subheader] == ["Activity", "Breakdowns", "Members", "Export"]
+    # users, acceptance, lines; rolling users, credits, CLI and code review, phases; features, IDEs, models, languages
+    assert len(charts(page)) == 11
+    assert [s.value for s in page.subheader] == ["Activity", "Breakdowns", "Members", "Cost", "Export"]
     assert page.date_input[0].label == "Date range" and page.radio[0].label == "Show by"
     assert page.toggle[0].label == "Compare with organisation"
-    statuses = set(page.dataframe[-1].value["status"])
+    members = next(df.value for df in page.dataframe if "editor" in df.value)  # the Members table
+    statuses = set(members["status"])
     assert statuses <= {"active", "inactive", "never used", "no licence"} and "active" in statuses
     assert any("licensed members on" in c.value for c in page.caption)
 
@@ -83,7 +85,7 @@ def test_controls_change_the_kpi_row_and_the_charts(page):
     page.date_input[0].set_value((first - timedelta(days=56), last - timedelta(days=56))).run()
     assert kpi_values(page) != before
     page.toggle[0].set_value(True).run()
-    assert len(charts(page)) == 9           # adoption and acceptance rate beside the organisation's
+    assert len(charts(page)) == 13          # adoption and acceptance rate beside the organisation's
     page.radio[0].set_value("month").run()
     spec = charts(page)[2].proto.spec      # 28 days hold no two whole months: weeks, and a note says so
     assert '"yearmonth"' not in spec and any("fewer than two whole months" in i.value for i in page.info)
@@ -106,11 +108,14 @@ def test_exports_hold_exactly_the_chosen_range(monkeypatch, demo_store_dir, down
     csv, csv_name = downloads["Daily table (CSV)"]
     table = pd.read_csv(io.BytesIO(csv))
     assert table["date"].tolist() == expected
-    assert {"active_users", "acceptance_rate", "code_generations"} <= set(table.columns)
+    assert {"active_users", "acceptance_rate", "code_generations", "weekly_active_users", "monthly_active_users",
+            "code_review_users", "code_review_passive_users", "ai_credits"} <= set(table.columns)
+    assert any(c.startswith("adoption_phase_") for c in table.columns)  # a CSV has no mappings: a column each
     payload, json_name = downloads["History (JSON)"]
     exported = json.loads(payload)
     assert set(exported) == {"team", "data"} and exported["team"]["slug"] == slug
     assert [d["date"] for d in exported["data"]] == expected
+    assert any(d["by_adoption_phase"] for d in exported["data"])
     assert csv_name == json_name.replace(".json", ".csv") == f"{slug}-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}.csv"
 
 
@@ -129,3 +134,26 @@ def test_an_unreachable_store_is_named_not_a_traceback(monkeypatch):
     at.button[0].click().run()
     assert not at.exception
     assert any("s3://copilot-usage-store/prod" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_the_kpis_are_the_rolling_counts_of_the_ranges_last_day(page, demo_store_dir):
+    last = history_of(demo_store_dir, page.query_params["team"]).data[-1]
+    assert last.monthly_active_users is not None and last.licensed_members
+    values = kpi_values(page)
+    assert values["Monthly active users (distinct, 28 days)"] == f"{last.monthly_active_users:,}"
+    assert values["Weekly active users"] == f"{last.weekly_active_users:,}"
+    assert values["Adoption (monthly)"] == f"{last.monthly_active_users / last.licensed_members:.1%}"
+    helps = {m.label: m.help for m in page.metric}
+    assert "counts in both" in helps["Monthly active users (distinct, 28 days)"]
+
+
+def test_the_cost_section_prices_credits_and_idle_seats_with_the_settings(page, demo_store_dir):
+    metrics = {m.label: m.value for m in page.metric}
+    first, last = page.date_input[0].value
+    days = [d for d in history_of(demo_store_dir, page.query_params["team"]).data if first <= d.date <= last]
+    credits = sum(d.ai_credits or 0 for d in days)
+    assert credits > 0
+    assert metrics["AI credits in the range"] == f"{credits:,.0f}"
+    assert metrics["Their cost (USD)"] == (f"${credits * 0.01:,.2f}" if credits * 0.01 < 10 else f"${credits * 0.01:,.0f}")
+    assert any("AI_CREDIT_PRICE_USD" in c.value for c in page.caption)
+    assert metrics["Idle seats per month (USD)"].startswith("$")

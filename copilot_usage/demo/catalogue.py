@@ -57,6 +57,7 @@ _COMPLETION_MODEL = "gpt-4.1"
 # Premium requests cost AI credits; the base models are included in the plan.
 _CREDIT_MULTIPLIER = {"claude-sonnet-4.5": 1.0, "gemini-2.5-pro": 1.0}
 _CREDITS_FROM = date(2026, 6, 1)
+_CODE_REVIEW_FROM = date(2026, 6, 1)  # lines carry used_copilot_code_review_* from this day on
 _PHASES = {0: "no_cohort", 1: "code_first", 2: "agent_first", 3: "multi_agent"}
 
 # Monday..Sunday: weekends run at roughly a quarter of a weekday.

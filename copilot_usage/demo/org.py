@@ -17,6 +17,7 @@ from .catalogue import (
     COUNTERS,
     LANGUAGE_COUNTERS,
     _CREDIT_MULTIPLIER,
+    _CODE_REVIEW_FROM,
     _CREDITS_FROM,
     _KIND_ACTIVITY,
     _PHASES,
@@ -29,6 +30,7 @@ from .randomness import (
     _S_CHAT,
     _S_CLI,
     _S_LINE,
+    _S_REVIEW,
     _S_ORG,
     _S_TRAITS,
     _binomial,
@@ -161,6 +163,10 @@ class DemoOrg(_Seats):
             credits = sum(c[0] * _CREDIT_MULTIPLIER.get(k[3], 0.0) for k, c in cells.items())
             line["ai_credits_used"] = round(credits + (cli["prompt_count"] if cli else 0), 2)
         line["ai_adoption_phase"] = self._adoption_phase(m, d)
+        if day >= _CODE_REVIEW_FROM:  # Copilot code review on a pull request: the author asked (active),
+            review = _unit(self.seed, _S_REVIEW, d, m.id)  # or it ran as a required reviewer (passive)
+            line["used_copilot_code_review_active"] = review < 0.08 + 0.12 * self._progress(d)
+            line["used_copilot_code_review_passive"] = review > 0.8
         line.update(_breakdowns(cells, day, self._time_of_day(m, d)))
         if cli:
             line["totals_by_cli"] = cli
@@ -239,6 +245,9 @@ class DemoOrg(_Seats):
             ),
             "daily_active_cli_users": sum(1 for line in lines if line["used_cli"]),
         }
+        credits = [u["ai_credits_used"] for u in lines if "ai_credits_used" in u]
+        if credits:
+            line["ai_credits_used"] = round(sum(credits), 2)
         cli = _sum_cli([line["totals_by_cli"] for line in lines if "totals_by_cli" in line])
         if cli:
             line["totals_by_cli"] = cli

@@ -13,6 +13,7 @@ import random
 _MASK = (1 << 64) - 1
 # Stream ids keep independent decisions (active? chat? cli?) uncorrelated.
 _S_BUILD, _S_TRAITS, _S_ACTIVE, _S_CHAT, _S_AGENT, _S_CLI, _S_LINE, _S_ORG, _S_SIG, _S_TIME = range(1, 11)
+_S_REVIEW = 11  # a stream of its own: adding code review changed no earlier number
 
 
 def _mix(*parts: int) -> int:

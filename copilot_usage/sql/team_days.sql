@@ -3,6 +3,9 @@
 -- on user_id, day and organization, then group by team. Count users as distinct ids; never
 -- add daily distinct counts across days or breakdowns; a user in several teams counts in
 -- each." A team-day exists when the team had at least five licensed members that day.
+-- code_review_users / code_review_passive_users: members active that day whose line has
+-- used_copilot_code_review_active / _passive true. ai_credits: the sum of ai_credits_used of
+-- the members active that day, NULL when no line carries the field.
 -- Tables: user_days and user_teams (facts/), one row per user per day and per
 -- (user, team, day). Portable SQL: DuckDB in the collector, Athena/Trino at scale.
 WITH licensed AS (
@@ -23,6 +26,8 @@ active AS (
            coalesce(u.used_chat, false) AS used_chat,
            coalesce(u.used_agent, false) AS used_agent,
            coalesce(u.used_cli, false) AS used_cli,
+           coalesce(u.used_copilot_code_review_active, false) AS used_code_review,
+           coalesce(u.used_copilot_code_review_passive, false) AS used_code_review_passive,
            u.ai_credits_used
     FROM user_teams m
     JOIN user_days u
@@ -35,6 +40,8 @@ SELECT l.day, l.slug, l.licensed_members,
        count(CASE WHEN a.used_chat THEN 1 END) AS chat_users,
        count(CASE WHEN a.used_agent THEN 1 END) AS agent_users,
        count(CASE WHEN a.used_cli THEN 1 END) AS cli_users,
+       count(CASE WHEN a.used_code_review THEN 1 END) AS code_review_users,
+       count(CASE WHEN a.used_code_review_passive THEN 1 END) AS code_review_passive_users,
        coalesce(sum(a.interactions), 0) AS interactions,
        coalesce(sum(a.code_generations), 0) AS code_generations,
        coalesce(sum(a.code_acceptances), 0) AS code_acceptances,

@@ -24,6 +24,23 @@ _SPEC = {  # field: (label, format of the value, help)
     "loc_added": ("Lines added", "{:,.0f}", "Lines of code added with Copilot over the range."),
     "interactions": ("Interactions", "{:,.0f}", "User-initiated chat and agent requests over the range."),
     "agent_users": ("Agent users / day", "{:.1f}", "Daily average of members who used agent mode."),
+    "monthly_active_users": (
+        "Monthly active users (distinct, 28 days)", "{:,.0f}",
+        "Distinct members with any Copilot activity in the 28 days ending on the range's last day with "
+        "data, each day counted with that day's team membership (someone who left counts for the days "
+        "they were in the team). Blank when those 28 days reach before the first collected day. A "
+        "person in two teams counts in both, so teams' figures do not add up to the organisation's. "
+        "The change compares with the last day before the range."),
+    "weekly_active_users": (
+        "Weekly active users", "{:,.0f}",
+        "Distinct members with any Copilot activity in the 7 days ending on the range's last day with "
+        "data, with each day's membership; blank when the 7 days reach before the first collected day. "
+        "A person in two teams counts in both. The change compares with the last day before the range."),
+    "monthly_adoption": (
+        "Adoption (monthly)", "{:.1%}",
+        "Monthly active users / licensed members, both on the range's last day with data: the share "
+        "of licence holders who used Copilot at least once in those 28 days. The daily average is "
+        "drawn in the users chart below."),
 }
 
 
@@ -34,7 +51,7 @@ def formatted(field: str, value: float) -> str:
     return _SPEC[field][1].format(value)
 
 
-RATES = ("adoption", "acceptance_rate")
+RATES = ("adoption", "acceptance_rate", "monthly_adoption")
 
 
 def change_text(kpi: Kpi, field: str = "") -> str:
@@ -52,6 +69,11 @@ def _flat(text: str) -> bool:
     return text == "–" or text.startswith("±")
 
 
+def metric_width(label: str) -> int:
+    """Wide enough that the label is not cut (about 7.5 px a character, its help icon beside)."""
+    return 160 if len(label) <= 20 else min(320, 40 + 7 * len(label))
+
+
 def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = None,
             labels: dict[str, str] | None = None) -> None:
     """The metrics, each with its change against the previous `days` days, in a row that wraps:
@@ -64,6 +86,8 @@ def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = No
         for field in fields:
             kpi = figures[field]
             change = change_text(kpi, field)
-            st.metric(labels.get(field, _SPEC[field][0]), formatted(field, kpi.value), delta=change,
+            label = labels.get(field, _SPEC[field][0])
+            st.metric(label, formatted(field, kpi.value), delta=change,
                       delta_arrow="off" if _flat(change) else "auto",
-                      delta_color="off" if _flat(change) else "normal", width=160, help=_SPEC[field][2])
+                      delta_color="off" if _flat(change) else "normal", width=metric_width(label),
+                      help=_SPEC[field][2])

@@ -10,8 +10,8 @@ import streamlit as st
 
 from .. import charts
 from ..charts import ORGANISATION
-from ..frames import (breakdown_frame, breakdown_rollup, breakdown_totals, export_table, fitting_granularity,
-                      partial_note)
+from ..frames import (breakdown_frame, breakdown_rollup, breakdown_totals, complete_periods, export_table,
+                      fitting_granularity, partial_note, phase_frame, phase_shares)
 from ..models import UsageDay
 from ..overview import ranked
 from .controls import View
@@ -20,7 +20,8 @@ _TABLE_NAMES = {"date": "Period starting", "item": "Item", "series": "Series", "
                 "kind": "Kind", "count": "Count", "lines": "Lines", "events": "Generations + interactions",
                 "acceptance_rate": "Acceptance rate (%)", "adoption": "Adoption (%)", "band": "Band",
                 "teams": "Teams", "code_generations": "Generated", "code_acceptances": "Accepted",
-                "active_users": "Active users", "share": "Share (%)"}
+                "active_users": "Active users", "share": "Share (%)", "ai_credits": "AI credits",
+                "credits_per_active_member": "AI credits per active member a day"}
 _RATES = ("acceptance_rate", "adoption", "share")
 _INTERNAL = ("order", "partial", "full_days", "period_days", "source")
 
@@ -77,6 +78,31 @@ def activity_charts(rolled: pd.DataFrame, view: View, users: dict[str, str] | No
         show(charts.acceptance_chart(rolled, view.granularity))
     with right:
         show(charts.lines_chart(rolled, view.granularity))
+
+
+def team_usage_charts(rolled: pd.DataFrame, days: list, view: View) -> None:
+    """Rolling active users, AI credits, CLI and code review users, adoption phases (team pages)."""
+    st.caption("Monthly and weekly active users are distinct members over the 28 and 7 days ending each "
+               "day (blank until that many days have been collected); a person in two teams counts in "
+               "both, so teams do not add up to the organisation.")
+    whole = complete_periods(rolled)
+    shares = phase_shares(phase_frame(days), view.granularity, view.start, view.end)
+    left, right = st.columns(2)
+    with left:
+        show(charts.rolling_users_chart(rolled, view.granularity))
+    with right:  # days before GitHub added a field have nothing to draw: said, not an empty chart
+        if "ai_credits" in whole and whole["ai_credits"].notna().any():
+            show(charts.credits_chart(rolled, view.granularity))
+        else:
+            st.caption("No AI credits in this range: GitHub's lines carry `ai_credits_used` from mid-2026 on.")
+    left, right = st.columns(2)
+    with left:
+        show(charts.review_cli_chart(rolled, view.granularity))
+    with right:
+        if not complete_periods(shares).empty:
+            show(charts.phase_chart(shares, view.granularity))
+        else:
+            st.caption("No adoption phases in this range: lines carry `ai_adoption_phase` from mid-2026 on.")
 
 
 def breakdown_charts(days: list[UsageDay], view: View) -> None:
