@@ -216,14 +216,20 @@ def credits_section(mine: MyFacts, settings: Settings) -> None:
     st.caption(prices.note())
 
 
-def export_section(mine: MyFacts, view) -> None:
-    st.subheader("Export", anchor=False)
+def export_files(mine: MyFacts, view) -> tuple[str, bytes, bytes]:
+    """The viewer's own rows over the range: (file stem, CSV of the days, JSON of days and breakdowns)."""
     stem = f"my-usage-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
     table = mine.days.assign(date=mine.days["date"].dt.strftime("%Y-%m-%d"))
     payload = {"start": f"{view.start}", "end": f"{view.end}", "days": table.to_dict(orient="records"),
                **{name: frame.to_dict(orient="records") for name, frame in mine.breakdowns.items()}}
+    return stem, table.to_csv(index=False).encode(), json.dumps(payload, indent=1, default=str).encode()
+
+
+def export_section(mine: MyFacts, view) -> None:
+    st.subheader("Export", anchor=False)
+    stem, csv, body = export_files(mine, view)
     cols = st.columns(2)
-    cols[0].download_button("Your days (CSV)", table.to_csv(index=False).encode(), file_name=f"{stem}.csv",
-                            mime="text/csv", icon=":material/download:")
-    cols[1].download_button("Your days and breakdowns (JSON)", json.dumps(payload, indent=1, default=str).encode(),
-                            file_name=f"{stem}.json", mime="application/json", icon=":material/download:")
+    cols[0].download_button("Your days (CSV)", csv, file_name=f"{stem}.csv", mime="text/csv",
+                            icon=":material/download:")
+    cols[1].download_button("Your days and breakdowns (JSON)", body, file_name=f"{stem}.json",
+                            mime="application/json", icon=":material/download:")
