@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -42,6 +43,9 @@ FLAGS = {"used_agent": "agent", "used_chat": "chat", "used_cli": "cli",
 ARRAYS = {"by_ide": ("totals_by_ide", "ide"), "by_feature": ("totals_by_feature", "feature"),
           "by_language": ("totals_by_language_feature", "language"),
           "by_model": ("totals_by_model_feature", "model")}
+# Only the columns the page shows are read: the wide arrays it does not use stay on disk.
+READ_COLUMNS = ["day", *COUNTERS, *FLAGS, "ai_credits_used", "ai_adoption_phase", "totals_by_ide",
+                *(array for array, _ in ARRAYS.values() if array != "totals_by_ide")]
 DAY_COLUMNS = ["date", *COUNTERS.values(), "ai_credits", "phase", "phase_number", *FLAGS.values()]
 
 
@@ -56,6 +60,20 @@ class MyFacts:
     @property
     def empty(self) -> bool:
         return self.days.empty
+
+
+_database: duckdb.DuckDBPyConnection | None = None
+_lock = threading.Lock()
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the process's in-memory database (opening a database costs tens of ms; each
+    cursor has its own temporary tables, so concurrent sessions never see each other's rows)."""
+    global _database
+    with _lock:
+        if _database is None:
+            _database = duckdb.connect(config={"threads": 2, "memory_limit": "256MB"})
+        return _database.cursor()
 
 
 def collected_days(store: Store) -> list[date]:
@@ -112,10 +130,10 @@ def _read(paths: list[Path], user_id: int) -> MyFacts:
     files = [str(p) for p in paths]
     counters = ", ".join(f"coalesce({src}, 0) AS {dst}" for src, dst in COUNTERS.items())
     flags = ", ".join(f"coalesce({src}, false) AS {dst}" for src, dst in FLAGS.items())
-    with duckdb.connect(config={"threads": 2}) as db:
+    with _cursor() as db:
         # The person's rows once, into memory; the breakdowns are unnested from those few rows.
-        db.execute("CREATE TEMP TABLE me AS SELECT * EXCLUDE (user_login) FROM read_parquet(?, "
-                   "hive_partitioning = true, union_by_name = true) WHERE user_id = ?", [files, user_id])
+        db.execute(f"CREATE OR REPLACE TEMP TABLE me AS SELECT {', '.join(READ_COLUMNS)} FROM read_parquet(?, "
+                   "hive_partitioning = true) WHERE user_id = ?", [files, user_id])
         days = db.execute(f"""
             SELECT CAST(day AS DATE) AS date, {counters}, ai_credits_used AS ai_credits,
                    ai_adoption_phase.phase AS phase, ai_adoption_phase.phase_number AS phase_number, {flags}

@@ -47,15 +47,17 @@ def own_teams(viewer: Viewer, qualifying: list[Team]) -> list[Team]:
 
 
 def my_seat(settings: Settings, viewer: Viewer) -> tuple[Seat | None, SeatSnapshot | None]:
-    """The viewer's seat in the latest snapshot, matched by their id (or their own login)."""
+    """The viewer's seat in the latest snapshot, matched by their id (or their own login).
+    Only the viewer's entry is validated: the snapshot grows with the organisation."""
     stored = data.read_json(settings, SEATS_KEY)
     if not stored:
         return None, None
-    snapshot = SeatSnapshot.model_validate(stored)
-    for seat in snapshot.seats:
-        if (seat.user_id is not None and seat.user_id == viewer.user_id) or \
-                (seat.user_id is None and seat.login.casefold() == viewer.login.casefold()):
-            return seat, snapshot
+    snapshot = SeatSnapshot.model_validate({**stored, "seats": []})
+    for item in stored.get("seats") or []:
+        user_id, login = item.get("user_id"), str(item.get("login") or "")
+        if (user_id is not None and user_id == viewer.user_id) or \
+                (user_id is None and login.casefold() == viewer.login.casefold()):
+            return Seat.model_validate(item), snapshot
     return None, snapshot
 
 
