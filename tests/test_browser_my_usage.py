@@ -62,6 +62,9 @@ def test_a_member_signed_in_at_github_sees_their_own_numbers(browser, app, demo_
     assert not [other for other in others if other in text]
     assert not error_boxes(page) and not log.tracebacks()
     screenshot(page, f"my-usage-{persona}-1400")
+    page.get_by_role("heading", name="Export").scroll_into_view_if_needed()
+    settle(page)
+    screenshot(page, f"my-usage-{persona}-1400-lower")
     page.set_viewport_size({"width": 390, "height": 1600})
     settle(page)
     screenshot(page, f"my-usage-{persona}-390")

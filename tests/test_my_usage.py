@@ -100,7 +100,7 @@ def test_member_of_no_team_gets_my_usage_first_with_their_own_numbers(demo, demo
     shown = metrics(fresh)
     assert {k: shown[k] for k in expected_metrics(lines)} == expected_metrics(lines)
     table = fresh.dataframe[0].value
-    assert list(table.columns) == ["Figure", "You", "Average member of the organisation"]  # no team
+    assert list(table.columns) == ["Figure", "You", "Organisation (avg.)"]  # no team, no team column
     assert fresh.get("download_button")
 
 
@@ -114,7 +114,7 @@ def test_member_of_two_teams_sees_their_two_teams_averages_and_lands_on_team_usa
     login = demo_org.personas["two-teams"]
     viewer = at.session_state["viewer"]
     table = at.dataframe[0].value
-    teams = [c.removeprefix("Average member of ") for c in table.columns[2:-1]]
+    teams = [c.removesuffix(" (avg.)") for c in table.columns[2:-1]]
     assert sorted(teams) == sorted(viewer.team_names[slug] for slug in viewer.teams)
     start, end = default_range(demo)
     expected = expected_metrics(own_lines(demo_org, login, start, end))
@@ -125,7 +125,7 @@ def test_admin_sees_own_numbers_and_no_other_teams_averages(demo, demo_org):
     at = open_my_usage(signed_in("admin"))
     viewer = at.session_state["viewer"]
     table = at.dataframe[0].value
-    named = {c.removeprefix("Average member of ") for c in table.columns[2:-1]}
+    named = {c.removesuffix(" (avg.)") for c in table.columns[2:-1]}
     assert named <= {viewer.team_names[slug] for slug in viewer.teams}  # only the admin's own teams
     start, end = default_range(demo)
     lines = own_lines(demo_org, demo_org.personas["admin"], start, end)
@@ -221,3 +221,16 @@ def test_export_holds_the_viewers_days_only(demo_store_dir, demo_org):
     payload = json.loads(body)
     assert len(payload["days"]) == len(lines) and set(payload) >= {"by_ide", "by_feature", "by_language", "by_model"}
     assert login not in csv.decode() + body.decode() and stem.startswith("my-usage-")
+
+
+def test_average_member_divides_range_totals_by_mean_licensed_members():
+    from copilot_usage.my_facts import average_member
+
+    frame = pd.DataFrame({"active_users": [3, 5], "licensed_members": [8, 12], "interactions": [40, 60],
+                          "code_generations": [100, 0], "code_acceptances": [30, 0], "loc_added": [10, 30],
+                          "ai_credits": [None, 5.0]})
+    average = average_member(frame, "active_users", "licensed_members")
+    assert average["active_days"] == (3 + 5) / 10 and average["interactions"] == 100 / 10
+    assert average["acceptance_rate"] == 30 / 100  # a ratio of sums, not a mean of daily rates
+    assert average["loc_added"] == 4 and average["ai_credits"] == 0.5
+    assert set(average_member(frame.iloc[:0], "active_users", "licensed_members").values()) == {None}

@@ -92,7 +92,7 @@ def page(settings: Settings, viewer: Viewer) -> None:
 
 
 def seat_section(seat: Seat | None, snapshot: SeatSnapshot | None, settings: Settings) -> None:
-    st.subheader("Your seat", anchor=False)
+    st.header("Your seat", anchor=False)
     if snapshot is None:
         st.caption("No seat snapshot yet: the collector takes one on each run.")
         return
@@ -129,24 +129,28 @@ def empty_state(seat: Seat | None, snapshot: SeatSnapshot | None, first: date, v
 
 
 def comparison_section(settings: Settings, viewer: Viewer, mine: MyFacts, view) -> None:
-    st.subheader("You and the average member", anchor=False)
+    st.header("You and the average member", anchor=False)
     figures = my_figures(mine.days)
     with st.container(horizontal=True, gap="small"):
         for field, label in FIGURES.items():
             st.metric(label, _value(field, figures[field]), width=160)
     columns = {"You": figures}
-    for team in own_teams(viewer, data.or_stop(lambda: data.qualifying_teams(settings))):
+    teams = own_teams(viewer, data.or_stop(lambda: data.qualifying_teams(settings)))
+    for team in teams:
         history = data.or_stop(lambda: data.team_history(settings, team.slug))
         frame = in_range(daily_frame(history.data), view.start, view.end)
-        columns[f"Average member of {team.name}"] = average_member(frame, "active_users", "licensed_members")
+        columns[f"{team.name} (avg.)"] = average_member(frame, "active_users", "licensed_members")
     org = in_range(data.org_frame(settings), view.start, view.end)
-    columns["Average member of the organisation"] = average_member(org, "daily_active_users", "seats")
+    columns["Organisation (avg.)"] = average_member(org, "daily_active_users", "seats")
     table = pd.DataFrame({"Figure": list(FIGURES.values()),
                           **{name: [_value(f, values[f]) for f in FIGURES] for name, values in columns.items()}})
     st.dataframe(table, hide_index=True, width="stretch")
-    st.caption("An average member is the range's total divided by the average number of licensed "
-               "members per day (seats for the organisation); active days count days with any "
+    st.caption("(avg.): the average member, that is the range's total divided by the average number of "
+               "licensed members per day (seats for the organisation); active days count days with any "
                "Copilot activity. Acceptance rate is accepted / suggested over the range.")
+    if viewer.teams and not teams:
+        st.caption("None of your teams qualifies yet (five members with a Copilot licence), so no team "
+                   "average is shown.")
 
 
 def _value(field: str, value: float | None) -> str:
@@ -160,7 +164,7 @@ def _value(field: str, value: float | None) -> str:
 
 
 def activity_section(mine: MyFacts, view) -> None:
-    st.subheader("Your activity", anchor=False)
+    st.header("Your activity", anchor=False)
     frame = mine.days.assign(source="usage-metrics")[["date", "source", "interactions", "code_generations",
                                                       "code_acceptances", "loc_suggested_to_add",
                                                       "loc_suggested_to_delete", "loc_added", "loc_deleted"]]
@@ -178,9 +182,10 @@ def activity_section(mine: MyFacts, view) -> None:
 def phase_chart(days: pd.DataFrame):
     """Adoption phase (GitHub's ai_adoption_phase) per active day, as a step line."""
     frame = days.dropna(subset=["phase_number"])[["date", "phase", "phase_number"]]
+    order = frame.sort_values("phase_number")["phase"].drop_duplicates().tolist()[::-1]  # highest on top
     return alt.Chart(frame, title="Adoption phase over time").mark_line(interpolate="step-after", point=True).encode(
         x=alt.X("date:T", title="Day", axis=alt.Axis(format="%d %b")),
-        y=alt.Y("phase_number:Q", title="Phase (number)", axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("phase:N", title="Phase", sort=order),
         tooltip=[alt.Tooltip("date:T", title="Day", format="%Y-%m-%d"), alt.Tooltip("phase:N", title="Phase")],
     ).properties(height=220)
 
@@ -190,7 +195,7 @@ BREAKDOWN_COLUMNS = {"item": "Name", "days": "Days used", "interactions": "Inter
 
 
 def breakdown_section(mine: MyFacts) -> None:
-    st.subheader("Features, IDEs, languages and models", anchor=False)
+    st.header("Features, IDEs, languages and models", anchor=False)
     features = mine.breakdowns["by_feature"].assign(
         item=lambda f: f["item"].map(lambda name: FEATURE_NAMES.get(name, name)))
     for title, frame in (("Features", features), ("IDEs", mine.breakdowns["by_ide"]),
@@ -206,7 +211,7 @@ def breakdown_section(mine: MyFacts) -> None:
 
 
 def credits_section(mine: MyFacts, settings: Settings) -> None:
-    st.subheader("AI credits", anchor=False)
+    st.header("AI credits", anchor=False)
     credits = my_figures(mine.days)["ai_credits"]
     prices = Prices.from_settings(settings)
     if credits is None:
@@ -228,7 +233,7 @@ def export_files(mine: MyFacts, view) -> tuple[str, bytes, bytes]:
 
 
 def export_section(mine: MyFacts, view) -> None:
-    st.subheader("Export", anchor=False)
+    st.header("Export", anchor=False)
     stem, csv, body = export_files(mine, view)
     cols = st.columns(2)
     cols[0].download_button("Your days (CSV)", csv, file_name=f"{stem}.csv", mime="text/csv",
