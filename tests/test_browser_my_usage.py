@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app_server import screenshot
+from browser_pages import axe_violations, describe, wait_drawn
 from browser_session import ServerLog, Watched, error_boxes, github_log_in, oauth_app, settle
 from fake_github import FakeGitHub
 from test_my_usage import default_range, expected_metrics, own_lines
@@ -47,6 +48,8 @@ def test_a_member_signed_in_at_github_sees_their_own_numbers(browser, app, demo_
     log.mark()
     watched = Watched(browser)
     page = watched.page()
+    console = []
+    page.on("console", lambda message: console.append((message.type, message.text)))
     login = demo_org.personas[persona]
     github_log_in(page, app, login)
     menu = page.get_by_test_id("stSidebarNav").get_by_role("link")
@@ -61,6 +64,11 @@ def test_a_member_signed_in_at_github_sees_their_own_numbers(browser, app, demo_
     others = [u["login"] for u in demo_org.users if u["login"] != login and len(u["login"]) > 5]
     assert not [other for other in others if other in text]
     assert not error_boxes(page) and not log.tracebacks()
+    wait_drawn(page)
+    violations = axe_violations(page)
+    assert not violations, describe({"My usage": violations})
+    assert not [text for kind, text in console if kind in ("warning", "error") and
+                ("WARN" in text or "vega" in text.lower())]
     screenshot(page, f"my-usage-{persona}-1400")
     page.get_by_role("heading", name="Export").scroll_into_view_if_needed()
     settle(page)
