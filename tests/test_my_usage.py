@@ -54,7 +54,7 @@ def expected_metrics(lines: list[dict]) -> dict[str, str]:
     return {"Active days": f"{len(lines)}",
             "Interactions": f"{sum(line['user_initiated_interaction_count'] for line in lines):,}",
             "Suggestions": f"{generations:,}",
-            "Acceptance rate": f"{accepted / generations:.1%}",
+            "Acceptance rate": f"{accepted / generations:.1%}" if generations else "–",
             "Lines added": f"{sum(line['loc_added_sum'] for line in lines):,}"}
 
 
@@ -234,3 +234,18 @@ def test_average_member_divides_range_totals_by_mean_licensed_members():
     assert average["acceptance_rate"] == 30 / 100  # a ratio of sums, not a mean of daily rates
     assert average["loc_added"] == 4 and average["ai_credits"] == 0.5
     assert set(average_member(frame.iloc[:0], "active_users", "licensed_members").values()) == {None}
+
+
+def test_the_range_is_the_team_pages_control_bound_to_the_url(demo, demo_org):
+    at = open_my_usage(signed_in("two-teams"))
+    _, end = default_range(demo)
+    start = end - timedelta(days=6)
+    at.date_input(key="range").set_value((start, end)).run()
+    assert not at.exception, at.exception
+    assert at.query_params["range"]  # the view is in the URL, as on the team page
+    lines = own_lines(demo_org, demo_org.personas["two-teams"], start, end)
+    if not lines:  # the demo's days move with the calendar: a quiet week is an empty state
+        assert "No Copilot activity of yours" in infos(at) and not at.metric
+        return
+    expected = expected_metrics(lines)
+    assert {k: metrics(at)[k] for k in expected} == expected
