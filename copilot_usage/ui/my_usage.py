@@ -99,7 +99,7 @@ def seat_section(seat: Seat | None, snapshot: SeatSnapshot | None, settings: Set
     if seat is None:
         st.caption(f"No Copilot seat in {inert(settings.org)} as of {snapshot.taken_at:%d %b %Y}.")
         return
-    parts = [f"Plan: {(seat.plan_type or 'unknown').capitalize()}",
+    parts = [f"Plan: {inert((seat.plan_type or 'unknown').capitalize())}",
              f"seat since {seat.created_at:%d %b %Y}" if seat.created_at else "",
              f"last activity {seat.last_activity_at:%d %b %Y}" if seat.last_activity_at else "no activity yet",
              f"editor {inert(seat.last_activity_editor)}" if seat.last_activity_editor else "",
