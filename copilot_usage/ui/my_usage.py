@@ -19,7 +19,7 @@ from .. import charts
 from ..access import visible_teams
 from ..config import Settings
 from ..frames import daily_frame, in_range, rollup
-from ..history import ORG_HISTORY_KEY, SEATS_KEY
+from ..history import ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY
 from ..models import Seat, SeatSnapshot, Team, Viewer
 from ..my_facts import FIGURES, MyFacts, average_member, collected_days, my_figures, person_facts
 from ..pricing import Prices, money
@@ -46,19 +46,38 @@ def own_teams(viewer: Viewer, qualifying: list[Team]) -> list[Team]:
     return [team for team in visible_teams(viewer, qualifying) if team.slug in viewer.teams]
 
 
-def my_seat(settings: Settings, viewer: Viewer) -> tuple[Seat | None, SeatSnapshot | None]:
-    """The viewer's seat in the latest snapshot, matched by their id (or their own login).
-    Only the viewer's entry is validated: the snapshot grows with the organisation."""
-    stored = data.read_json(settings, SEATS_KEY)
+@st.cache_resource(ttl=300, max_entries=4)
+def _seat_index(url: str, tag: str | None) -> tuple[dict | None, dict]:
+    """The seat snapshot's header and its seats by user id (and by login for seats without
+    one), built once per snapshot version. A resource, not cache_data: cache_data would copy
+    the whole snapshot on every render, a cost that grows with the organisation. Read-only."""
+    stored = data.store_for(url).read_json(SEATS_KEY).data
     if not stored:
-        return None, None
-    snapshot = SeatSnapshot.model_validate({**stored, "seats": []})
+        return None, {}
+    index = {}
     for item in stored.get("seats") or []:
-        user_id, login = item.get("user_id"), str(item.get("login") or "")
-        if (user_id is not None and user_id == viewer.user_id) or \
-                (user_id is None and login.casefold() == viewer.login.casefold()):
-            return Seat.model_validate(item), snapshot
-    return None, snapshot
+        user_id = item.get("user_id")
+        index[("id", user_id) if user_id is not None else ("login", str(item.get("login") or "").casefold())] = item
+    return {**stored, "seats": []}, index
+
+
+def my_seat(settings: Settings, viewer: Viewer) -> tuple[Seat | None, SeatSnapshot | None]:
+    """The viewer's seat in the latest snapshot, matched by their id (or their own login)."""
+    store = data.store_for(settings.store_url)
+    header, index = _seat_index(settings.store_url, store.tag(SEATS_KEY))
+    if header is None:
+        return None, None
+    item = index.get(("id", viewer.user_id)) if viewer.user_id is not None else None
+    item = item or index.get(("login", viewer.login.casefold()))
+    return (Seat.model_validate(item) if item else None), SeatSnapshot.model_validate(header)
+
+
+@st.cache_data(ttl=300, max_entries=64)
+def _org_average(url: str, start: date, end: date, tags: str, _settings: Settings) -> dict:
+    """The organisation's average member over a range (the same for every viewer, so shared),
+    cached because the organisation's frame counts seats per day from the whole snapshot."""
+    frame = in_range(data.org_frame(_settings), start, end)
+    return average_member(frame, "daily_active_users", "seats")
 
 
 def page(settings: Settings, viewer: Viewer) -> None:
@@ -140,8 +159,9 @@ def comparison_section(settings: Settings, viewer: Viewer, mine: MyFacts, view) 
         history = data.or_stop(lambda: data.team_history(settings, team.slug))
         frame = in_range(daily_frame(history.data), view.start, view.end)
         columns[f"{team.name} (avg.)"] = average_member(frame, "active_users", "licensed_members")
-    org = in_range(data.org_frame(settings), view.start, view.end)
-    columns["Organisation (avg.)"] = average_member(org, "daily_active_users", "seats")
+    store = data.store_for(settings.store_url)
+    tags = "+".join(str(store.tag(key)) for key in (ORG_HISTORY_KEY, ONS_ORG_HISTORY_KEY, SEATS_KEY))
+    columns["Organisation (avg.)"] = _org_average(settings.store_url, view.start, view.end, tags, settings)
     table = pd.DataFrame({"Figure": list(FIGURES.values()),
                           **{name: [_value(f, values[f]) for f in FIGURES] for name, values in columns.items()}})
     st.dataframe(table, hide_index=True, width="stretch")
