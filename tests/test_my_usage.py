@@ -249,3 +249,23 @@ def test_the_range_is_the_team_pages_control_bound_to_the_url(demo, demo_org):
         return
     expected = expected_metrics(lines)
     assert {k: metrics(at)[k] for k in expected} == expected
+
+
+def test_the_organisations_average_is_the_org_frames_with_its_seat_counts(demo, demo_org):
+    from copilot_usage.config import load_settings
+    from copilot_usage.frames import in_range
+    from copilot_usage.my_facts import average_member
+    from copilot_usage.ui import data
+
+    at = open_my_usage(signed_in("no-team"))
+    start, end = default_range(demo)
+    settings = load_settings()
+    frame = in_range(data.org_frame(settings), start, end)  # the organisation page's own frame
+    expected = average_member(frame, "daily_active_users", "seats")
+    from copilot_usage.my_facts import FIGURES
+    from copilot_usage.ui.my_usage import figure_text
+
+    table = at.dataframe[0].value.set_index("Figure")["Organisation (avg.)"]
+    assert {label: table[label] for label in FIGURES.values()} == \
+        {label: figure_text(field, expected[field]) for field, label in FIGURES.items()}
+    assert expected["active_days"] is not None

@@ -12,6 +12,7 @@ import json
 from datetime import date
 
 import altair as alt
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -47,24 +48,27 @@ def own_teams(viewer: Viewer, qualifying: list[Team]) -> list[Team]:
 
 
 @st.cache_resource(ttl=300, max_entries=4)
-def _seat_index(url: str, tag: str | None) -> tuple[dict | None, dict]:
-    """The seat snapshot's header and its seats by user id (and by login for seats without
-    one), built once per snapshot version. A resource, not cache_data: cache_data would copy
-    the whole snapshot on every render, a cost that grows with the organisation. Read-only."""
+def _seat_index(url: str, tag: str | None) -> tuple[dict | None, dict, np.ndarray]:
+    """The seat snapshot's header, its seats by user id (and by login for seats without one),
+    and the days the seats were created (sorted), built once per snapshot version. A resource,
+    not cache_data: cache_data would copy the whole snapshot on every render, a cost that
+    grows with the organisation. Read-only."""
     stored = data.store_for(url).read_json(SEATS_KEY).data
     if not stored:
-        return None, {}
-    index = {}
+        return None, {}, np.array([], dtype="datetime64[D]")
+    index, created = {}, []
     for item in stored.get("seats") or []:
         user_id = item.get("user_id")
         index[("id", user_id) if user_id is not None else ("login", str(item.get("login") or "").casefold())] = item
-    return {**stored, "seats": []}, index
+        if item.get("created_at"):
+            created.append(str(item["created_at"])[:10])  # the UTC day, as frames.seats_per_day counts it
+    return {**stored, "seats": []}, index, np.sort(np.array(created, dtype="datetime64[D]"))
 
 
 def my_seat(settings: Settings, viewer: Viewer) -> tuple[Seat | None, SeatSnapshot | None]:
     """The viewer's seat in the latest snapshot, matched by their id (or their own login)."""
     store = data.store_for(settings.store_url)
-    header, index = _seat_index(settings.store_url, store.tag(SEATS_KEY))
+    header, index, _ = _seat_index(settings.store_url, store.tag(SEATS_KEY))
     if header is None:
         return None, None
     item = index.get(("id", viewer.user_id)) if viewer.user_id is not None else None
@@ -74,9 +78,14 @@ def my_seat(settings: Settings, viewer: Viewer) -> tuple[Seat | None, SeatSnapsh
 
 @st.cache_data(ttl=300, max_entries=64)
 def _org_average(url: str, start: date, end: date, tags: str, _settings: Settings) -> dict:
-    """The organisation's average member over a range (the same for every viewer, so shared),
-    cached because the organisation's frame counts seats per day from the whole snapshot."""
-    frame = in_range(data.org_frame(_settings), start, end)
+    """The organisation's average member over a range (the same for every viewer, so shared):
+    its days with the seats held on each (seats created on or before it, as data.org_frame
+    counts them, from the sorted creation days rather than a Timestamp per seat)."""
+    frame = daily_frame([day for day in data.org_history(_settings) if start <= day.date <= end])
+    if frame.empty:
+        return average_member(frame, "daily_active_users", "seats")
+    created = _seat_index(url, data.store_for(url).tag(SEATS_KEY))[2]
+    frame["seats"] = np.searchsorted(created, frame["date"].to_numpy().astype("datetime64[D]"), side="right")
     return average_member(frame, "daily_active_users", "seats")
 
 
@@ -152,7 +161,7 @@ def comparison_section(settings: Settings, viewer: Viewer, mine: MyFacts, view) 
     figures = my_figures(mine.days)
     with st.container(horizontal=True, gap="small"):
         for field, label in FIGURES.items():
-            st.metric(label, _value(field, figures[field]), width=160)
+            st.metric(label, figure_text(field, figures[field]), width=160)
     columns = {"You": figures}
     teams = own_teams(viewer, data.or_stop(lambda: data.qualifying_teams(settings)))
     for team in teams:
@@ -163,7 +172,7 @@ def comparison_section(settings: Settings, viewer: Viewer, mine: MyFacts, view) 
     tags = "+".join(str(store.tag(key)) for key in (ORG_HISTORY_KEY, ONS_ORG_HISTORY_KEY, SEATS_KEY))
     columns["Organisation (avg.)"] = _org_average(settings.store_url, view.start, view.end, tags, settings)
     table = pd.DataFrame({"Figure": list(FIGURES.values()),
-                          **{name: [_value(f, values[f]) for f in FIGURES] for name, values in columns.items()}})
+                          **{name: [figure_text(f, values[f]) for f in FIGURES] for name, values in columns.items()}})
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption("(avg.): the average member, that is the range's total divided by the average number of "
                "licensed members per day (seats for the organisation); active days count days with any "
@@ -173,7 +182,7 @@ def comparison_section(settings: Settings, viewer: Viewer, mine: MyFacts, view) 
                    "average is shown.")
 
 
-def _value(field: str, value: float | None) -> str:
+def figure_text(field: str, value: float | None) -> str:
     if value is None:
         return "–"
     if field == "acceptance_rate":
@@ -238,7 +247,7 @@ def credits_section(mine: MyFacts, settings: Settings) -> None:
         st.caption("GitHub did not report AI credits for your days in this range.")
         return
     with st.container(horizontal=True, gap="small"):
-        st.metric("AI credits used", _value("ai_credits", credits), width=160)
+        st.metric("AI credits used", figure_text("ai_credits", credits), width=160)
         st.metric("Their cost", money(prices.credits_cost(credits)), width=160)
     st.caption(prices.note())
 
