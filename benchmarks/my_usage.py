@@ -145,7 +145,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=300)
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--days", type=int, default=60)
-    parser.add_argument("--warm", type=int, default=5)
+    parser.add_argument("--warm", type=int, default=7)
     parser.add_argument("--smoke", action="store_true")
     parser.add_argument("--render-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
