@@ -24,9 +24,11 @@ SUITES = {
     "full": [["daily_run.py"], ["collect_scaling.py"], ["aggregation.py"],
              ["page_render.py", "--teams", "10", "--days", "365", "--warm", "3", "--scale-to", "1000"],
              ["page_render.py", "--page", "overview", "--teams", "10", "--days", "365", "--warm", "2",
-              "--scale-to", "1000"]],
+              "--scale-to", "1000"],
+             ["my_usage.py"]],
     "smoke": [["daily_run.py", "--smoke"], ["collect_scaling.py", "--smoke"], ["aggregation.py", "--smoke"],
-              ["page_render.py", "--teams", "6", "--users", "60", "--days", "30", "--warm", "1", "--scale-to", "60"]],
+              ["page_render.py", "--teams", "6", "--users", "60", "--days", "30", "--warm", "1", "--scale-to", "60"],
+              ["my_usage.py", "--smoke"]],
 }
 
 

@@ -1,0 +1,197 @@
+"""One person's own facts: their rows of `facts/user_days/`, read by DuckDB for one user id.
+
+    days = collected_days(store)                       # the days that have facts
+    mine = person_facts(store, 1200170, start, end)    # MyFacts: days, breakdowns, versions
+
+Only the range's day files are opened, and DuckDB keeps only the rows whose `user_id` is
+the one asked for (a filter pushed into the Parquet scan), so the cost of a view grows with
+the days shown, not with the organisation: measured in benchmarks/my_usage.py. No login is
+read (only the viewer's own figures leave this module) and nothing here takes a login or a
+URL value: the caller passes the server-side viewer's id.
+
+A store that is not a local folder (S3) has its range's day files copied to a temporary
+folder first (they are small; DuckDB's httpfs extension is not available offline).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from .facts import fact_key
+from .store import LocalStore, Store
+
+_DAY = re.compile(r"^facts/user_days/day=(\d{4}-\d{2}-\d{2})/part-0\.parquet$")
+COUNTERS = {"user_initiated_interaction_count": "interactions",
+            "code_generation_activity_count": "code_generations",
+            "code_acceptance_activity_count": "code_acceptances",
+            "loc_suggested_to_add_sum": "loc_suggested_to_add",
+            "loc_suggested_to_delete_sum": "loc_suggested_to_delete",
+            "loc_added_sum": "loc_added", "loc_deleted_sum": "loc_deleted"}
+# Flags a day carries: the features a person used that day.
+FLAGS = {"used_agent": "agent", "used_chat": "chat", "used_cli": "cli",
+         "used_copilot_code_review_active": "code_review"}
+# Breakdown arrays of a user line, and the name of their item (as team_breakdowns.sql reads them).
+ARRAYS = {"by_ide": ("totals_by_ide", "ide"), "by_feature": ("totals_by_feature", "feature"),
+          "by_language": ("totals_by_language_feature", "language"),
+          "by_model": ("totals_by_model_feature", "model")}
+# Only the columns the page shows are read: the wide arrays it does not use stay on disk.
+READ_COLUMNS = ["day", *COUNTERS, *FLAGS, "ai_credits_used", "ai_adoption_phase", "totals_by_ide",
+                *(array for array, _ in ARRAYS.values() if array != "totals_by_ide")]
+DAY_COLUMNS = ["date", *COUNTERS.values(), "ai_credits", "phase", "phase_number", *FLAGS.values()]
+
+
+@dataclass
+class MyFacts:
+    """One person's facts over a range: one row per day with activity, and their breakdowns."""
+
+    days: pd.DataFrame                                      # DAY_COLUMNS, `date` as Timestamp
+    breakdowns: dict[str, pd.DataFrame] = field(default_factory=dict)  # item, days, counters
+    versions: pd.DataFrame = field(default_factory=pd.DataFrame)       # last known IDE/plugin versions
+
+    @property
+    def empty(self) -> bool:
+        return self.days.empty
+
+
+_database: duckdb.DuckDBPyConnection | None = None
+_lock = threading.Lock()
+
+
+def _cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor of the process's in-memory database (opening a database costs tens of ms; each
+    cursor has its own temporary tables, so concurrent sessions never see each other's rows)."""
+    global _database
+    with _lock:
+        if _database is None:
+            _database = duckdb.connect(config={"threads": 2, "memory_limit": "256MB"})
+        return _database.cursor()
+
+
+def collected_days(store: Store) -> list[date]:
+    """Days with a `user_days` facts file, oldest first (one listing: grows with days only)."""
+    found = (_DAY.match(key) for key in store.list_keys("facts/user_days/"))
+    return sorted(date.fromisoformat(m[1]) for m in found if m)
+
+
+def person_facts(store: Store, user_id: int, start: date, end: date, *,
+                 days: list[date] | None = None) -> MyFacts:
+    """The facts of `user_id` from `start` to `end` (inclusive). `days`: collected_days(store),
+    when the caller already has them."""
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        raise TypeError("user_id must be the signed-in viewer's numeric GitHub id")
+    wanted = [d for d in (collected_days(store) if days is None else days) if start <= d <= end]
+    if not wanted:
+        return _empty()
+    folder = None
+    try:
+        if isinstance(store, LocalStore):
+            paths = [store.root / Path(*fact_key("user_days", d).split("/")) for d in wanted]
+            paths = [p for p in paths if p.exists()]
+        else:
+            folder = Path(tempfile.mkdtemp(prefix="my-usage-"))
+            paths = _copy(store, wanted, folder)
+        if not paths:
+            return _empty()
+        return _read(paths, user_id)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _copy(store: Store, wanted: list[date], folder: Path) -> list[Path]:
+    paths = []
+    for day in wanted:
+        body = store.read_bytes(fact_key("user_days", day))
+        if body is not None:  # hive layout kept, so DuckDB reads `day` from the folder name
+            path = folder / f"day={day.isoformat()}" / "part-0.parquet"
+            path.parent.mkdir()
+            path.write_bytes(body)
+            paths.append(path)
+    return paths
+
+
+def _empty() -> MyFacts:
+    return MyFacts(pd.DataFrame({c: pd.Series(dtype="datetime64[ns]" if c == "date" else "float64")
+                                 for c in DAY_COLUMNS}),
+                   {name: pd.DataFrame(columns=["item", "days", *COUNTERS.values()]) for name in ARRAYS},
+                   pd.DataFrame(columns=["ide", "ide_version", "plugin", "plugin_version", "sampled_at"]))
+
+
+def _read(paths: list[Path], user_id: int) -> MyFacts:
+    files = [str(p) for p in paths]
+    counters = ", ".join(f"coalesce({src}, 0) AS {dst}" for src, dst in COUNTERS.items())
+    flags = ", ".join(f"coalesce({src}, false) AS {dst}" for src, dst in FLAGS.items())
+    with _cursor() as db:
+        # The person's rows once, into memory; the breakdowns are unnested from those few rows.
+        db.execute(f"CREATE OR REPLACE TEMP TABLE me AS SELECT {', '.join(READ_COLUMNS)} FROM read_parquet(?, "
+                   "hive_partitioning = true) WHERE user_id = ?", [files, user_id])
+        days = db.execute(f"""
+            SELECT CAST(day AS DATE) AS date, {counters}, ai_credits_used AS ai_credits,
+                   ai_adoption_phase.phase AS phase, ai_adoption_phase.phase_number AS phase_number, {flags}
+            FROM me ORDER BY day""").df()
+        breakdowns = {}
+        for name, (array, item) in ARRAYS.items():
+            sums = ", ".join(f"coalesce(sum(c.{src}), 0) AS {dst}" for src, dst in COUNTERS.items())
+            breakdowns[name] = db.execute(f"""
+                SELECT CASE WHEN coalesce(c.{item}, '') = '' THEN 'unknown' ELSE c.{item} END AS item,
+                       count(DISTINCT day) AS days, {sums}
+                FROM (SELECT day, unnest({array}) AS c FROM me) WHERE c IS NOT NULL
+                GROUP BY 1 ORDER BY code_generations + interactions DESC, item""").df()
+        versions = db.execute("""
+            SELECT c.ide AS ide,
+                   arg_max(c.last_known_ide_version.ide_version, c.last_known_ide_version.sampled_at) AS ide_version,
+                   arg_max(c.last_known_plugin_version.plugin, c.last_known_plugin_version.sampled_at) AS plugin,
+                   arg_max(c.last_known_plugin_version.plugin_version,
+                           c.last_known_plugin_version.sampled_at) AS plugin_version,
+                   max(coalesce(c.last_known_plugin_version.sampled_at, c.last_known_ide_version.sampled_at))
+                       AS sampled_at
+            FROM (SELECT unnest(totals_by_ide) AS c FROM me) WHERE c IS NOT NULL AND c.ide IS NOT NULL
+            GROUP BY 1 ORDER BY 1""").df()
+    days["date"] = pd.to_datetime(days["date"])
+    return MyFacts(days, breakdowns, versions)
+
+
+# ---------------------------------------------------------------- figures and averages
+
+FIGURES = {  # field: label
+    "active_days": "Active days", "interactions": "Interactions", "code_generations": "Suggestions",
+    "acceptance_rate": "Acceptance rate", "loc_added": "Lines added", "ai_credits": "AI credits",
+}
+
+
+def my_figures(days: pd.DataFrame) -> dict[str, float | None]:
+    """A person's figures over their days (rows of MyFacts.days): sums, and a ratio of sums."""
+    generations = float(days["code_generations"].sum())
+    credits = days["ai_credits"].dropna()
+    return {"active_days": float(len(days)), "interactions": float(days["interactions"].sum()),
+            "code_generations": generations,
+            "acceptance_rate": float(days["code_acceptances"].sum()) / generations if generations else None,
+            "loc_added": float(days["loc_added"].sum()),
+            "ai_credits": float(credits.sum()) if len(credits) else None}
+
+
+def average_member(frame: pd.DataFrame, active: str, members: str) -> dict[str, float | None]:
+    """The average licensed member of a team or of the organisation over a range, from its daily
+    aggregates (`daily_frame` rows): totals over the range divided by the mean of its daily
+    licensed members (`members`); active days are the sum of daily active users (`active`) so
+    divided. Never from another person's rows, and the same cost whatever the team's size."""
+    if frame.empty or members not in frame or not (frame[members] > 0).any():
+        return dict.fromkeys(FIGURES)
+    base = float(frame.loc[frame[members] > 0, members].mean())
+    generations = float(frame["code_generations"].sum())
+    credits = frame["ai_credits"].dropna() if "ai_credits" in frame else pd.Series(dtype=float)
+    return {"active_days": float(frame[active].sum()) / base,
+            "interactions": float(frame["interactions"].sum()) / base,
+            "code_generations": generations / base,
+            "acceptance_rate": float(frame["code_acceptances"].sum()) / generations if generations else None,
+            "loc_added": float(frame["loc_added"].sum()) / base,
+            "ai_credits": float(credits.sum()) / base if len(credits) else None}
