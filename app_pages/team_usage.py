@@ -32,11 +32,13 @@ if not allowed:
         st.info(f"You are not a member of any team in {settings.org}, so there is no team to show. "
                 "Team usage appears for the teams you belong to once they have at least five "
                 "members with a Copilot licence. Ask an organisation owner to add you to your team "
-                "on GitHub, or open **Organisation usage**.")
+                "on GitHub, or open **My usage** or **Organisation usage**.")
     else:
         st.info("None of your teams qualifies yet, so there is no team usage to show.")
     for sentence in waiting:
         st.caption(inert(sentence))
+    # Someone with no team to open lands here right after signing in (the page open before it).
+    st.page_link("app_pages/my_usage.py", label="See your own Copilot usage", icon=":material/person:")
     st.stop()
 
 slug = picker.team_picker(allowed, viewer)

@@ -97,7 +97,7 @@ def test_a_member_of_two_teams_logs_in_opens_a_team_and_downloads_its_rows(brows
     page.get_by_role("option", name=second).click()
     page.get_by_role("heading", name=second).wait_for(timeout=30_000)
     page.wait_for_timeout(2000)
-    assert charts(page).count() == 7
+    assert charts(page).count() == 11  # activity (3), rolling users, credits, CLI and review, phases, breakdowns (4)
     assert page.locator('[data-testid="stMetric"]').count() >= 7
     screenshot(page, "member-3-team-page")
 
@@ -156,6 +156,12 @@ def test_no_team_and_outsiders_are_told_why(browser, app_url, demo_org, persona,
     page.get_by_text(message).wait_for(timeout=60_000)
     screenshot(page, f"{persona}-3-explained")
     assert charts(page).count() == 0
+    if persona == "no-team":  # pointed on to their own numbers, which open from the link
+        page.get_by_role("link", name="See your own Copilot usage").click()
+        page.get_by_role("heading", name="You and the average member").wait_for(timeout=60_000)
+        page.wait_for_timeout(1500)
+        screenshot(page, f"{persona}-4-my-usage")
+        charts(page).first.wait_for(timeout=60_000)  # their own activity, drawn
     page.close()
 
 
