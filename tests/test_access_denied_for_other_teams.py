@@ -42,13 +42,16 @@ def run_page(monkeypatch, demo_store_dir):
     demo_mode(monkeypatch, f"file://{demo_store_dir}")
 
     def run(script: str, who: Viewer, *, query=None, session=None) -> AppTest:
-        at = app_test(script)
+        # Through the app's navigation, as a browser opens it: pages link to one another.
+        at = app_test()
         at.session_state["viewer"] = who
         for key, value in (session or {}).items():
             at.session_state[key] = value
         for key, value in (query or {}).items():
             at.query_params[key] = value
         at.run()
+        assert not at.exception, at.exception
+        at.switch_page(script).run()
         assert not at.exception, at.exception
         return at
 
