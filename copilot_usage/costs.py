@@ -37,23 +37,39 @@ def seat_costs(logins: list[str] | None, seats: list, prices: Prices, *, today: 
                inactive_after_days: int) -> SeatCosts:
     """Seats of `logins` (None: every seat) priced per month; idle = no activity for longer than
     the threshold, or never. A login without a seat in the snapshot costs nothing here."""
-    by_login = {seat.login.lower(): seat for seat in seats}
-    held = list(by_login.values()) if logins is None else \
-        [by_login[login.lower()] for login in logins if login.lower() in by_login]
-    rows = []
-    out = SeatCosts(seats=len(held))
-    for seat in held:
-        price = prices.seat_month(seat.plan_type)
-        out.monthly += price
-        status, idle = seat_status(seat, today, inactive_after_days)
-        if status != "active":
-            out.idle_monthly += price
-            rows.append({"member": seat.login, "status": status, "plan": seat.plan_type or "business",
-                         "last_activity": seat.last_activity_at.date() if seat.last_activity_at else None,
-                         "days_since_activity": idle, "seat_month": price})
-    if rows:
-        out.idle = pd.DataFrame(rows).sort_values("member", key=lambda s: s.str.lower()).reset_index(drop=True)
-    return out
+    return _SeatBook(seats, prices, today, inactive_after_days).costs(logins)
+
+
+class _SeatBook:
+    """Each seat's price and status, worked out once (the overview prices every team's seats)."""
+
+    def __init__(self, seats: list, prices: Prices, today: date, inactive_after_days: int):
+        self.by_login = {}
+        for seat in seats:
+            status, idle = seat_status(seat, today, inactive_after_days)
+            self.by_login[seat.login.lower()] = (seat, prices.seat_month(seat.plan_type), status, idle)
+
+    def held(self, logins: list[str] | None) -> list[tuple]:
+        return list(self.by_login.values()) if logins is None else \
+            [self.by_login[login.lower()] for login in logins if login.lower() in self.by_login]
+
+    def totals(self, logins: list[str] | None) -> tuple[int, float, int, float]:
+        """(seats, per month, idle seats, idle per month)."""
+        held = self.held(logins)
+        idle = [price for _, price, status, _ in held if status != "active"]
+        return len(held), sum(price for _, price, _, _ in held), len(idle), sum(idle)
+
+    def costs(self, logins: list[str] | None) -> SeatCosts:
+        held = self.held(logins)
+        out = SeatCosts(seats=len(held), monthly=sum(price for _, price, _, _ in held))
+        rows = [{"member": seat.login, "status": status, "plan": seat.plan_type or "business",
+                 "last_activity": seat.last_activity_at.date() if seat.last_activity_at else None,
+                 "days_since_activity": idle, "seat_month": price}
+                for seat, price, status, idle in held if status != "active"]
+        out.idle_monthly = sum(row["seat_month"] for row in rows)
+        if rows:
+            out.idle = pd.DataFrame(rows).sort_values("member", key=lambda s: s.str.lower()).reset_index(drop=True)
+        return out
 
 
 def credits_in(frame: pd.DataFrame) -> float | None:
@@ -110,17 +126,34 @@ COST_COLUMNS = ["team", "slug", "monthly_active_users", "ai_credits", "credits_c
 def overview_costs(teams: pd.DataFrame, members: dict[str, list[str]], seats: list, prices: Prices,
                    start: date, end: date, *, today: date, inactive_after_days: int) -> pd.DataFrame:
     """One row per team with days in [start, end]: credits and their cost over the range, monthly
-    active users and cost per active member at the end, seats and idle seats per month."""
+    active users and cost per active member at the end, seats and idle seats per month.
+
+    The same figures as `team_cost` for each team (a test holds them equal), computed for all
+    teams at once: a thousand teams × a year is one pass over the frame, not one per team."""
+    upto = teams[teams["date"] <= pd.Timestamp(end)].sort_values(["slug", "date"], kind="stable")
+    shown = upto[upto["date"] >= pd.Timestamp(start)]
+    if shown.empty:
+        return pd.DataFrame(columns=COST_COLUMNS)
+    credits = shown.groupby("slug")["ai_credits"].sum(min_count=1) if "ai_credits" in shown else None
+    last = upto.groupby("slug").tail(1).set_index("slug")  # each team's last day with data up to `end`
+    since = upto["slug"].map(last["date"]) - pd.Timedelta(days=MONTH_WINDOW - 1)
+    window = upto[upto["date"] >= since]
+    window_credits = window.groupby("slug")["ai_credits"].sum(min_count=1) if "ai_credits" in window else None
+    book = _SeatBook(seats, prices, today, inactive_after_days)
     rows = []
-    for slug, days in in_range(teams, start, end).groupby("slug"):
-        frame = teams[teams["slug"] == slug]
-        cost = team_cost(frame, start, end, members.get(slug, []), seats, prices, today=today,
-                         inactive_after_days=inactive_after_days)
-        rows.append({"team": days["team"].iloc[-1], "slug": slug,
-                     "monthly_active_users": last_value(frame, "monthly_active_users", end),
-                     "ai_credits": cost.credits, "credits_cost": cost.credits_cost,
-                     "per_active_member": cost.per_active_member, "seats": cost.seats.seats,
-                     "seat_month": cost.seats.monthly, "idle_seats": len(cost.seats.idle),
-                     "idle_seat_month": cost.seats.idle_monthly})
+    for slug, name in shown.groupby("slug")["team"].last().items():
+        team_credits = _value(credits, slug)
+        monthly = _value(last.get("monthly_active_users"), slug)
+        month_cost = prices.credits_cost(_value(window_credits, slug))
+        held, per_month, idle, idle_per_month = book.totals(members.get(slug, []))
+        rows.append({"team": name, "slug": slug, "monthly_active_users": monthly,
+                     "ai_credits": team_credits, "credits_cost": prices.credits_cost(team_credits),
+                     "per_active_member": month_cost / monthly if month_cost is not None and monthly else None,
+                     "seats": held, "seat_month": per_month, "idle_seats": idle, "idle_seat_month": idle_per_month})
     table = pd.DataFrame(rows, columns=COST_COLUMNS)
     return table.sort_values("team", key=lambda s: s.str.lower()).reset_index(drop=True)
+
+
+def _value(series: pd.Series | None, slug: str) -> float | None:
+    value = None if series is None else series.get(slug)
+    return None if value is None or pd.isna(value) else float(value)

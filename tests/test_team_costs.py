@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+import pandas as pd
 import pytest
 
 from copilot_usage.config import Settings
@@ -73,3 +74,33 @@ def test_prices_come_from_the_settings():
                                            seat_price_enterprise_usd=2))
     costs = seat_costs(None, SEATS, prices, today=TODAY, inactive_after_days=28)
     assert costs.monthly == 1 + 2 + 1 + 1 + 1 and prices.credits_cost(10) == 5
+
+
+def test_the_overview_gives_each_team_the_figures_of_its_own_team_page():
+    """overview_costs works on all teams at once; each row must equal team_cost of that team alone,
+    with days missing, days without credits or monthly users, and teams ending before the range."""
+    def values(seed: int, n: int, every: int) -> list:
+        return [None if (seed + k) % every == 0 else float((seed * 7 + k * 3) % 11) for k in range(n)]
+
+    histories = []
+    for t in range(12):
+        credits, monthly = values(t, 60, 4 + t % 3), values(t + 1, 60, 5)
+        histories.append(TeamHistory(team=Team(name=f"Team {t}", slug=f"t{t}"), data=[
+            TeamDay(date=START + timedelta(days=n), licensed_members=6, active_users=2, ai_credits=credits[n],
+                    monthly_active_users=None if monthly[n] is None else int(monthly[n]))
+            for n in range(60 - 9 * (t % 4)) if (n + t) % 6]))  # gaps; some teams stop early
+    teams = teams_frame(histories)
+    members = {f"t{t}": [s.login for s in SEATS[t % 3:t % 3 + 3]] for t in range(12)}
+    start, end = START + timedelta(days=35), START + timedelta(days=55)
+    table = overview_costs(teams, members, SEATS, PRICES, start, end, today=TODAY,
+                           inactive_after_days=28).set_index("slug")
+    assert len(table) >= 9  # teams that stopped before the range have no row
+    for slug, row in table.iterrows():
+        alone = team_cost(teams[teams["slug"] == slug], start, end, members[slug], SEATS, PRICES, today=TODAY,
+                          inactive_after_days=28)
+        for got, want in ((row["ai_credits"], alone.credits), (row["credits_cost"], alone.credits_cost),
+                          (row["per_active_member"], alone.per_active_member)):
+            assert (pd.isna(got) and want is None) or got == pytest.approx(want), slug
+        assert (row["seats"], row["seat_month"], row["idle_seats"], row["idle_seat_month"]) == (
+            alone.seats.seats, alone.seats.monthly, len(alone.seats.idle), alone.seats.idle_monthly)
+    assert table["per_active_member"].notna().any() and table["ai_credits"].notna().all()
