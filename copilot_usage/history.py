@@ -11,8 +11,6 @@ tried again next run, so no day is ever skipped.
 from __future__ import annotations
 
 import contextlib
-import itertools
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -28,11 +26,12 @@ from .duplicates import one_entry_per_slug
 from .models import OrgDay, Team, TeamDay, TeamHistory, is_valid_slug
 from .facts import FactsEngine, JoinedDay
 from .migration import is_current, record_history_tag, upgrade
+from .ordered import STORE_WORKERS, map_ahead
 from .originals import keep_original
 from .store import Store
 from .windows import WINDOW_DAYS, TeamWindows
-from .team_files import (HISTORY_KEY, DayRecord, IndexEntry, assemble_history, load_index, merge_team_days, update_index,
-                         update_summary)
+from .team_files import (HISTORY_KEY, DayRecord, IndexEntry, assemble_history, load_index, merge_team_days, TeamMerge,
+                         update_index, update_summary)
 
 FIRST_REPORT_DAY = date(2025, 12, 12)  # organisation reports exist from this day on
 ORG_HISTORY_KEY = "historic_usage_data.json"
@@ -203,25 +202,15 @@ def fetch_days(client, store: Store | None, org: str, days: list[date], *, today
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=workers))
         # At most two days per worker fetched ahead of the one consumed: a year's backfill
         # must not hold a year of fetched days while the caller writes its checkpoints.
-        pending: deque = deque()
-        ahead = iter(days)
-        try:
-            for day in itertools.islice(ahead, 2 * workers):
-                pending.append(pool.submit(fetch_day, client, store, org, day, today=today, engine=engine,
-                                           as_records=as_records))
-            while pending:
-                data = pending.popleft().result()
-                if owned and data.facts:
-                    engine.discard(data.facts)  # nobody stores them
-                yield data
-                if data.status == "not-available":
-                    break  # later days wait for the next run, so none is skipped
-                for day in itertools.islice(ahead, 1):
-                    pending.append(pool.submit(fetch_day, client, store, org, day, today=today, engine=engine,
-                                           as_records=as_records))
-        finally:
-            for future in pending:
-                future.cancel()
+        fetched = stack.enter_context(contextlib.closing(map_ahead(  # closed first: cancels the days not started
+            pool, lambda day: fetch_day(client, store, org, day, today=today, engine=engine, as_records=as_records),
+            days, ahead=2 * workers)))
+        for data in fetched:
+            if owned and data.facts:
+                engine.discard(data.facts)  # nobody stores them
+            yield data
+            if data.status == "not-available":
+                break  # later days wait for the next run, so none is skipped
 
 
 def day_window(since: date | None, until: date | None, today: date) -> list[date]:
@@ -388,9 +377,18 @@ class _Batch:
             facts.store(store)
             self.engine.discard(facts)
         entries, changes = {}, {}
-        for slug in sorted(self.team_days):
-            team = self.teams.get(slug) or Team(name=slug, slug=slug)
-            merged = merge_team_days(store, team, self.team_days.pop(slug))
+        slugs = sorted(self.team_days)
+        teams = {slug: self.teams.get(slug) or Team(name=slug, slug=slug) for slug in slugs}
+
+        def merge(slug: str) -> TeamMerge:
+            return merge_team_days(store, teams[slug], self.team_days.pop(slug))
+
+        # Team files are independent: a few merge at once (their reads, hashes, writes and
+        # S3 round trips overlap); the results are taken in slug order, as in a plain loop.
+        with ThreadPoolExecutor(max_workers=STORE_WORKERS) as pool:
+            merges = list(map_ahead(pool, merge, slugs, ahead=STORE_WORKERS))
+        for slug, merged in zip(slugs, merges):
+            team = teams[slug]
             summary.days_added += merged.added
             summary.days_replaced += merged.replaced
             if merged.entry is not None:

@@ -29,9 +29,11 @@ The team page reads the index and one team file; the overview reads the summary
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator
@@ -40,6 +42,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .errors import InvalidStoreFile, StoreConflict
 from .models import Team, TeamDay, TeamHistory
+from .ordered import STORE_WORKERS, map_ahead
 from .store import Store
 
 INDEX_KEY = "teams_index.json"
@@ -384,15 +387,17 @@ def write_read_side(store: Store, histories: Iterable[TeamHistory]) -> int:
 # ---------------------------------------------------------------- teams_history.json
 
 def history_chunks(store: Store, index: dict[str, IndexEntry]) -> Iterator[bytes]:
-    """`teams_history.json` as chunks: the team files one at a time, never all in memory."""
+    """`teams_history.json` as chunks: the team files in order, never all in memory (the next
+    few are read while one is written: on S3 each read is a round trip)."""
     yield b"[\n"
     first = True
-    for slug in sorted(index):
-        body = store.read_bytes(team_key(slug))
-        if body is None:
-            continue
-        yield (b"" if first else b",\n") + body.rstrip(b"\n")
-        first = False
+    with ThreadPoolExecutor(max_workers=STORE_WORKERS) as pool, contextlib.closing(map_ahead(
+            pool, lambda slug: store.read_bytes(team_key(slug)), sorted(index), ahead=STORE_WORKERS)) as bodies:
+        for body in bodies:
+            if body is None:
+                continue
+            yield (b"" if first else b",\n") + body.rstrip(b"\n")
+            first = False
     yield b"\n]\n"
 
 
