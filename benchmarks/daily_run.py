@@ -78,7 +78,7 @@ def aged_store(root: str, org, history_days: int) -> int:
 
 # The daily run in a fresh interpreter, so that only what the collector holds counts.
 CHILD = """
-import json, re, sys, time
+import json, re, resource, sys, time
 from datetime import date
 sys.path[:0] = [sys.argv[5], sys.argv[5] + "/tests"]
 from copilot_usage.github.client import GitHubClient
@@ -92,10 +92,13 @@ def high_water_mb():
 root, url, org, today = sys.argv[1], sys.argv[2], sys.argv[3], date.fromisoformat(sys.argv[4])
 since = date.fromisoformat(sys.argv[6]) if len(sys.argv) > 6 else None
 before = high_water_mb()
+cpu_before = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
 started = time.perf_counter()
 with GitHubClient(url, token="bench") as client:
     summary = collect(client, LocalStore(root), org, since=since, today=today)
+usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": time.perf_counter() - started, "peak": high_water_mb(), "before": before,
+                  "cpu": usage.ru_utime + usage.ru_stime - cpu_before,
                   "days": summary.days_fetched, "teams": summary.teams_qualifying}))
 """
 
@@ -110,6 +113,14 @@ def collect_in_child(root: str, org, since: date | None = None) -> dict:
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
+def remember_tags(root: str) -> None:
+    """What the previous daily run leaves: the hashes of the files it wrote, remembered by the
+    local store (a copied file has a new inode, so the copy's memos are made here)."""
+    store = LocalStore(root)
+    for key in store.list_keys():
+        store.tag(key)
+
+
 def daily_run(org, history_days: int, runs: int) -> dict:
     """The daily run `runs` times, each on a fresh copy of one aged store: the median time and
     the highest peak (one run on this shared machine can be off by a second)."""
@@ -119,6 +130,7 @@ def daily_run(org, history_days: int, runs: int) -> dict:
         for n in range(runs):
             root = Path(work) / str(n)
             shutil.copytree(aged, root)
+            remember_tags(str(root))
             results.append(collect_in_child(str(root), org))
             shutil.rmtree(root)
     result = {**results[0], "seconds": statistics.median(r["seconds"] for r in results),

@@ -24,6 +24,7 @@ import json
 import os
 import re
 import tempfile
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ __all__ = [
 _KEY_CHARS = re.compile(r"[A-Za-z0-9._=/-]+")
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _LOCK_DIR = ".locks"
+_TAGS_DIR = ".tags"  # LocalStore: the sha256 of large files by identity, so a new process need not hash them
+_TAG_MEMO_MIN = 256 << 10  # smaller files hash faster than a memo is read
 _TMP_SUFFIX = ".tmp"
 _PART_SIZE = 8 << 20  # multipart upload parts (S3 needs at least 5 MiB)
 
@@ -292,7 +295,10 @@ class LocalStore(Store):
     """A folder on disk; created on first write.
 
     Tag = sha256 hex of the file's bytes: deterministic and unchanged by a
-    copy, so a store copied to another machine keeps its tags. Writes go to a
+    copy, so a store copied to another machine keeps its tags. The hash of a large
+    file is remembered with the file's identity (inode, size, times) in `.tags/`, so a
+    daily run does not hash every team file and `teams_history.json` again; a file
+    replaced or copied has another identity and is hashed anew. Writes go to a
     temp file in the target folder and are moved into place with
     ``os.replace``, under an exclusive ``flock`` per key so the tag check and
     the replace are one step across threads and processes.
@@ -308,6 +314,45 @@ class LocalStore(Store):
         # key -> (the file's identity, its sha256) as last read or written here: a conditional
         # write then checks the version without reading and hashing the file again.
         self._hashed: dict[str, tuple[tuple, str]] = {}
+
+    def _known_tag(self, key: str, identity: tuple | None) -> str | None:
+        """The sha256 remembered for the file with this identity (here or in `.tags/`), or None."""
+        if identity is None:
+            return None
+        known = self._hashed.get(key)
+        if known is not None and known[0] == identity:
+            return known[1]
+        if identity[1] < _TAG_MEMO_MIN:
+            return None
+        try:
+            remembered, tag = json.loads(self._memo_path(key).read_bytes())
+        except (OSError, ValueError, TypeError):
+            return None  # no memo, or one cut short: hash the file
+        if tuple(remembered) != identity or not isinstance(tag, str):
+            return None
+        self._hashed[key] = (identity, tag)
+        return tag
+
+    def _remember(self, key: str, identity: tuple | None, tag: str) -> None:
+        """Note a file's hash under its identity; large files in `.tags/` too (best effort: a
+        memo not written only means hashing once more)."""
+        if identity is None:
+            return
+        self._hashed[key] = (identity, tag)
+        if identity[1] < _TAG_MEMO_MIN:
+            return
+        path = self._memo_path(key)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{_TMP_SUFFIX}")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(json.dumps([list(identity), tag]).encode())
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def _memo_path(self, key: str) -> Path:
+        return self.root / _TAGS_DIR / _flat_name(key)
 
     def _identity(self, key: str) -> tuple | None:
         """Inode, size and times: every write here is a rename, so a change shows in them."""
@@ -329,10 +374,14 @@ class LocalStore(Store):
         body = self._read_file(key)
         if body is None:
             return None
-        tag = _sha256(body)
-        if identity is not None and identity == self._identity(key):  # not replaced while read
-            self._hashed[key] = (identity, tag)
-        return body, tag
+        after = self._identity(key)
+        if identity is not None and identity == after:  # not replaced while read
+            tag = self._known_tag(key, identity)
+            if tag is None:
+                tag = _sha256(body)
+                self._remember(key, identity, tag)
+            return body, tag
+        return body, _sha256(body)
 
     def _read_file(self, key: str) -> bytes | None:
         path = self._path(key)
@@ -351,18 +400,16 @@ class LocalStore(Store):
 
     def _write_conditional(self, key: str, body: bytes, if_tag: str | None, sha256: str | None = None) -> str:
         with self._locked(key):
-            identity, known = self._identity(key), self._hashed.get(key)
-            if known is not None and identity is not None and known[0] == identity:
-                current_tag = known[1]
-            else:
+            identity = self._identity(key)
+            current_tag = self._known_tag(key, identity)
+            if current_tag is None:
                 current = self._read_file(key)
                 current_tag = None if current is None else _sha256(current)
             if current_tag != if_tag:
                 raise StoreConflict(_conflict_message(key, self.url, if_tag), key=key)
             self._replace(key, body)
             tag = sha256 or _sha256(body)
-            if (identity := self._identity(key)) is not None:
-                self._hashed[key] = (identity, tag)
+            self._remember(key, self._identity(key), tag)
         return tag
 
     def write_bytes(self, key: str, data: bytes) -> None:
@@ -396,6 +443,7 @@ class LocalStore(Store):
 
         with self._locked(key):
             self._replace(key, hashed())
+            self._remember(key, self._identity(key), digest.hexdigest())
         return digest.hexdigest()
 
     def list_keys(self, prefix: str = "") -> list[str]:
@@ -418,12 +466,17 @@ class LocalStore(Store):
 
     def tag(self, key: str) -> str | None:
         validate_key(key)
+        identity = self._identity(key)
+        if (known := self._known_tag(key, identity)) is not None:
+            return known
         chunks = self._read_chunks(key, 1 << 20)  # hashed as it is read: the file may be large
         if chunks is None:
             return None
         digest = hashlib.sha256()
         for chunk in chunks:
             digest.update(chunk)
+        if identity is not None and identity == self._identity(key):  # not replaced while hashed
+            self._remember(key, identity, digest.hexdigest())
         return digest.hexdigest()
 
     def exists(self, key: str) -> bool:
@@ -439,9 +492,7 @@ class LocalStore(Store):
         different keys independent.
         """
         lock_dir = self.root / _LOCK_DIR
-        name = key.replace("/", "%")
-        if len(name) > 200:  # stay under the 255-byte file-name limit
-            name = _sha256(key.encode("utf-8"))
+        name = _flat_name(key)
         try:
             lock_dir.mkdir(parents=True, exist_ok=True)
             fd = os.open(lock_dir / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
@@ -487,6 +538,13 @@ class LocalStore(Store):
 
 def _sha256(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def _flat_name(key: str) -> str:
+    """One file name per key ('/' -> '%', which keys cannot contain); a hash for very long keys
+    (file names stop at 255 bytes)."""
+    name = key.replace("/", "%")
+    return _sha256(key.encode("utf-8")) if len(name) > 200 else name
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -252,6 +252,35 @@ def test_local_tag_is_content_hash_and_survives_a_copy(tmp_path: Path):
     assert LocalStore(tmp_path / "copy").tag("teams_history.json") == tag
 
 
+def test_local_hash_of_a_large_file_is_remembered_across_processes_until_the_file_changes(tmp_path: Path,
+                                                                                          monkeypatch):
+    """A daily run is a new process: it must not hash every large file again, yet a file replaced
+    by anyone (or copied, so another inode) is hashed anew, and a broken memo is only a miss."""
+    big = b"[" + b"1," * 300_000 + b"1]\n"  # above the memo threshold
+    root = tmp_path / "data"
+    tag = LocalStore(root).write_bytes_if("teams_history.json", big, if_tag=None)
+    hashed = []
+    real = hashlib.sha256
+    monkeypatch.setattr(hashlib, "sha256", lambda *a: hashed.append(1) or real(*a))
+
+    fresh = LocalStore(root)  # as the next process opens it
+    assert fresh.tag("teams_history.json") == tag
+    assert fresh.read_bytes_versioned("teams_history.json") == (big, tag)
+    assert hashed == []  # neither hashed the 600 kB again
+
+    changed = big.replace(b"1,1", b"2,2", 1)  # same size; written by another tool
+    (root / "teams_history.json").write_bytes(changed)
+    assert LocalStore(root).tag("teams_history.json") == real(changed).hexdigest()
+    with pytest.raises(StoreConflict):  # the conditional write sees the change too
+        LocalStore(root).write_bytes_if("teams_history.json", big, if_tag=tag)
+
+    for memo in (root / ".tags").iterdir():
+        memo.write_bytes(b"[[1, 2")  # cut short
+    assert LocalStore(root).tag("teams_history.json") == real(changed).hexdigest()
+    shutil.copytree(root, tmp_path / "copy")
+    assert LocalStore(tmp_path / "copy").tag("teams_history.json") == real(changed).hexdigest()
+
+
 def test_local_folder_is_created_on_first_write_and_holds_no_leftovers(tmp_path: Path):
     root = tmp_path / "deep" / "data"
     store = LocalStore(root)
@@ -263,7 +292,8 @@ def test_local_folder_is_created_on_first_write_and_holds_no_leftovers(tmp_path:
     store.write_bytes(REPORT_KEY, b"x")
 
     on_disk = sorted(
-        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and ".locks" not in p.parts
+        p.relative_to(root).as_posix() for p in root.rglob("*")
+        if p.is_file() and ".locks" not in p.parts and ".tags" not in p.parts
     )
     assert on_disk == [REPORT_KEY, "teams_history.json"]  # no temp files left behind
 
