@@ -156,7 +156,7 @@ def report(label: str, result: dict) -> None:
     times = ", ".join(f"{t:.2f}" for t in result["all_seconds"])
     print(f"daily run {label}: {result['seconds']:.2f} s (median of {times}), peak {result['peak']:.0f} MB "
           f"(context: {result['days']} days fetched, {result['teams']} teams, team files {result['store_mb']:.0f} MB, "
-          f"{result['before']:.0f} MB at start)")
+          f"{result['before']:.0f} MB at start, {result['cpu']:.1f} s of CPU)")
 
 
 def main() -> None:
