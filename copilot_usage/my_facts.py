@@ -27,7 +27,7 @@ import duckdb
 import pandas as pd
 
 from .facts import fact_key
-from .store import LocalStore, Store
+from .store import Store
 
 _DAY = re.compile(r"^facts/user_days/day=(\d{4}-\d{2}-\d{2})/part-0\.parquet$")
 COUNTERS = {"user_initiated_interaction_count": "interactions",
@@ -93,9 +93,9 @@ def person_facts(store: Store, user_id: int, start: date, end: date, *,
         return _empty()
     folder = None
     try:
-        if isinstance(store, LocalStore):
-            paths = [store.root / Path(*fact_key("user_days", d).split("/")) for d in wanted]
-            paths = [p for p in paths if p.exists()]
+        local = [store.local_file(fact_key("user_days", d)) for d in wanted]
+        if any(local):  # a folder store: DuckDB reads the files where they are
+            paths = [p for p in local if p is not None]
         else:
             folder = Path(tempfile.mkdtemp(prefix="my-usage-"))
             paths = _copy(store, wanted, folder)

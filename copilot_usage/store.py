@@ -254,6 +254,12 @@ class Store(ABC):
             True
         """
 
+    def local_file(self, key: str) -> Path | None:
+        """The file holding ``key`` on this machine, for readers that open files themselves
+        (DuckDB), or None: not stored, or not a store on disk."""
+        validate_key(key)
+        return None
+
     def exists(self, key: str) -> bool:
         """Whether ``key`` is stored.
 
@@ -482,6 +488,11 @@ class LocalStore(Store):
     def exists(self, key: str) -> bool:
         validate_key(key)
         return self._path(key).is_file()
+
+    def local_file(self, key: str) -> Path | None:
+        validate_key(key)
+        path = self._path(key)
+        return path if path.is_file() else None
 
     @contextlib.contextmanager
     def _locked(self, key: str) -> Iterator[None]:

@@ -116,7 +116,7 @@ class DayRecord:
 class _Split:
     """A team file cut in two: the days before `since`, untouched bytes, and the later lines."""
 
-    kept: bytes                 # the earlier day lines as stored (joined by ",\n", no final comma)
+    kept: bytes | memoryview    # the earlier day lines as stored (joined by ",\n", no final comma)
     kept_days: int
     kept_first: date | None
     kept_last: date | None
@@ -130,16 +130,19 @@ def _line_date(line: bytes) -> date | None:
 
 def _split(body: bytes, since: date) -> _Split | None:
     """Cut a file in the line layout before the first day on or after `since`, reading lines
-    from the end only; None for any other layout (the caller parses it whole)."""
-    end = body.rstrip(b"\n")
-    head_end = end.find(b"\n")
-    if head_end < 0 or not end[:head_end].endswith(_HEAD_END) or not end.endswith(b"\n]}"):
+    from the end only; None for any other layout (the caller parses it whole). The earlier
+    lines stay a view of `body`, not a copy (four merges run at once, a year's file each)."""
+    n = len(body)
+    while n and body[n - 1] == 0x0A:  # trailing newlines, without copying the file as rstrip would
+        n -= 1
+    head_end = body.find(b"\n", 0, n)
+    if head_end < 0 or not body.endswith(_HEAD_END, 0, head_end) or not body.endswith(b"\n]}", 0, n):
         return None
-    stop = len(end) - 3  # the newline before "]}"
+    stop = n - 3  # the newline before "]}"
     tail: dict[date, bytes] = {}
     while stop > head_end:
-        start = end.rfind(b"\n", 0, stop)
-        line = end[start + 1:stop].removesuffix(b",")
+        start = body.rfind(b"\n", 0, stop)
+        line = body[start + 1:stop].removesuffix(b",")
         day = _line_date(line)
         if day is None:
             return None  # not a line this module wrote: read the file as JSON instead
@@ -147,15 +150,16 @@ def _split(body: bytes, since: date) -> _Split | None:
             break
         tail[day] = line
         stop = start
-    kept = end[head_end + 1:stop].removesuffix(b",") if stop > head_end else b""
-    if not kept:
+    kept_end = stop - 1 if stop > head_end and body[stop - 1] == 0x2C else stop  # without the comma
+    if kept_end <= head_end + 1:
         return _Split(b"", 0, None, None, tail)
-    first_line_end = kept.find(b"\n")
-    first, last = _line_date(kept[:first_line_end if first_line_end >= 0 else len(kept)]), \
-        _line_date(kept[kept.rfind(b"\n") + 1:])
+    first_end = body.find(b"\n", head_end + 1, kept_end)
+    first = _line_date(body[head_end + 1:first_end if first_end >= 0 else kept_end])
+    last = _line_date(body[body.rfind(b"\n", head_end + 1, kept_end) + 1:kept_end])
     if first is None or last is None:
         return None
-    return _Split(kept, kept.count(b"\n") + 1, first, last, tail)
+    kept = memoryview(body)[head_end + 1:kept_end]
+    return _Split(kept, body.count(b"\n", head_end + 1, kept_end) + 1, first, last, tail)
 
 
 def _parsed_lines(body: bytes, store: Store, key: str) -> tuple[Team, dict[date, bytes]]:
@@ -227,11 +231,15 @@ def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay | DayRecor
                         "is another collector looping? Run again later.", key=key)
 
 
-def _join(team: Team, kept: bytes, tail: list[bytes]) -> bytes:
-    """A team file from the untouched earlier lines and the later ones (no copy of each line)."""
-    body = b",\n".join([kept, *tail] if kept else tail)
-    return b"".join([b'{"team":', team.model_dump_json().encode(), _HEAD_END, b"\n",
-                     body, b"\n" if body else b"", b"]}\n"])
+def _join(team: Team, kept: bytes | memoryview, tail: list[bytes]) -> bytes:
+    """A team file from the untouched earlier lines and the later ones, copied once."""
+    parts = [b'{"team":', team.model_dump_json().encode(), _HEAD_END, b"\n"]
+    for n, line in enumerate([kept, *tail] if kept else tail):
+        parts += [b",\n", line] if n else [line]
+    if len(parts) > 4:
+        parts.append(b"\n")
+    parts.append(b"]}\n")
+    return b"".join(parts)
 
 
 def write_team_history(store: Store, history: TeamHistory) -> IndexEntry | None:

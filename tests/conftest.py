@@ -95,6 +95,25 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="module")
+def github(demo_org):
+    """The loopback fake GitHub serving the demo organisation, for one test module."""
+    from fake_github import FakeGitHub
+
+    with FakeGitHub(demo_org) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def app(github, demo_store_dir, demo_org):
+    """The app in GitHub sign-in mode against `github`, over the demo store (its URL); a
+    module needing other settings defines its own `app`."""
+    from browser_session import oauth_app
+
+    with oauth_app(github, demo_store_dir, demo_org) as url:
+        yield url
+
+
 # The small organisation of the deployed-mode tests (github_app.py); a module may
 # define its own `org` instead, which then wins.
 @pytest.fixture(scope="module")

@@ -10,23 +10,10 @@ import pytest
 
 from app_server import screenshot
 from browser_pages import axe_violations, describe, wait_drawn
-from browser_session import ServerLog, Watched, error_boxes, github_log_in, oauth_app, settle
-from fake_github import FakeGitHub
+from browser_session import ServerLog, Watched, error_boxes, github_log_in, settle
 from test_my_usage import default_range, expected_metrics, own_lines
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-@pytest.fixture(scope="module")
-def github(demo_org):
-    with FakeGitHub(demo_org) as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def app(github, demo_store_dir, demo_org):
-    with oauth_app(github, demo_store_dir, demo_org) as url:
-        yield url
 
 
 def shown_metrics(page) -> dict[str, str]:

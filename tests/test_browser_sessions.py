@@ -18,17 +18,10 @@ from app_server import screenshot
 from browser_session import (oauth_app, SIGN_IN_BUTTON, ServerLog, Watched, error_boxes, github_log_in, is_signed_in,
                              operate, settle, wait_signed_out, wait_signed_out_by_button)
 from copilot_usage.session import COOKIE_NAME, Sealer, Session
-from fake_github import FakeGitHub
 from github_app import SESSION_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 HOURS = 8
-
-
-@pytest.fixture(scope="module")
-def github(demo_org):
-    with FakeGitHub(demo_org) as fake:
-        yield fake
 
 
 @pytest.fixture(scope="module")

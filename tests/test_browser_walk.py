@@ -9,23 +9,10 @@ from __future__ import annotations
 import pytest
 
 from app_server import screenshot
-from browser_session import (oauth_app, ServerLog, Watched, error_boxes, github_log_in, operate, settle,
+from browser_session import (ServerLog, Watched, error_boxes, github_log_in, operate, settle,
                              wait_signed_out_by_button)
-from fake_github import FakeGitHub
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-@pytest.fixture(scope="module")
-def github(demo_org):
-    with FakeGitHub(demo_org) as fake:
-        yield fake
-
-
-@pytest.fixture(scope="module")
-def app(github, demo_store_dir, demo_org):
-    with oauth_app(github, demo_store_dir, demo_org) as url:
-        yield url
 
 
 class Walk:

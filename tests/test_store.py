@@ -103,6 +103,18 @@ def test_missing_key_reads_as_nothing(store: Store):
     assert store.exists("teams_history.json") is False
 
 
+def test_a_file_to_open_in_place_only_from_a_folder_store(store: Store):
+    store.write_bytes(REPORT_KEY, b"parquet bytes")
+    found = store.local_file(REPORT_KEY)
+    if isinstance(store, LocalStore):  # DuckDB opens it where it is
+        assert found is not None and found.read_bytes() == b"parquet bytes"
+    else:  # S3: the caller copies what it needs
+        assert found is None
+    assert store.local_file("facts/missing.parquet") is None
+    with pytest.raises(ValueError):
+        store.local_file("../outside")
+
+
 def test_list_keys_is_sorted_relative_and_filtered_by_prefix(store: Store):
     keys = [
         "teams_history.json",
