@@ -380,13 +380,13 @@ class _Batch:
         slugs = sorted(self.team_days)
         teams = {slug: self.teams.get(slug) or Team(name=slug, slug=slug) for slug in slugs}
 
-        def merge(slug: str) -> TeamMerge:
+        def merge_one(slug: str) -> TeamMerge:
             return merge_team_days(store, teams[slug], self.team_days.pop(slug))
 
         # Team files are independent: a few merge at once (their reads, hashes, writes and
         # S3 round trips overlap); the results are taken in slug order, as in a plain loop.
         with ThreadPoolExecutor(max_workers=STORE_WORKERS) as pool:
-            merges = list(map_ahead(pool, merge, slugs, ahead=STORE_WORKERS))
+            merges = list(map_ahead(pool, merge_one, slugs, ahead=STORE_WORKERS))
         for slug, merged in zip(slugs, merges):
             team = teams[slug]
             summary.days_added += merged.added
