@@ -11,6 +11,8 @@ by side in this process (best of --repeat runs, from the bytes in memory):
 (c) ours: `FactsEngine.day`, raw bytes to the day's Parquet facts and TeamDay rows,
     breakdowns included: DuckDB in process, the path the Lambda zip ships.
 (c) is checked against (b): every team's active users and counters must agree.
+(d) is (b)'s work written in DuckDB (same columns, join, grouping), so the engines are
+compared on the same work; (c) does more (facts with breakdowns, written as Parquet).
 Then the peak memory (RSS high-water mark) of a fresh process running the
 collector's `fetch_day` for that day from the stored gzip copies.
 Prints `name: value unit (target …)` lines; targets: c/b <= 1.0, peak < 400 MB.
@@ -32,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import duckdb  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.json as pj  # noqa: E402
 
@@ -60,6 +63,21 @@ def pyarrow_join(users: bytes, teams: bytes) -> pa.Table:
     team_table = pj.read_json(pa.BufferReader(teams)).select(["user_id", "organization_id", "slug"])
     joined = team_table.join(user_table, ["user_id", "organization_id"], join_type="inner")
     return joined.group_by("slug").aggregate([(c, "sum") for c in counters] + [("user_id", "count_distinct")])
+
+
+def duckdb_join(users: Path, teams: Path) -> list:
+    """(d) (b)'s work in DuckDB, the Lambda's engine: the same columns, join and grouping, from
+    the same bytes in files (DuckDB reads files; they sit in the page cache)."""
+    counters = list(COUNTER_KEYS)
+    spec = "{'user_id': 'BIGINT', 'organization_id': 'BIGINT', " + ", ".join(f"'{c}': 'BIGINT'" for c in counters) + "}"
+    sums = ", ".join(f"sum(u.{c})" for c in counters)
+    with duckdb.connect(config={"threads": 2}) as db:
+        return db.execute(
+            f"SELECT t.slug, count(DISTINCT u.user_id), {sums} "
+            f"FROM read_json('{users}', format = 'newline_delimited', columns = {spec}) u "
+            f"JOIN read_json('{teams}', format = 'newline_delimited', columns = "
+            "{'user_id': 'BIGINT', 'organization_id': 'BIGINT', 'slug': 'VARCHAR'}) t "
+            "USING (user_id, organization_id) GROUP BY t.slug").fetchall()
 
 
 ENGINE: FactsEngine | None = None
@@ -182,9 +200,20 @@ def main() -> None:
 
     times = best_of(args.repeat, {"a": json_only, "b": pyarrow_join, "c": ours}, users, teams)
     a, b, c = times["a"], times["b"], times["c"]
+    with tempfile.TemporaryDirectory() as folder:
+        paths = (Path(folder) / "users.json", Path(folder) / "teams.json")
+        paths[0].write_bytes(users)
+        paths[1].write_bytes(teams)
+        reference = {row["slug"]: [row["user_id_count_distinct"], *(row[f"{c_}_sum"] for c_ in COUNTER_KEYS)]
+                     for row in pyarrow_join(users, teams).to_pylist()}
+        if {slug: list(rest) for slug, *rest in duckdb_join(*paths)} != reference:
+            raise SystemExit("(d) and the pyarrow reference differ")
+        d = best_of(args.repeat, {"d": duckdb_join}, *paths)["d"]
     print(f"aggregation (a) json.loads only: {a:.3f} s (context)")
     print(f"aggregation (b) pyarrow reference join: {b:.3f} s (context)")
     print(f"aggregation (c) ours, to TeamDay rows: {c:.3f} s (context)")
+    print(f"aggregation (d) (b)'s join in DuckDB: {d:.3f} s (context)")
+    print(f"aggregation d/b: {d / b:.2f} ratio (context: the engines alone on the same work; c/b adds the facts)")
     print(f"aggregation c/a: {c / a:.2f} ratio (context: below 1 is faster than parsing with json alone)")
     target = "context: small sizes pay fixed costs, the target is for the full size" if args.smoke \
         else "target <= 1.0"
