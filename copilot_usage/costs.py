@@ -12,11 +12,11 @@ no Copilot activity for the inactivity threshold (or never). Prices come from `p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
-from .frames import in_range, seat_status
+from .frames import seat_status
 from .pricing import Prices
 
 MONTH_WINDOW = 28  # the monthly active users' window, and the one cost per active member uses
@@ -72,34 +72,39 @@ class _SeatBook:
         return out
 
 
-def credits_in(frame: pd.DataFrame) -> float | None:
-    """AI credits summed over the frame's days; None when no day carries them."""
-    if "ai_credits" not in frame or frame["ai_credits"].isna().all():
-        return None
-    return float(frame["ai_credits"].sum())
+@dataclass
+class _Credits:
+    """Per team (slug): what the credit figures are made of, from one pass over a frame."""
 
+    shown: pd.DataFrame              # the rows in [start, end]
+    credits: pd.Series | None        # credits summed over [start, end] (NaN: no day carries them)
+    monthly: pd.Series | None        # monthly active users on the last day with data up to `end`
+    month_credits: pd.Series | None  # credits of the 28 days ending on that day
 
-def month_cost_per_active_member(frame: pd.DataFrame, end: date, prices: Prices) -> float | None:
-    """Cost of the AI credits of the 28 days ending on the last day with data up to `end`, divided by
-    the monthly active users of that day (the same 28 days); None without either."""
-    upto = in_range(frame, None, end)
-    if upto.empty or "monthly_active_users" not in upto:
-        return None
-    last = upto.iloc[-1]
-    members = last["monthly_active_users"]
-    window = in_range(upto, last["date"].date() - timedelta(days=MONTH_WINDOW - 1), last["date"].date())
-    cost = prices.credits_cost(credits_in(window))
-    if cost is None or pd.isna(members) or members <= 0:
-        return None
-    return cost / float(members)
+    @classmethod
+    def of(cls, frame: pd.DataFrame, start: date, end: date) -> "_Credits":
+        """The one definition of the rules: credits over the range, and cost per active member
+        as the credits of the 28 days ending on the last day with data up to `end` over that
+        day's monthly active users. `frame` has a `slug` column (one value for one team)."""
+        upto = frame[frame["date"] <= pd.Timestamp(end)].sort_values(["slug", "date"], kind="stable")
+        shown = upto[upto["date"] >= pd.Timestamp(start)]
+        last = upto.groupby("slug").tail(1).set_index("slug")  # each team's last day up to `end`
+        window = upto[upto["date"] >= upto["slug"].map(last["date"]) - pd.Timedelta(days=MONTH_WINDOW - 1)]
+        has_credits = "ai_credits" in frame
+        return cls(shown,
+                   shown.groupby("slug")["ai_credits"].sum(min_count=1) if has_credits else None,
+                   last["monthly_active_users"] if "monthly_active_users" in last else None,
+                   window.groupby("slug")["ai_credits"].sum(min_count=1) if has_credits else None)
 
+    def credits_of(self, slug: str) -> float | None:
+        return _value(self.credits, slug)
 
-def last_value(frame: pd.DataFrame, column: str, end: date) -> float | None:
-    """`column` on the last day with data up to `end` (None when missing or null)."""
-    upto = in_range(frame, None, end)
-    if upto.empty or column not in upto or pd.isna(upto[column].iloc[-1]):
-        return None
-    return float(upto[column].iloc[-1])
+    def monthly_of(self, slug: str) -> float | None:
+        return _value(self.monthly, slug)
+
+    def per_active_member(self, slug: str, prices: Prices) -> float | None:
+        cost, members = prices.credits_cost(_value(self.month_credits, slug)), self.monthly_of(slug)
+        return cost / members if cost is not None and members else None
 
 
 @dataclass
@@ -114,8 +119,9 @@ def team_cost(frame: pd.DataFrame, start: date, end: date, logins: list[str] | N
               prices: Prices, *, today: date, inactive_after_days: int) -> TeamCost:
     """A team's (or the organisation's, with logins=None) credits over [start, end], cost per
     active member over the 28 days ending at `end`, and its seats per month."""
-    credits = credits_in(in_range(frame, start, end))
-    return TeamCost(credits, prices.credits_cost(credits), month_cost_per_active_member(frame, end, prices),
+    figures = _Credits.of(frame.assign(slug=""), start, end)
+    credits = figures.credits_of("")
+    return TeamCost(credits, prices.credits_cost(credits), figures.per_active_member("", prices),
                     seat_costs(logins, seats, prices, today=today, inactive_after_days=inactive_after_days))
 
 
@@ -128,27 +134,19 @@ def overview_costs(teams: pd.DataFrame, members: dict[str, list[str]], seats: li
     """One row per team with days in [start, end]: credits and their cost over the range, monthly
     active users and cost per active member at the end, seats and idle seats per month.
 
-    The same figures as `team_cost` for each team (a test holds them equal), computed for all
-    teams at once: a thousand teams × a year is one pass over the frame, not one per team."""
-    upto = teams[teams["date"] <= pd.Timestamp(end)].sort_values(["slug", "date"], kind="stable")
-    shown = upto[upto["date"] >= pd.Timestamp(start)]
-    if shown.empty:
+    The rules are `_Credits`', as on the team page; all teams in one pass over the frame (a
+    thousand teams × a year), not one pass per team."""
+    figures = _Credits.of(teams, start, end)
+    if figures.shown.empty:
         return pd.DataFrame(columns=COST_COLUMNS)
-    credits = shown.groupby("slug")["ai_credits"].sum(min_count=1) if "ai_credits" in shown else None
-    last = upto.groupby("slug").tail(1).set_index("slug")  # each team's last day with data up to `end`
-    since = upto["slug"].map(last["date"]) - pd.Timedelta(days=MONTH_WINDOW - 1)
-    window = upto[upto["date"] >= since]
-    window_credits = window.groupby("slug")["ai_credits"].sum(min_count=1) if "ai_credits" in window else None
     book = _SeatBook(seats, prices, today, inactive_after_days)
     rows = []
-    for slug, name in shown.groupby("slug")["team"].last().items():
-        team_credits = _value(credits, slug)
-        monthly = _value(last.get("monthly_active_users"), slug)
-        month_cost = prices.credits_cost(_value(window_credits, slug))
+    for slug, name in figures.shown.groupby("slug")["team"].last().items():
+        credits = figures.credits_of(slug)
         held, per_month, idle, idle_per_month = book.totals(members.get(slug, []))
-        rows.append({"team": name, "slug": slug, "monthly_active_users": monthly,
-                     "ai_credits": team_credits, "credits_cost": prices.credits_cost(team_credits),
-                     "per_active_member": month_cost / monthly if month_cost is not None and monthly else None,
+        rows.append({"team": name, "slug": slug, "monthly_active_users": figures.monthly_of(slug),
+                     "ai_credits": credits, "credits_cost": prices.credits_cost(credits),
+                     "per_active_member": figures.per_active_member(slug, prices),
                      "seats": held, "seat_month": per_month, "idle_seats": idle, "idle_seat_month": idle_per_month})
     table = pd.DataFrame(rows, columns=COST_COLUMNS)
     return table.sort_values("team", key=lambda s: s.str.lower()).reset_index(drop=True)

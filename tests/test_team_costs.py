@@ -77,7 +77,8 @@ def test_prices_come_from_the_settings():
 
 
 def test_the_overview_gives_each_team_the_figures_of_its_own_team_page():
-    """overview_costs works on all teams at once; each row must equal team_cost of that team alone,
+    """overview_costs works on all teams in one pass; each row must equal team_cost of that team alone (no
+    figure leaks from one team to another),
     with days missing, days without credits or monthly users, and teams ending before the range."""
     def values(seed: int, n: int, every: int) -> list:
         return [None if (seed + k) % every == 0 else float((seed * 7 + k * 3) % 11) for k in range(n)]
