@@ -85,7 +85,8 @@ def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     """Adds acceptance_rate (acceptances / generations) and adoption (active / licensed)."""
     out = frame.copy()
     gens = out.get("code_generations", pd.Series(0.0, index=out.index))
-    out["acceptance_rate"] = out.get("code_acceptances", 0.0) / gens.where(gens > 0)
+    accepted = out.pop("_rated_acceptances") if "_rated_acceptances" in out else out.get("code_acceptances", 0.0)
+    out["acceptance_rate"] = accepted / gens.where(gens > 0)
     active = out["active_users"] if "active_users" in out else out.get("daily_active_users")
     base = out["licensed_members"] if "licensed_members" in out else out.get("seats")
     if active is not None and base is not None:
@@ -94,6 +95,16 @@ def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
             out["adoption"] = out["_paired_active"] / out["_paired_base"].where(out["_paired_base"] > 0)
             out = out.drop(columns=["_paired_active", "_paired_base"])
     return out
+
+
+def rated_acceptances(frame: pd.DataFrame) -> pd.Series:
+    """Acceptances on the rows that also report generations (NaN elsewhere): the numerator of
+    every acceptance rate. GitHub's legacy metrics have days with acceptances and zero
+    suggestions (JetBrains, November 2024, in tests/data/legacy/metrics_days.json); summing
+    those over other days' suggestions showed 103.5 %. A ratio only uses rows with both parts."""
+    accepted = frame.get("code_acceptances", pd.Series(0.0, index=frame.index))
+    generated = frame.get("code_generations", pd.Series(0.0, index=frame.index))
+    return accepted.where(generated.notna() & (generated > 0))
 
 
 def _adoption_parts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
@@ -124,6 +135,8 @@ def rollup(frame: pd.DataFrame, granularity: str = "day", start: date | None = N
     parts = _adoption_parts(frame)
     if parts is not None:
         frame = frame.assign(_paired_active=parts[0], _paired_base=parts[1])
+    if "code_acceptances" in frame:
+        frame = frame.assign(_rated_acceptances=rated_acceptances(frame))
     if "ai_credits" in frame and "active_users" in frame:  # credits per active member: days with both
         frame = frame.assign(credit_member_days=frame["active_users"].where(frame["ai_credits"].notna()))
     numeric = [c for c in frame.columns if c not in ("date", "source")]
@@ -246,7 +259,7 @@ def period_figures(frame: pd.DataFrame) -> dict[str, float]:
         "active_users": mean.get(active, np.nan),
         "engaged_users": mean.get("engaged_users", np.nan),
         "adoption": ratio(parts[0].sum(), parts[1].sum()) if parts is not None else float("nan"),
-        "acceptance_rate": ratio(total.get("code_acceptances", 0.0), total.get("code_generations", 0.0)),
+        "acceptance_rate": ratio(rated_acceptances(frame).sum(), total.get("code_generations", 0.0)),
         "loc_added": total.get("loc_added", np.nan),
         "interactions": total.get("interactions", np.nan),
         "agent_users": mean.get("agent_users", np.nan),
@@ -342,9 +355,9 @@ def breakdown_totals(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=["item", "users", *COUNTER_FIELDS, "events", "acceptance_rate", "share"])
     days = frame["date"].nunique()
-    sums = frame.groupby("item").sum(numeric_only=True)
+    sums = frame.assign(_rated=rated_acceptances(frame)).groupby("item").sum(numeric_only=True)
     sums["users"] = sums["users"] / max(days, 1)
-    sums["acceptance_rate"] = sums["code_acceptances"] / sums["code_generations"].where(sums["code_generations"] > 0)
+    sums["acceptance_rate"] = sums.pop("_rated") / sums["code_generations"].where(sums["code_generations"] > 0)
     sums["share"] = sums["events"] / sums["events"].sum() if sums["events"].sum() else np.nan
     return sums.sort_values("events", ascending=False).reset_index()
 

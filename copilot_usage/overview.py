@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 import pandas as pd
 
-from .frames import in_range, rollup
+from .frames import in_range, rated_acceptances, rollup
 
 BANDS = [(0.0, 0.2, "under 20%"), (0.2, 0.3, "20–30%"), (0.3, 0.4, "30–40%"),
          (0.4, 0.5, "40–50%"), (0.5, 0.6, "50–60%"), (0.6, float("inf"), "60% and over")]
@@ -29,16 +29,17 @@ def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     # ratio of sums over the team's own recorded days; legacy days report no licences.
     # Licensed members: the last recorded day's count ("last" skips days without one).
-    days = days.assign(licensed_active=days["active_users"].where(days["licensed_members"].notna()))
+    days = days.assign(licensed_active=days["active_users"].where(days["licensed_members"].notna()),
+                       rated_acceptances=rated_acceptances(days))
     sums = days.groupby("slug").agg(
         team=("team", "last"), licensed_members=("licensed_members", "last"),
         active_users=("active_users", "mean"), licensed_active=("licensed_active", "sum"),
-        licensed_total=("licensed_members", "sum"), code_acceptances=("code_acceptances", "sum"),
+        licensed_total=("licensed_members", "sum"), code_acceptances=("code_acceptances", "sum"), rated_acceptances=("rated_acceptances", "sum"),
         code_generations=("code_generations", "sum"), interactions=("interactions", "sum"),
         loc_added=("loc_added", "sum"), agent_users=("agent_users", "mean"), days=("date", "size"))
     table = sums.reset_index().assign(
         adoption=lambda t: t["licensed_active"] / t["licensed_total"].where(t["licensed_total"] > 0),
-        acceptance_rate=lambda t: t["code_acceptances"] / t["code_generations"].where(t["code_generations"] > 0),
+        acceptance_rate=lambda t: t["rated_acceptances"] / t["code_generations"].where(t["code_generations"] > 0),
     ).astype({"interactions": "int64", "loc_added": "int64", "days": "int64"})
     return table[COLUMNS].sort_values("team", key=lambda s: s.str.lower()).reset_index(drop=True)
 

@@ -116,3 +116,25 @@ def test_seats_per_day_counts_seats_created_by_each_day():
     dates = pd.Series(pd.to_datetime(["2026-01-01", "2026-01-03", "2026-01-10"]))
     created = ["2026-01-02T10:00:00Z", "2026-01-02T11:00:00Z", "2026-01-05T00:00:00Z", None]
     assert seats_per_day(dates, created).tolist() == [0, 2, 3]
+
+
+def test_days_with_acceptances_but_no_generations_stay_out_of_every_acceptance_rate():
+    """GitHub's legacy metrics have such days (tests/data/legacy/metrics_days.json, 2024-11-18):
+    their acceptances over other days' generations read 103.5 % on a migrated store's team page."""
+    from copilot_usage.frames import teams_frame
+    from copilot_usage.models import Team, TeamHistory
+    from copilot_usage.overview import overview_table
+
+    broken = dict(gens=0, accs=741, by_language={"java": Counters(users=3, code_generations=0, code_acceptances=741)})
+    days = [day(0, gens=100, accs=30, by_language={"java": Counters(users=2, code_generations=100,
+                                                                     code_acceptances=30)}),
+            day(1, **broken)]
+    frame = daily_frame(days)
+    assert kpis(frame, START, START + timedelta(days=1))["acceptance_rate"].value == pytest.approx(0.30)
+    assert rollup(frame, "week")["acceptance_rate"].tolist() == [pytest.approx(0.30)]
+    assert breakdown_totals(breakdown_frame(days, "by_language")).set_index("item").loc["java", "acceptance_rate"] \
+        == pytest.approx(0.30)
+    table = overview_table(teams_frame([TeamHistory(team=Team(name="Apps", slug="apps"), data=days)]),
+                           START, START + timedelta(days=1))
+    assert table["acceptance_rate"].tolist() == [pytest.approx(0.30)]
+    assert rollup(frame, "week")["code_acceptances"].tolist() == [771]  # the counts themselves are kept

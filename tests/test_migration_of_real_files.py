@@ -164,3 +164,6 @@ def test_pages_show_the_store_as_found_and_after_a_collection(tmp_path, monkeypa
     # never a partial number drawn from the legacy days.
     adoption = next(m.value for m in at.metric if m.label == "Adoption (monthly)")
     assert adoption == "–"
+    # The legacy days still count where their fields allow: the acceptance rate over the range is a figure.
+    rate = next(m.value for m in at.metric if m.label == "Acceptance rate")
+    assert 0 < float(rate.rstrip("%")) <= 100
