@@ -75,7 +75,6 @@ ORG_COLUMNS = {"date": "VARCHAR", **{
            "DOUBLE" if name == "ai_credits" else "VARCHAR" if name == "source" else "BIGINT")
     for name in OrgDay.model_fields if name not in ("date", "legacy")}}  # legacy: never a collected day
 GZIP_MAGIC = b"\x1f\x8b"
-_BREAKDOWN_NAMES = ("by_ide", "by_feature", "by_language", "by_model")
 
 
 REPORT_NAMES = {"users": USERS, "user_teams": USER_TEAMS, "org": ORGANIZATION}
@@ -116,9 +115,9 @@ class FactsEngine:
 
     def __init__(self, *, memory_limit: str = "512MB", threads: int = 2, workdir: str | None = None):
         self.root = Path(tempfile.mkdtemp(prefix="copilot-usage-", dir=workdir))
-        self.db = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads,
-                                         "temp_directory": str(self.root / "spill"),
-                                         "preserve_insertion_order": True})
+        self._config = {"memory_limit": memory_limit, "threads": threads,
+                        "temp_directory": str(self.root / "spill"), "preserve_insertion_order": True}
+        self.db = duckdb.connect(config=self._config)
         self._lock = threading.Lock()
         # One day joined at a time: DuckDB already spreads one join over its threads, and
         # days joined at once by the fetch workers only add their working sets up (measured
@@ -134,6 +133,17 @@ class FactsEngine:
     def close(self) -> None:
         self.db.close()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def refresh(self) -> None:
+        """A new in-memory database in place of the old one (the working folder stays).
+
+        DuckDB keeps memory from each day's Parquet writes until its database is closed:
+        writing 300 days of 3,000 users' facts grew the process by 46 MB with one database,
+        by 5 MB with a new one every 30 days. Call it where no cursor is open (the collector
+        does at each checkpoint: its fetch threads wait, the main thread has no cursor)."""
+        with self._joining, self._lock:
+            old, self.db = self.db, duckdb.connect(config=self._config)
+        old.close()
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:  # making cursors is not thread-safe; using them is
@@ -197,7 +207,8 @@ def _fact(cursor, folder: Path, name: str, parts: list[bytes], columns: dict[str
             cursor.execute(load(query))  # keeps the day's lines, once each
         cursor.execute(f"CREATE OR REPLACE TEMP VIEW fact_{name} AS SELECT * EXCLUDE ({'day' if query else 'date'}) "
                        f"FROM raw_{name}")
-        cursor.execute(f"COPY fact_{name} TO '{out}' (FORMAT parquet, COMPRESSION zstd)")
+        # zstd's fastest level: a 50,000-user day wrote in 0.15 s instead of 0.21 s, 1 % larger.
+        cursor.execute(f"COPY fact_{name} TO '{out}' (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)")
     except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:  # not the report's shape
         raise _malformed(name, folder, parts, exc) from None
     finally:
@@ -246,14 +257,10 @@ def team_days_by_day(cursor) -> dict[date, tuple[dict[str, TeamDay], dict[str, l
     totals = cursor.execute(load("team_days"))
     names = [column[0] for column in totals.description]
     rows = {(r[0], r[1]): dict(zip(names, r)) for r in totals.fetchall()}
-    items: dict[tuple, dict[str, dict[str, dict]]] = {}
-    for day, slug, breakdown, item, users, *counters in cursor.execute(load("team_breakdowns")).fetchall():
-        if (day, slug) not in rows:
-            continue  # a team team_days.sql does not record (under five licensed members)
-        target = items.setdefault((day, slug), {name: {} for name in _BREAKDOWN_NAMES})
-        # Plain dicts: TeamDay validates them all at once in pydantic's core, several times
-        # faster than building tens of thousands of Counters one by one in Python.
-        target[breakdown][item] = {"users": users, **dict(zip(COUNTER_FIELDS, counters))}
+    # Each team-day's breakdowns come as one JSON object shaped by DuckDB, and the TeamDay is
+    # validated from JSON in pydantic's core: at 2,000 teams that is ~100,000 breakdown items,
+    # which as Python tuples and dicts took most of the day's join.
+    breakdowns = {(day, slug): text for day, slug, text in cursor.execute(_BREAKDOWNS_JSON).fetchall()}
     logins = {(day, slug): sorted(names_, key=str.lower)
               for day, slug, names_ in cursor.execute(load("team_members")).fetchall()}
     phases: dict[tuple, dict[str, int]] = {}
@@ -262,13 +269,30 @@ def team_days_by_day(cursor) -> dict[date, tuple[dict[str, TeamDay], dict[str, l
     out: dict[date, tuple[dict, dict]] = {}
     for (day, slug), row in rows.items():
         row.pop("day"), row.pop("slug")
-        breakdowns = items.get((day, slug), {})
+        head = json.dumps({"date": day.isoformat(), **row, "by_adoption_phase": phases.get((day, slug), {})})
+        items = breakdowns.get((day, slug))
         team_days_, members = out.setdefault(day, ({}, {}))
-        team_days_[slug] = TeamDay(date=day, **row, **{name: dict(sorted(v.items()))
-                                                     for name, v in breakdowns.items()},
-                                   by_adoption_phase=phases.get((day, slug), {}))
+        team_days_[slug] = TeamDay.model_validate_json(f"{head[:-1]}, {items[1:]}" if items else head)
         members[slug] = logins.get((day, slug), [])
     return out
+
+
+# team_breakdowns.sql's rows as {"by_ide": {item: {"users": …, counters…}}, …} per team-day,
+# items in name order (string_agg: DuckDB's json_group_object takes no ORDER BY).
+_BREAKDOWNS_JSON = f"""
+WITH breakdowns AS (
+{load("team_breakdowns")}
+), items AS (
+    SELECT day, slug, breakdown,
+           '{{' || string_agg(to_json(item) || ':' || json_object({", ".join(f"'{n}', {n}" for n in ("users", *COUNTER_FIELDS))}),
+                              ',' ORDER BY item) || '}}' AS items
+    FROM breakdowns
+    GROUP BY day, slug, breakdown
+)
+SELECT day, slug, '{{' || string_agg(to_json(breakdown) || ':' || items, ',' ORDER BY breakdown) || '}}'
+FROM items
+GROUP BY day, slug
+"""
 
 
 def join_lines(day: date, user_lines: list[dict], user_team_lines: list[dict]

@@ -177,7 +177,9 @@ class TeamMerge:
     entry: IndexEntry | None
     added: int = 0
     replaced: int = 0
-    written: dict[date, DayRecord] = field(default_factory=dict)  # the days now recorded from `new`
+    # The summary rows of the days now recorded from `new` (not their lines: a checkpoint
+    # holds every team's until the summary is written).
+    written: dict[date, list] = field(default_factory=dict)
 
 
 def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay | DayRecord], *,
@@ -213,7 +215,7 @@ def merge_team_days(store: Store, team: Team, new: dict[date, TeamDay | DayRecor
             else:
                 continue
             tail[day] = line
-            result.written[day] = new[day]
+            result.written[day] = new[day].row
         merged = _join(team, split.kept, [tail[d] for d in sorted(tail)])
         days = [d for d in (split.kept_first, split.kept_last, *tail) if d is not None]
         digest = hashlib.sha256(merged).hexdigest()
@@ -262,10 +264,10 @@ def _summary_line(team: Team, rows: list[list]) -> bytes:
     return _compact({"team": team.model_dump(mode="json"), "rows": rows})  # the layout _split_rows reads
 
 
-def update_summary(store: Store, changes: dict[str, tuple[Team, dict[date, DayRecord]]]) -> None:
+def update_summary(store: Store, changes: dict[str, tuple[Team, dict[date, list]]]) -> None:
     """Replace the summary rows of the days just written, one team's line at a time.
 
-    `changes`: {slug: (team, {date: DayRecord written})}. Teams not named keep their line
+    `changes`: {slug: (team, {date: summary row written})} (TeamMerge.written). Teams not named keep their line
     as it is (not parsed). A summary in another layout is rebuilt from the team files.
     """
     for _ in range(CONFLICT_RETRIES):
@@ -284,7 +286,7 @@ def update_summary(store: Store, changes: dict[str, tuple[Team, dict[date, DayRe
                 kept, rows = b"", {d.date.isoformat(): summary_row(d) for d in (history.data if history else [])}
             else:
                 kept, rows = _split_rows(lines[slug], min(days, default=date.max).isoformat())
-            rows.update({day.isoformat(): record.row for day, record in days.items()})
+            rows.update({day.isoformat(): row for day, row in days.items()})
             if kept or rows:
                 tail = [_compact(rows[d]).rstrip(b"\n") for d in sorted(rows)]
                 lines[slug] = b"".join([b'{"team":', _compact(team.model_dump(mode="json")).rstrip(b"\n"),
@@ -322,9 +324,10 @@ def _split_rows(line: bytes, since: str) -> tuple[bytes, dict[str, list]]:
 
 
 def _summary_bytes(lines: dict[str, bytes]) -> bytes:
-    head = _SUMMARY_HEAD + _compact(SUMMARY_COLUMNS).rstrip(b"\n") + b',"teams":[\n'
-    body = b",\n".join(lines[slug] for slug in sorted(lines))
-    return head + body + (b"\n" if lines else b"") + b"]}\n"
+    parts = [_SUMMARY_HEAD + _compact(SUMMARY_COLUMNS).rstrip(b"\n") + b',"teams":[\n']
+    for n, slug in enumerate(sorted(lines)):
+        parts += [b",\n", lines[slug]] if n else [lines[slug]]
+    return b"".join([*parts, b"\n]}\n" if lines else b"]}\n"])  # copied once
 
 
 def _summary_lines(body: bytes) -> dict[str, bytes] | None:

@@ -155,3 +155,41 @@ def test_the_documented_window_sql_over_all_facts_gives_the_collectors_rolling_c
             assert windows[(slug, day.date)] == (day.weekly_active_users, day.monthly_active_users), (slug, day.date)
             checked += day.weekly_active_users is not None
     assert checked > 0  # the demo's 20 days hold whole weeks (its month is null: shorter than 28 days)
+
+
+def test_breakdown_items_keep_their_names_and_python_order_whatever_their_characters():
+    # The breakdowns reach the TeamDay as JSON written by DuckDB: names that need escaping
+    # or are not ASCII must come back as given, items ordered as Python orders their names,
+    # and a member with two lines of one language (split by feature) counts once.
+    names = ["Ünïcode", 'quote"d', "back\\slash", "C#", "c", "日本語", "tab\tname"]
+    users = []
+    for uid in range(1, 6):
+        line = user_line(uid, f"u{uid}", uid, 10 * uid)
+        line["totals_by_language_feature"] = [
+            {"language": name, "feature": feature, "code_acceptance_activity_count": uid}
+            for name in names[:uid + 2] for feature in ("code_completion", "chat_panel_agent_mode")]
+        users.append(line)
+    teams = [team_line(uid, f"u{uid}", "team", 7) for uid in range(1, 6)]
+    team = join_lines(DAY, users, teams)[0]["team"]
+    assert list(team.by_language) == sorted(names)
+    for n, name in enumerate(names):
+        members = [uid for uid in range(1, 6) if n < uid + 2]  # the users whose lines name it
+        assert team.by_language[name].users == len(members)
+        assert team.by_language[name].code_acceptances == sum(2 * uid for uid in members)
+
+
+def test_a_refreshed_engine_closes_its_old_database_and_joins_the_same_day_alike(tmp_path):
+    from copilot_usage.facts import FactsEngine, _ndjson
+
+    users = [user_line(uid, f"u{uid}", uid, uid) for uid in range(1, 7)]
+    teams = [team_line(uid, f"u{uid}", "team", 7) for uid in range(1, 7)]
+    with FactsEngine(workdir=str(tmp_path)) as engine:
+        before = engine.day(DAY, [_ndjson(users)], [_ndjson(teams)])
+        old = engine.db
+        engine.refresh()
+        with pytest.raises(duckdb.ConnectionException):
+            old.execute("SELECT 1")
+        assert before.files["user_days"].exists()  # the working folder outlives the database
+        after = engine.day(DAY, [_ndjson(users)], [_ndjson(teams)])
+    assert after.team_days == before.team_days
+    assert after.team_days["team"].code_acceptances == 21
