@@ -4,8 +4,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from copilot_usage.access import visible_teams
-from copilot_usage.ui import data, signin
+from copilot_usage.analysis.access import visible_teams
+from copilot_usage.web.ui import data, signin
 
 # A local file, served by the app itself: a material icon here would be fetched from a font host.
 FAVICON = Path(__file__).parent / "copilot_usage" / "ui" / "favicon.png"

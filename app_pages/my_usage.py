@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from copilot_usage.access import require_member
-from copilot_usage.ui import data, my_usage, signin
+from copilot_usage.analysis.access import require_member
+from copilot_usage.web.ui import data, my_usage, signin
 
 settings = data.settings_or_stop()
 st.title("My usage")

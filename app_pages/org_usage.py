@@ -2,15 +2,17 @@
 
 import streamlit as st
 
-from copilot_usage import charts
-from copilot_usage.access import require_member
-from copilot_usage.frames import in_range, kpis, pull_request_totals, range_notes, rollup
-from copilot_usage.history import utc_today
-from copilot_usage.ui import data, sections, signin
-from copilot_usage.ui.controls import view_controls
-from copilot_usage.ui.costs import org_cost_section
-from copilot_usage.ui.kpis import kpi_row
-from copilot_usage.ui.seats import seats_section
+from copilot_usage.analysis.access import require_member
+from copilot_usage.analysis.frames import in_range, rollup
+from copilot_usage.analysis.kpis import kpis, pull_request_totals
+from copilot_usage.contract.rules import utc_today
+from copilot_usage.web import charts
+from copilot_usage.web.notes import range_notes
+from copilot_usage.web.ui import data, sections, signin
+from copilot_usage.web.ui.controls import view_controls
+from copilot_usage.web.ui.costs import org_cost_section
+from copilot_usage.web.ui.kpis import kpi_row
+from copilot_usage.web.ui.seats import seats_section
 
 settings = data.settings_or_stop()
 st.title("Organisation usage")

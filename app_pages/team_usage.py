@@ -2,17 +2,19 @@
 
 import streamlit as st
 
-from copilot_usage.access import authorize, require_member, visible_teams
-from copilot_usage.charts import USER_SERIES
-from copilot_usage.frames import (daily_frame, in_range, kpis, range_notes, rollup, window_kpis,
-                                  with_phase_columns)
-from copilot_usage.history import utc_today
-from copilot_usage.ui import data, picker, sections, signin
-from copilot_usage.ui.text import inert
-from copilot_usage.ui.controls import view_controls
-from copilot_usage.ui.costs import team_cost_section
-from copilot_usage.ui.kpis import kpi_row
-from copilot_usage.ui.members import members_section
+from copilot_usage.analysis.access import authorize, require_member, visible_teams
+from copilot_usage.analysis.breakdowns import with_phase_columns
+from copilot_usage.analysis.frames import daily_frame, in_range, rollup
+from copilot_usage.analysis.kpis import kpis, window_kpis
+from copilot_usage.contract.rules import utc_today
+from copilot_usage.web.charts import USER_SERIES
+from copilot_usage.web.notes import range_notes
+from copilot_usage.web.ui import data, picker, sections, signin
+from copilot_usage.web.ui.controls import view_controls
+from copilot_usage.web.ui.costs import team_cost_section
+from copilot_usage.web.ui.kpis import kpi_row
+from copilot_usage.web.ui.members import members_section
+from copilot_usage.web.ui.text import inert
 
 settings = data.settings_or_stop()
 st.title("Team usage")

@@ -2,15 +2,20 @@
 
 import streamlit as st
 
-from copilot_usage import charts
-from copilot_usage.access import authorize_admin
-from copilot_usage.charts import ORGANISATION
-from copilot_usage.overview import acceptance_bands, overview_table, search, team_series
-from copilot_usage.ui import data, picker, sections, signin
-from copilot_usage.history import utc_today
-from copilot_usage.ui.controls import view_controls
-from copilot_usage.ui.costs import overview_cost_section
-from copilot_usage.ui.text import inert
+from copilot_usage.analysis.access import authorize_admin
+from copilot_usage.analysis.overview import (
+    acceptance_bands,
+    overview_table,
+    search,
+    team_series,
+)
+from copilot_usage.contract.rules import utc_today
+from copilot_usage.web import charts
+from copilot_usage.web.charts import ORGANISATION
+from copilot_usage.web.ui import data, picker, sections, signin
+from copilot_usage.web.ui.controls import view_controls
+from copilot_usage.web.ui.costs import overview_cost_section
+from copilot_usage.web.ui.text import inert
 
 settings = data.settings_or_stop()
 st.title("Teams overview")
@@ -45,7 +50,7 @@ sections.rankings(table)
 sections.show(charts.bands_chart(acceptance_bands(table)))
 
 st.header("Compare teams", anchor=False)
-names = dict(zip(table["slug"], table["team"]))
+names = dict(zip(table["slug"], table["team"], strict=True))
 chosen = st.multiselect("Teams (up to five)", list(names), format_func=names.get, max_selections=5,
                         default=list(table.nlargest(3, "active_users")["slug"]))
 series = team_series(teams, [s for s in chosen if s in qualifying], view.start, view.end, view.granularity)

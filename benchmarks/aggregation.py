@@ -38,10 +38,11 @@ import duckdb  # noqa: E402
 import pyarrow as pa  # noqa: E402
 import pyarrow.json as pj  # noqa: E402
 
-from copilot_usage.aggregate import COUNTER_KEYS  # noqa: E402
-from copilot_usage.facts import FactsEngine  # noqa: E402
-from copilot_usage.github.reports import ORGANIZATION, USER_TEAMS, USERS, fetch_report  # noqa: E402
-from copilot_usage.store import LocalStore  # noqa: E402
+from copilot_usage.collector.facts import FactsEngine
+from copilot_usage.collector.reports import fetch_report
+from copilot_usage.contract.counters import COUNTER_FIELDS, REPORT_COUNTERS
+from copilot_usage.contract.keys import ORGANIZATION, USER_TEAMS, USERS
+from copilot_usage.store import LocalStore
 
 DAY = date(2026, 9, 1)  # a weekday after AI credits appeared in the reports
 
@@ -58,7 +59,7 @@ def json_only(users: bytes, teams: bytes) -> int:
 
 def pyarrow_join(users: bytes, teams: bytes) -> pa.Table:
     """(b) The join as one would write it directly in pyarrow (top-level counters only)."""
-    counters = list(COUNTER_KEYS)
+    counters = list(REPORT_COUNTERS)
     user_table = pj.read_json(pa.BufferReader(users)).select(["user_id", "organization_id", *counters])
     team_table = pj.read_json(pa.BufferReader(teams)).select(["user_id", "organization_id", "slug"])
     joined = team_table.join(user_table, ["user_id", "organization_id"], join_type="inner")
@@ -68,7 +69,7 @@ def pyarrow_join(users: bytes, teams: bytes) -> pa.Table:
 def duckdb_join(users: Path, teams: Path) -> list:
     """(d) (b)'s work in DuckDB, the Lambda's engine: the same columns, join and grouping, from
     the same bytes in files (DuckDB reads files; they sit in the page cache)."""
-    counters = list(COUNTER_KEYS)
+    counters = list(REPORT_COUNTERS)
     spec = "{'user_id': 'BIGINT', 'organization_id': 'BIGINT', " + ", ".join(f"'{c}': 'BIGINT'" for c in counters) + "}"
     sums = ", ".join(f"sum(u.{c})" for c in counters)
     with duckdb.connect(config={"threads": 2}) as db:
@@ -96,8 +97,8 @@ def agree(reference: pa.Table, team_days: dict) -> None:
         day = team_days.get(row["slug"])
         if day is None:
             continue  # (b) keeps teams under five licensed members
-        ours_ = [day.active_users, *(getattr(day, short) for short in COUNTER_KEYS.values())]
-        theirs = [row["user_id_count_distinct"], *(row[f"{c}_sum"] for c in COUNTER_KEYS)]
+        ours_ = [day.active_users, *(getattr(day, short) for short in COUNTER_FIELDS)]
+        theirs = [row["user_id_count_distinct"], *(row[f"{c}_sum"] for c in REPORT_COUNTERS)]
         if ours_ != theirs:
             raise SystemExit(f"ours and the pyarrow reference differ for {row['slug']}: {ours_} != {theirs}")
 
@@ -169,7 +170,7 @@ def collector_day(root: str, org_name: str) -> dict:
 def demo_day(users: int, teams: int) -> tuple[str, dict[str, bytes], int]:
     """The demo organisation's reports of DAY as NDJSON, and its number of teams; four weeks
     into the demo so that seats have settled (a first day has few active users)."""
-    from copilot_usage.demo import build_demo_org
+    from copilot_usage.demo.structure import build_demo_org
 
     org = build_demo_org(teams=teams, users=users, days=28, end_day=DAY)
     reports = {USERS: ndjson(org.user_lines(DAY)), USER_TEAMS: ndjson(org.user_team_lines(DAY)),
@@ -204,7 +205,7 @@ def main() -> None:
         paths = (Path(folder) / "users.json", Path(folder) / "teams.json")
         paths[0].write_bytes(users)
         paths[1].write_bytes(teams)
-        reference = {row["slug"]: [row["user_id_count_distinct"], *(row[f"{c_}_sum"] for c_ in COUNTER_KEYS)]
+        reference = {row["slug"]: [row["user_id_count_distinct"], *(row[f"{c_}_sum"] for c_ in REPORT_COUNTERS)]
                      for row in pyarrow_join(users, teams).to_pylist()}
         if {slug: list(rest) for slug, *rest in duckdb_join(*paths)} != reference:
             raise SystemExit("(d) and the pyarrow reference differ")

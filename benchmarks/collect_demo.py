@@ -17,11 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from copilot_usage.demo import build_demo_org  # noqa: E402
-from copilot_usage.github.client import GitHubClient  # noqa: E402
-from copilot_usage.history import collect  # noqa: E402
-from copilot_usage.store import LocalStore  # noqa: E402
 from fake_github import FakeGitHub  # noqa: E402
+
+from copilot_usage.collector.run import collect
+from copilot_usage.demo import build_demo_org
+from copilot_usage.github.client import GitHubClient  # noqa: E402
+from copilot_usage.store import LocalStore
 
 
 def main() -> None:

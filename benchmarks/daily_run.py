@@ -30,14 +30,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from copilot_usage.demo import build_demo_org  # noqa: E402
-from copilot_usage.github.client import GitHubClient  # noqa: E402
-from copilot_usage.history import ORG_HISTORY_KEY, collect, dump_org_days, load_org_history  # noqa: E402
-from copilot_usage.migration import record_history_tag  # noqa: E402
-from copilot_usage.store import LocalStore  # noqa: E402
-from copilot_usage.team_files import (SUMMARY_KEY, IndexEntry, assemble_history, load_index,  # noqa: E402
-                                      team_file_bytes, team_key, update_index, update_summary)
 from fake_github import FakeGitHub  # noqa: E402
+
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.keys import ORG_HISTORY_KEY, SUMMARY_KEY, team_key
+from copilot_usage.demo import build_demo_org
+from copilot_usage.github.client import GitHubClient  # noqa: E402
+from copilot_usage.store import LocalStore
+from copilot_usage.store.histories import load_org_history
+from copilot_usage.store.migration import record_history_tag
+from copilot_usage.store.team_files import (
+    IndexEntry,
+    assemble_history,
+    load_index,
+    team_file_bytes,
+    update_index,
+    update_summary,
+)
 
 NEW_DAY = date(2026, 11, 30)
 TODAY = NEW_DAY + timedelta(days=1)
@@ -71,7 +80,7 @@ def aged_store(root: str, org, history_days: int) -> int:
     org_days, tag = load_org_history(store)
     older = [org_days[n % len(org_days)].model_copy(update={"date": first + timedelta(days=n)})
              for n in range((org_days[0].date - first).days)]
-    store.write_json(ORG_HISTORY_KEY, dump_org_days([*older, *org_days]), if_tag=tag)
+    store.write_json(ORG_HISTORY_KEY, [*older, *org_days], if_tag=tag)
     record_history_tag(store, assemble_history(store))
     return size
 

@@ -32,11 +32,12 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from copilot_usage.demo import build_demo_org  # noqa: E402
-from copilot_usage.facts import REPORT_COUNTERS  # noqa: E402
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.counters import REPORT_COUNTERS
+from copilot_usage.contract.keys import ADMIN_TEAMS_KEY, SEATS_KEY
+from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient  # noqa: E402
-from copilot_usage.history import ADMIN_TEAMS_KEY, SEATS_KEY, collect  # noqa: E402
-from copilot_usage.store import LocalStore  # noqa: E402
+from copilot_usage.store import LocalStore
 
 PAGE = "app_pages/my_usage.py"
 ID_STEP = 100_000_000  # copies' ids: far above any demo id
@@ -111,7 +112,7 @@ def render_once(first: bool) -> float:
 
 def read_times(root: str, users: int, repeat: int = 7) -> list[float]:
     """Seconds to read one person's 28 days (my_facts.person_facts), without the page."""
-    from copilot_usage.my_facts import collected_days, person_facts
+    from copilot_usage.read.person import collected_days, person_facts
 
     store = LocalStore(root)
     days = collected_days(store)

@@ -32,13 +32,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from copilot_usage.demo import build_demo_org  # noqa: E402
+
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.keys import (
+    ADMIN_TEAMS_KEY,
+    HISTORY_KEY,
+    MEMBERS_KEY,
+    TEAMS_KEY,
+)
+from copilot_usage.contract.teams import TeamHistory
+from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient  # noqa: E402
-from copilot_usage.history import (ADMIN_TEAMS_KEY, HISTORY_KEY, MEMBERS_KEY, TEAMS_KEY, collect,  # noqa: E402
-                                   load_team_histories)
-from copilot_usage.models import TeamHistory  # noqa: E402
-from copilot_usage.store import LocalStore  # noqa: E402
-from copilot_usage.team_files import write_read_side  # noqa: E402
+from copilot_usage.store import LocalStore
+from copilot_usage.store.histories import load_team_histories
+from copilot_usage.store.team_files import merge_team_days, update_index, update_summary
 
 PAGES = {"team": ("two-teams", None, 7), "overview": ("admin", "app_pages/teams_overview.py", 4),
          "org": ("two-teams", "app_pages/org_usage.py", 7)}
@@ -69,7 +76,12 @@ def scale(root: str, total: int) -> None:
     histories.sort(key=lambda h: h.team.slug)
     # The full file as the collector's merge writes it, but compact (indenting 1 GB takes minutes).
     store.write_bytes(HISTORY_KEY, b"[" + b",".join(h.model_dump_json().encode() for h in histories) + b"]\n")
-    write_read_side(store, histories)
+    entries, changes = {}, {}
+    for history in histories:  # as a migration moves them in: one team file at a time
+        merged = merge_team_days(store, history.team, {day.date: day for day in history.data})
+        entries[history.team.slug], changes[history.team.slug] = merged.entry, (history.team, merged.written)
+    update_summary(store, changes)
+    update_index(store, entries)
     members = store.read_json(MEMBERS_KEY).data
     members["teams"] = {slug: members["teams"].get(source, []) for slug, source in source_of.items()}
     store.write_json(MEMBERS_KEY, members, if_tag=store.tag(MEMBERS_KEY))

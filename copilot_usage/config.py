@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .contract.keys import validate_key
 from .errors import SettingsError
-from .store import validate_key
 
 # GitHub logins/org names: alphanumerics and single hyphens, at most 39 characters.
 _ORG_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
@@ -77,10 +77,10 @@ class Settings(BaseSettings):
     github_retry_scale: float = Field(1.0, gt=0, le=10)
     github_max_wait_seconds: float = Field(900.0, ge=0, le=86_400)
     github_timeout_seconds: float = Field(30.0, gt=0, le=600)
-    # The session cookie (copilot_usage/session.py): sealed under this secret, valid this long.
+    # The session cookie (web/session.py): sealed under this secret, valid this long.
     session_secret: str = Field("", repr=False, validate_default=True)
     session_hours: float = Field(8.0, gt=0, le=24 * 30)
-    # Prices behind every money figure (copilot_usage/pricing.py), in US dollars.
+    # Prices behind every money figure (analysis/pricing.py), in US dollars.
     ai_credit_price_usd: float = Field(0.01, ge=0, le=100)
     seat_price_business_usd: float = Field(19.0, ge=0, le=10_000)
     seat_price_enterprise_usd: float = Field(39.0, ge=0, le=10_000)

@@ -4,13 +4,13 @@
     python deploy/build_lambda_zip.py                  # -> dist/copilot-usage-lambda.zip
     python deploy/build_lambda_zip.py --out other.zip
 
-Handler: `copilot_usage.aws_lambda.handler`, runtime python3.11 on x86_64.
+Handler: `copilot_usage.collector.aws_lambda.handler`, runtime python3.11 on x86_64.
 Dependencies are the collector's lines of requirements.txt (same bounds),
 installed with pip for the Lambda platform (manylinux2014 x86_64 wheels, CPython
 3.11), whatever machine builds it. boto3 is bundled although Lambda ships one: the
 store's conditional writes (S3 IfMatch / IfNoneMatch) need a newer botocore than
 the runtime may carry. The app-only parts (streamlit, altair, pandas, pyarrow, the
-`ui`, `charts`, `frames` and `demo` modules) and tests are left out; the build
+`web`, `read`, `analysis` and `demo` packages) and tests are left out; the build
 fails if one of them slips in. The installed dependencies are cached under
 dist/.lambda-deps/ keyed on the requirement lines, so a rebuild takes seconds.
 """
@@ -36,7 +36,9 @@ COLLECTOR_REQUIREMENTS = ("pydantic", "pydantic-settings", "boto3", "httpx", "py
 PIP_PLATFORM = ["--platform", "manylinux2014_x86_64", "--only-binary=:all:",
                 "--python-version", "3.11", "--implementation", "cp"]
 # Parts of the package that only the Streamlit app (or the demo) uses.
-APP_ONLY = ("ui", "charts.py", "frames.py", "demo")
+APP_ONLY = ("web", "read", "analysis", "demo")
+HANDLER = f"{PACKAGE}.collector.aws_lambda.handler"
+HANDLER_FILE = f"{PACKAGE}/collector/aws_lambda.py"
 # Top-level names that must never be in the zip.
 FORBIDDEN = ("streamlit", "altair", "pandas", "pyarrow", "numpy", "tests", "app_pages")
 LAMBDA_ZIPPED_LIMIT = 50 * 1024 * 1024     # direct upload; through S3 only the next one counts
@@ -107,8 +109,8 @@ def check(entries: list[tuple[Path, str]]) -> None:
     bad = sorted(t for t in tops if t.split(".")[0].split("-")[0] in FORBIDDEN)
     if bad:
         raise SystemExit(f"error: the Lambda zip must not contain {', '.join(bad)}")
-    if f"{PACKAGE}/aws_lambda.py" not in {name for _, name in entries}:
-        raise SystemExit(f"error: {PACKAGE}/aws_lambda.py is missing")
+    if HANDLER_FILE not in {name for _, name in entries}:
+        raise SystemExit(f"error: {HANDLER_FILE} is missing")
 
 
 def build(out: Path = DEFAULT_OUT, cache: Path = DEPS_CACHE) -> Path:
@@ -127,7 +129,7 @@ def build(out: Path = DEFAULT_OUT, cache: Path = DEPS_CACHE) -> Path:
     except ValueError:
         shown = out
     print(f"{shown}: {zipped / 1e6:.1f} MB zipped, {unzipped / 1e6:.1f} MB unzipped, "
-          f"{len(entries)} files; handler copilot_usage.aws_lambda.handler (python3.11, x86_64)")
+          f"{len(entries)} files; handler {HANDLER} (python3.11, x86_64)")
     if zipped > LAMBDA_ZIPPED_LIMIT or unzipped > LAMBDA_UNZIPPED_LIMIT:
         print("warning: over Lambda's size limits (50 MB zipped for a direct upload, 250 MB unzipped)",
               file=sys.stderr)

@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 import boto3  # noqa: E402
+from fake_github import FakeGitHub  # noqa: E402
 from moto.server import ThreadedMotoServer  # noqa: E402
 
-from copilot_usage.demo import build_demo_org  # noqa: E402
-from fake_github import FakeGitHub  # noqa: E402
+from copilot_usage.demo import build_demo_org
 
 DUMMY_AWS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1",
              "AWS_DEFAULT_REGION": "us-east-1"}
@@ -57,7 +57,7 @@ def main() -> int:
         print(f"\nThe fake's reports run {org.first_day} to {org.end_day}. The first backfill (docs/deploy.md 9):\n"
               f"  .venv/bin/python -m copilot_usage collect\n"
               f"or, as the Lambda runs it:\n"
-              f"  .venv/bin/python -c 'from copilot_usage.aws_lambda import handler; print(handler({{}}, None))'\n"
+              f"  .venv/bin/python -c 'from copilot_usage.collector.aws_lambda import handler; print(handler({{}}, None))'\n"
               f"The bucket (docs/deploy.md 8): aws --endpoint-url {endpoint} s3 ls s3://{options.bucket}/\n"
               f"Ctrl-C stops both.", flush=True)
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from copilot_usage.session import COOKIE_NAME
+from copilot_usage.web.session import COOKIE_NAME
 
 SIGN_IN_BUTTON = 'iframe[title="streamlit_oauth.authorize_button"]'
 ERROR_BOX = '[data-testid="stException"]'  # Streamlit's red "This app has encountered an error"

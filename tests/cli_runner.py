@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from copilot_usage.cli import main
+from copilot_usage.collector.cli import main
 from copilot_usage.config import Settings
 
 # Every setting the app reads, from the model itself, so a new one is never missed.

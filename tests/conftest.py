@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 import uuid
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
-from typing import Iterator
 
 import boto3
-
 import pytest
 from moto.server import ThreadedMotoServer
 
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.keys import ADMIN_TEAMS_KEY
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient
-from copilot_usage.history import ADMIN_TEAMS_KEY, collect
 from copilot_usage.store import open_store
 
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")

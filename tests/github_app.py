@@ -25,15 +25,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import streamlit as st
+import streamlit_oauth
 from streamlit.testing.v1 import AppTest
 
-from copilot_usage.access import resolve_viewer
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.keys import ADMIN_TEAMS_KEY
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient
 from copilot_usage.github.oauth import CALLBACK_PATH, SCOPES
-from copilot_usage.history import ADMIN_TEAMS_KEY, collect
 from copilot_usage.store import open_store
-from copilot_usage.ui import signin
+from copilot_usage.web.viewer import resolve_viewer
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -74,16 +75,17 @@ def github_mode(monkeypatch, fake, store_url: str, **env: str) -> None:
 
 
 class GitHubButton:
-    """Stands in for streamlit-oauth's button: answers with the callbacks queued in `answers`."""
+    """Stands in for streamlit-oauth's button in the browser (the component the library's
+    `authorize_button` draws): answers with the callbacks queued in `answers`."""
 
     def __init__(self) -> None:
         self.answers: list[dict] = []
         self.authorization_urls: list[str] = []
 
     @classmethod
-    def install(cls, monkeypatch) -> "GitHubButton":
+    def install(cls, monkeypatch) -> GitHubButton:
         button = cls()
-        monkeypatch.setattr(signin, "_authorize_button", button)
+        monkeypatch.setattr(streamlit_oauth, "_authorize_button", button)
         return button
 
     def __call__(self, *, authorization_url: str, **_) -> dict | None:

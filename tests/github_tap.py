@@ -20,8 +20,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import httpx
 
@@ -49,7 +49,7 @@ class Tap:
     def calls(self):  # FakeGitHub.calls reads it from whatever stands in as its transport
         return self.inner.calls
 
-    def __enter__(self) -> "Tap":
+    def __enter__(self) -> Tap:
         self.fake.transport = self
         return self
 

@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from fake_github import FakeGitHub
+from github_app import (
+    GitHubButton,
+    SummaryLines,
+    app_test,
+    consent,
+    error_texts,
+    github_mode,
+    markup_in,
+    run_with_session,
+    session_of,
+    shows_numbers,
+    sign_in,
+    small_org,
+)
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1.element_tree import Selectbox
-
-from fake_github import FakeGitHub
-from github_app import (GitHubButton, SummaryLines, app_test, consent, error_texts,
-                        github_mode, markup_in, run_with_session, session_of, shows_numbers, sign_in,
-                        small_org)
 
 OTHER = "data-science"           # qualifies; the two-teams persona is not a member
 OWN = ("payments", "platform")   # the two-teams persona's teams
@@ -254,7 +264,7 @@ def test_an_admin_removed_from_the_admin_team_loses_the_overview(fake, org, remo
 def test_a_forged_viewer_is_replaced_by_what_github_says(fake, org, button, refused):
     login = org.personas["outsider"]
     _, token = session_of(fake, login)
-    from copilot_usage.models import Viewer
+    from copilot_usage.analysis.access import Viewer
 
     forged = Viewer(login=login, in_org=True, teams=[OTHER], team_names={OTHER: "Data Science"}, is_admin=True)
     at = run_with_session(forged, token, STALE, query={"team": OTHER})

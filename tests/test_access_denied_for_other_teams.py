@@ -2,12 +2,12 @@
 
 
 import pytest
+from demo_app import app_test, demo_mode
 from streamlit.testing.v1 import AppTest
 
-from copilot_usage.access import authorize, visible_teams
+from copilot_usage.analysis.access import Viewer, authorize, visible_teams
+from copilot_usage.contract.teams import Team
 from copilot_usage.errors import AccessDenied
-from copilot_usage.models import Team, Viewer
-from demo_app import app_test, demo_mode
 
 TEAMS = [Team(name=n.title(), slug=n) for n in ("apps", "data", "web")]
 

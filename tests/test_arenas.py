@@ -1,4 +1,4 @@
-"""The collector caps glibc's malloc arenas before its threads start (arenas.py)."""
+"""The collector caps glibc's malloc arenas before its threads start (collector/memory.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import threading
 from datetime import date, timedelta
 
 import pytest
+from conftest import demo_client
 
-from copilot_usage import history
-from copilot_usage.arenas import limit_malloc_arenas
+from copilot_usage.collector import run
+from copilot_usage.collector.memory import limit_malloc_arenas
 from copilot_usage.demo import build_demo_org
 from copilot_usage.store import LocalStore
-from conftest import demo_client
 
 END = date(2026, 10, 31)
 
@@ -32,11 +32,11 @@ def test_collect_caps_the_arenas_before_it_starts_a_thread(tmp_path, monkeypatch
             threads_at_call.append("a thread started before the cap")
         started(self)
 
-    monkeypatch.setattr(history, "limit_malloc_arenas", lambda: threads_at_call.append("capped"))
+    monkeypatch.setattr(run, "limit_malloc_arenas", lambda: threads_at_call.append("capped"))
     monkeypatch.setattr(threading.Thread, "start", start)
     org = build_demo_org(seed=3, teams=6, users=50, days=3, end_day=END)
     with demo_client(org) as client:
-        summary = history.collect(client, LocalStore(tmp_path), org.org, since=org.first_day - timedelta(days=1),
+        summary = run.collect(client, LocalStore(tmp_path), org.org, since=org.first_day - timedelta(days=1),
                                   today=END + timedelta(days=2))
     assert summary.days_fetched == 3
     assert threads_at_call[0] == "capped"

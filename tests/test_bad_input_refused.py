@@ -14,19 +14,33 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from fake_github import FakeGitHub
+from github_app import (
+    END,
+    TODAY,
+    SummaryLines,
+    displayed,
+    error_texts,
+    github_mode,
+    markup_in,
+    run_with_session,
+    session_of,
+    shows_numbers,
+    small_org,
+)
+from github_tap import Tap, edit_lines
 
-from copilot_usage import aws_lambda
-from copilot_usage.cli import main
+from copilot_usage.collector import aws_lambda
+from copilot_usage.collector.cli import main
+from copilot_usage.collector.run import collect
 from copilot_usage.config import load_settings
+from copilot_usage.contract.keys import TEAMS_KEY
+from copilot_usage.contract.rules import utc_today
 from copilot_usage.errors import SettingsError
 from copilot_usage.github.client import GitHubClient
 from copilot_usage.github.directory import team_members
-from copilot_usage.history import TEAMS_KEY, collect, load_org_history, load_team_histories, utc_today
 from copilot_usage.store import LocalStore, open_store
-from fake_github import FakeGitHub
-from github_app import (END, TODAY, SummaryLines, displayed, error_texts, github_mode,
-                        markup_in, run_with_session, session_of, shows_numbers, small_org)
-from github_tap import Tap, edit_lines
+from copilot_usage.store.histories import load_org_history, load_team_histories
 
 SETTINGS = ("GITHUB_ORG", "GITHUB_API_URL", "GITHUB_WEB_URL", "GITHUB_TOKEN", "GITHUB_APP_ID",
             "GITHUB_APP_PRIVATE_KEY", "GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", "APP_URL",

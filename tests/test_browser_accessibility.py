@@ -4,7 +4,6 @@ and no warning from Vega in the browser's console while the charts are drawn."""
 from __future__ import annotations
 
 import pytest
-
 from app_server import streamlit_app
 from browser_pages import PERSONAS, axe_violations, describe, open_page, sign_in
 

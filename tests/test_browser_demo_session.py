@@ -4,10 +4,17 @@ tab, and Sign out after a view control ends signed out, for good."""
 from __future__ import annotations
 
 import pytest
-
 from app_server import screenshot, streamlit_app
-from browser_session import (ServerLog, Watched, demo_log_in, error_boxes, operate, settle, wait_signed_out,
-                             wait_signed_out_by_button)
+from browser_session import (
+    ServerLog,
+    Watched,
+    demo_log_in,
+    error_boxes,
+    operate,
+    settle,
+    wait_signed_out,
+    wait_signed_out_by_button,
+)
 
 pytestmark = pytest.mark.browser
 

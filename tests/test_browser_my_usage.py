@@ -7,7 +7,6 @@ on the page. Screenshots at 1,400 and 390 px go to test-artifacts/ (git-ignored)
 from __future__ import annotations
 
 import pytest
-
 from app_server import screenshot
 from browser_pages import axe_violations, describe, wait_drawn
 from browser_session import ServerLog, Watched, error_boxes, github_log_in, settle

@@ -5,9 +5,16 @@ time axis, nothing wider than the phone. And the date presets apply at once."""
 from __future__ import annotations
 
 import pytest
-
 from app_server import screenshot, streamlit_app
-from browser_pages import CHART, PERSONAS, open_page, settle, show_by, sign_in, wait_drawn
+from browser_pages import (
+    CHART,
+    PERSONAS,
+    open_page,
+    settle,
+    show_by,
+    sign_in,
+    wait_drawn,
+)
 
 pytestmark = pytest.mark.browser
 PAGES = PERSONAS["Admin"]

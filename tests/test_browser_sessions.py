@@ -13,12 +13,23 @@ import time
 
 import httpx
 import pytest
-
 from app_server import screenshot
-from browser_session import (oauth_app, SIGN_IN_BUTTON, ServerLog, Watched, error_boxes, github_log_in, is_signed_in,
-                             operate, settle, wait_signed_out, wait_signed_out_by_button)
-from copilot_usage.session import COOKIE_NAME, Sealer, Session
+from browser_session import (
+    SIGN_IN_BUTTON,
+    ServerLog,
+    Watched,
+    error_boxes,
+    github_log_in,
+    is_signed_in,
+    oauth_app,
+    operate,
+    settle,
+    wait_signed_out,
+    wait_signed_out_by_button,
+)
 from github_app import SESSION_SECRET
+
+from copilot_usage.web.session import COOKIE_NAME, Sealer, Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 HOURS = 8

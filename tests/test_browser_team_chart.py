@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from app_server import screenshot, streamlit_app
 
 pytestmark = pytest.mark.browser

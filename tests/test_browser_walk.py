@@ -7,10 +7,16 @@ log fails the walk at the step that caused it.
 from __future__ import annotations
 
 import pytest
-
 from app_server import screenshot
-from browser_session import (ServerLog, Watched, error_boxes, github_log_in, operate, settle,
-                             wait_signed_out_by_button)
+from browser_session import (
+    ServerLog,
+    Watched,
+    error_boxes,
+    github_log_in,
+    operate,
+    settle,
+    wait_signed_out_by_button,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 

@@ -5,13 +5,20 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from copilot_usage import charts
-from copilot_usage.frames import (Kpi, breakdown_frame, breakdown_totals, complete_periods, daily_frame,
-                                  fitting_granularity, partial_note, rollup)
-from copilot_usage.models import Counters, TeamDay
-from copilot_usage.ui.controls import preset_range
-from copilot_usage.ui.kpis import change_text
-from copilot_usage.ui.seats import readable_activity
+from copilot_usage.analysis.breakdowns import breakdown_frame, breakdown_totals
+from copilot_usage.analysis.frames import (
+    complete_periods,
+    daily_frame,
+    fitting_granularity,
+    rollup,
+)
+from copilot_usage.analysis.kpis import Kpi
+from copilot_usage.contract.days import Counters, TeamDay
+from copilot_usage.web import charts
+from copilot_usage.web.notes import partial_note
+from copilot_usage.web.ui.controls import preset_range
+from copilot_usage.web.ui.kpis import change_text
+from copilot_usage.web.ui.seats import readable_activity
 
 TUESDAY = date(2026, 11, 3)  # the default 28 days: Tuesday 3 Nov to Monday 30 Nov 2026
 
@@ -62,9 +69,9 @@ def test_time_charts_draw_no_partial_period():
 
 
 def test_compared_teams_carry_their_partial_periods_into_the_note():
-    from copilot_usage.frames import teams_frame
-    from copilot_usage.models import Team, TeamHistory
-    from copilot_usage.overview import team_series
+    from copilot_usage.analysis.frames import teams_frame
+    from copilot_usage.analysis.overview import team_series
+    from copilot_usage.contract.teams import Team, TeamHistory
 
     history = TeamHistory(team=Team(slug="billing", name="Billing"), data=team_days(TUESDAY, 28))
     end = TUESDAY + timedelta(days=27)

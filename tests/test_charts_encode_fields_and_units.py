@@ -4,9 +4,14 @@ from datetime import date, timedelta
 
 import pytest
 
-from copilot_usage import charts
-from copilot_usage.frames import breakdown_frame, breakdown_rollup, breakdown_totals, daily_frame, rollup
-from copilot_usage.models import Counters, TeamDay
+from copilot_usage.analysis.breakdowns import (
+    breakdown_frame,
+    breakdown_rollup,
+    breakdown_totals,
+)
+from copilot_usage.analysis.frames import daily_frame, rollup
+from copilot_usage.contract.days import Counters, TeamDay
+from copilot_usage.web import charts
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-
-from copilot_usage import aws_lambda
-from copilot_usage.demo import build_demo_org
 from fake_github import FakeGitHub
+
+from copilot_usage.collector import aws_lambda
+from copilot_usage.demo import build_demo_org
 
 ROOT = Path(__file__).resolve().parent.parent
 

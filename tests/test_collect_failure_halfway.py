@@ -5,11 +5,13 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
+from copilot_usage.collector.run import CHECKPOINT_DAYS, collect
+from copilot_usage.contract.keys import HISTORY_KEY, ORG_HISTORY_KEY
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import ServerError
 from copilot_usage.github.client import GitHubClient
-from copilot_usage.history import CHECKPOINT_DAYS, HISTORY_KEY, ORG_HISTORY_KEY, collect, load_org_history
 from copilot_usage.store import LocalStore
+from copilot_usage.store.histories import load_org_history
 
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)

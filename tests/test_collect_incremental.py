@@ -5,13 +5,21 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from fake_github import FakeGitHub
 
+from copilot_usage.collector.run import collect
+from copilot_usage.collector.team_history import get_team_history
+from copilot_usage.contract.keys import (
+    HISTORY_KEY,
+    MEMBERS_KEY,
+    ORG_HISTORY_KEY,
+    SEATS_KEY,
+    TEAMS_KEY,
+)
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient
-from copilot_usage.history import (HISTORY_KEY, MEMBERS_KEY, ORG_HISTORY_KEY, SEATS_KEY, TEAMS_KEY, collect,
-                                   get_team_history, load_team_histories)
 from copilot_usage.store import open_store
-from fake_github import FakeGitHub
+from copilot_usage.store.histories import load_team_histories
 
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)   # END + 1 answers 404: not produced yet, as on GitHub

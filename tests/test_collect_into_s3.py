@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 import boto3
 import pytest
+from fake_github import FakeGitHub
 
+from copilot_usage.collector.run import collect
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient
-from copilot_usage.history import collect, load_org_history, load_team_histories
 from copilot_usage.store import S3Store, open_store
-from fake_github import FakeGitHub
+from copilot_usage.store.histories import load_org_history, load_team_histories
 
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)

@@ -6,12 +6,13 @@ import asyncio
 import json
 import statistics
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
 
-from copilot_usage.demo import COUNTERS, LANGUAGE_COUNTERS, DemoOrg, DemoTransport, build_demo_org
+from copilot_usage.contract.counters import LANGUAGE_REPORT_COUNTERS, REPORT_COUNTERS
+from copilot_usage.demo import DemoOrg, DemoTransport, build_demo_org
 
 END = date(2026, 11, 20)
 API = "https://api.github.com"
@@ -66,7 +67,7 @@ def test_another_seed_gives_a_different_org(demo: DemoOrg) -> None:
 
 
 def test_default_end_day_is_two_full_days_ago() -> None:
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     demo = build_demo_org(days=3)
     assert demo.end_day == today - timedelta(days=2)
     assert demo.first_day == demo.end_day - timedelta(days=2)
@@ -170,11 +171,11 @@ def test_seats_are_assigned_progressively(demo: DemoOrg) -> None:
 
 def test_breakdown_arrays_add_up_to_the_user_totals(demo: DemoOrg) -> None:
     arrays = {
-        "totals_by_ide": COUNTERS,
-        "totals_by_feature": COUNTERS,
-        "totals_by_model_feature": COUNTERS,
-        "totals_by_language_feature": LANGUAGE_COUNTERS,
-        "totals_by_language_model": LANGUAGE_COUNTERS,
+        "totals_by_ide": REPORT_COUNTERS,
+        "totals_by_feature": REPORT_COUNTERS,
+        "totals_by_model_feature": REPORT_COUNTERS,
+        "totals_by_language_feature": LANGUAGE_REPORT_COUNTERS,
+        "totals_by_language_model": LANGUAGE_REPORT_COUNTERS,
     }
     for day in all_days(demo)[::3]:
         for line in demo.user_lines(day):
@@ -188,7 +189,7 @@ def test_breakdown_arrays_add_up_to_the_user_totals(demo: DemoOrg) -> None:
 def test_user_lines_carry_every_documented_key(demo: DemoOrg) -> None:
     lines = demo.user_lines(busy_weekday(demo))
     for line in lines:
-        assert {"day", "user_id", "user_login", "organization_id", "enterprise_id", *COUNTERS,
+        assert {"day", "user_id", "user_login", "organization_id", "enterprise_id", *REPORT_COUNTERS,
                 "used_agent", "used_chat", "used_cli", "ai_credits_used", "ai_adoption_phase"} <= set(line)
         assert ("totals_by_cli" in line) == line["used_cli"]
         ide = line["totals_by_ide"][0]
@@ -229,7 +230,7 @@ def test_org_line_is_the_sum_of_the_user_lines(demo: DemoOrg) -> None:
     users = demo.user_lines(day)
     (org,) = demo.org_lines(day)
     assert org["daily_active_users"] == len(users)
-    for counter in COUNTERS:
+    for counter in REPORT_COUNTERS:
         assert org[counter] == sum(u[counter] for u in users)
     by_feature = sum(i["code_generation_activity_count"] for i in org["totals_by_feature"])
     assert by_feature == org["code_generation_activity_count"]

@@ -10,7 +10,7 @@ import pytest
 from cfnlint.api import ManualArgs, lint, lint_file
 from cfnlint.decode import decode
 
-from copilot_usage.aws_lambda import SECRET_ARN_ENV
+from copilot_usage.collector.aws_lambda import SECRET_ARN_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "template.yaml"
@@ -100,8 +100,8 @@ def test_the_collector_runs_daily_with_the_org_and_the_secret(template):
     assert permission["Properties"]["SourceArn"] == {"Fn::GetAtt": [rule_name, "Arn"]}
 
     function = template["Resources"]["CollectorFunction"]["Properties"]
-    assert function["Handler"] == "copilot_usage.aws_lambda.handler"
-    assert importlib.util.find_spec("copilot_usage.aws_lambda") is not None
+    assert function["Handler"] == "copilot_usage.collector.aws_lambda.handler"
+    assert importlib.util.find_spec("copilot_usage.collector.aws_lambda") is not None
     variables = function["Environment"]["Variables"]
     assert variables["GITHUB_ORG"] == {"Ref": "GitHubOrg"}
     assert variables[SECRET_ARN_ENV] == SECRET  # the name the handler reads

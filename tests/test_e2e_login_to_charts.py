@@ -14,12 +14,13 @@ import sys
 from datetime import timedelta
 
 import pytest
-
 from app_server import ROOT, screenshot, streamlit_app
-from copilot_usage.history import ADMIN_TEAMS_KEY, load_team_histories
-from copilot_usage.store import S3Store
 from fake_github import FakeGitHub
 from github_app import SESSION_SECRET
+
+from copilot_usage.contract.keys import ADMIN_TEAMS_KEY
+from copilot_usage.store import S3Store
+from copilot_usage.store.histories import load_team_histories
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 PREFIX = "copilot-usage"

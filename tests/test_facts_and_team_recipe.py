@@ -13,14 +13,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-from copilot_usage.demo import build_demo_org
-from copilot_usage.facts import FACT_TABLES, fact_key, join_lines, use_store_facts
-from copilot_usage.history import collect
-from copilot_usage.sql import load
-from copilot_usage.store import LocalStore
-from copilot_usage.team_files import load_index, load_team_file
 from conftest import demo_client
+from recipe import join_lines, use_store_facts
+
+from copilot_usage.collector.run import collect
+from copilot_usage.collector.sql import load
+from copilot_usage.contract.keys import FACT_TABLES, fact_key
+from copilot_usage.demo import build_demo_org
+from copilot_usage.store import LocalStore
+from copilot_usage.store.team_files import load_index, load_team_file
 
 ROOT = Path(__file__).resolve().parent.parent
 END = date(2026, 10, 31)
@@ -107,16 +108,24 @@ def documented_sql(name: str) -> str:
     return found.group(1)
 
 
+def documented_views(con) -> None:
+    """The view docs/deploy.md has Athena users create: GitHub's join, the collector's model."""
+    view = documented_sql("member_days")
+    assert view.strip() == f"CREATE OR REPLACE VIEW member_days AS\n{load('member_days').strip()}"
+    con.execute(view)
+
+
 def test_the_documented_athena_sql_is_the_collectors_and_gives_its_team_days(collected):
     sql = documented_sql("team_days")
     assert sql.strip() == load("team_days").strip()  # the docs cannot drift from the code
     con = duckdb.connect()
     use_store_facts(con, collected.root)
+    documented_views(con)
     rows = con.execute(sql)
     names = [column[0] for column in rows.description]
     by_team: dict[str, dict[date, dict]] = {}
     for row in rows.fetchall():
-        values = dict(zip(names, row))
+        values = dict(zip(names, row, strict=True))
         by_team.setdefault(values.pop("slug"), {})[values.pop("day")] = values
     assert set(by_team) == set(load_index(collected))
     for slug, days in by_team.items():
@@ -146,6 +155,7 @@ def test_the_documented_window_sql_over_all_facts_gives_the_collectors_rolling_c
     assert sql.strip() == load("team_windows").strip()
     con = duckdb.connect()
     use_store_facts(con, collected.root)
+    documented_views(con)
     con.execute("CREATE TABLE window_days AS SELECT DISTINCT day FROM user_teams")
     con.execute("CREATE TABLE first_fact_day AS SELECT min(day) AS day FROM user_days")
     windows = {(slug, day): (weekly, monthly) for day, slug, weekly, monthly in con.execute(sql).fetchall()}
@@ -179,17 +189,19 @@ def test_breakdown_items_keep_their_names_and_python_order_whatever_their_charac
 
 
 def test_a_refreshed_engine_closes_its_old_database_and_joins_the_same_day_alike(tmp_path):
-    from copilot_usage.facts import FactsEngine, _ndjson
+    from recipe import ndjson
+
+    from copilot_usage.collector.facts import FactsEngine
 
     users = [user_line(uid, f"u{uid}", uid, uid) for uid in range(1, 7)]
     teams = [team_line(uid, f"u{uid}", "team", 7) for uid in range(1, 7)]
     with FactsEngine(workdir=str(tmp_path)) as engine:
-        before = engine.day(DAY, [_ndjson(users)], [_ndjson(teams)])
+        before = engine.day(DAY, [ndjson(users)], [ndjson(teams)])
         old = engine.db
         engine.refresh()
         with pytest.raises(duckdb.ConnectionException):
             old.execute("SELECT 1")
         assert before.files["user_days"].exists()  # the working folder outlives the database
-        after = engine.day(DAY, [_ndjson(users)], [_ndjson(teams)])
+        after = engine.day(DAY, [ndjson(users)], [ndjson(teams)])
     assert after.team_days == before.team_days
     assert after.team_days["team"].code_acceptances == 21

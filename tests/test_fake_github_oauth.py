@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-
 from fake_github import FakeGitHub
 
 REDIRECT = "http://localhost:8501/component/streamlit_oauth.authorize_button"

@@ -21,23 +21,29 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
 import httpx
 import pytest
-
-from copilot_usage.demo import build_demo_org
-from copilot_usage.history import (HISTORY_KEY, MEMBERS_KEY, ORG_HISTORY_KEY, TEAMS_KEY,
-                                   load_team_histories, utc_today)
-from copilot_usage.store import LocalStore, S3Store, Store, open_store
-from copilot_usage.team_files import INDEX_KEY
 from cli_runner import run_main
 from fake_github import FakeGitHub
 from github_tap import Tap, answer, edit_lines, insert_line
+
+from copilot_usage.contract.keys import (
+    HISTORY_KEY,
+    INDEX_KEY,
+    MEMBERS_KEY,
+    ORG_HISTORY_KEY,
+    TEAMS_KEY,
+)
+from copilot_usage.contract.rules import utc_today
+from copilot_usage.demo import build_demo_org
+from copilot_usage.store import LocalStore, S3Store, Store, open_store
+from copilot_usage.store.histories import load_team_histories
 
 ROOT = Path(__file__).resolve().parent.parent
 # The CLI collects up to its own yesterday; the demo ends the day before, so

@@ -12,15 +12,28 @@ from pathlib import Path
 
 import pytest
 
-from copilot_usage.duplicates import one_entry_per_slug
+from copilot_usage.analysis.frames import daily_frame, rollup
+from copilot_usage.analysis.kpis import kpis, period_figures
+from copilot_usage.contract.days import OrgDay, TeamDay
+from copilot_usage.contract.keys import (
+    HISTORY_KEY,
+    ONS_ORG_HISTORY_KEY,
+    ORG_HISTORY_KEY,
+)
+from copilot_usage.contract.teams import Team, TeamHistory, listed_teams
 from copilot_usage.errors import InvalidStoreFile
-from copilot_usage.frames import daily_frame, kpis, period_figures, range_notes, rollup
 from copilot_usage.github.reports import check_whole, parse_report
-from copilot_usage.history import (HISTORY_KEY, ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY, dump_histories,
-                                   load_org_history, load_team_histories, merge, merge_org)
-from copilot_usage.models import OrgDay, Team, TeamDay, TeamHistory, listed_teams
-from copilot_usage.originals import keep_original, written_by_app
 from copilot_usage.store import LocalStore, dump_json
+from copilot_usage.store.histories import (
+    load_org_history,
+    load_team_histories,
+    merge_org,
+    one_entry_per_slug,
+)
+from copilot_usage.store.migration import upgrade
+from copilot_usage.store.originals import keep_original, written_by_app
+from copilot_usage.store.team_files import load_team_file, merge_team_days
+from copilot_usage.web.notes import range_notes
 
 DATA = Path(__file__).parent / "data" / "legacy"
 BOM = b"\xef\xbb\xbf"
@@ -116,7 +129,7 @@ def test_metrics_days_keep_every_number_and_derive_user_counts():
     originals = days_of("metrics_days.json")
     days = [TeamDay.model_validate(d) for d in originals]
     assert [d.legacy for d in days] == originals                 # the day itself rides along
-    for day, original in zip(days, originals):
+    for day, original in zip(days, originals, strict=True):
         # Written and read back (what the collector's rewrite does), the original is still there.
         again = TeamDay.model_validate(json.loads(dump_json(day.model_dump(mode="json"))))
         assert again.legacy == original and again == day
@@ -137,7 +150,7 @@ def test_metrics_days_keep_every_number_and_derive_user_counts():
 def test_usage_days_get_feature_and_model_breakdowns_and_keep_chat_acceptances():
     originals = days_of("ons_team_usage_days.json")
     days = [TeamDay.model_validate(d) for d in originals]
-    for day, original in zip(days, originals):
+    for day, original in zip(days, originals, strict=True):
         assert day.legacy["total_chat_acceptances"] == original["total_chat_acceptances"]
         assert day.by_feature["code_completion"].code_generations == original["total_suggestions_count"]
         assert day.by_feature["chat_panel"].interactions == original["total_chat_turns"]
@@ -166,14 +179,19 @@ def test_entries_sharing_a_slug_read_and_merge_by_the_same_rule(tmp_path):
     assert [d.date.isoformat() for d in history.data] == ["2024-09-24", "2024-09-25", *(d["date"] for d in metrics)]
     overlap = history.data[2]                                    # in both entries: the later one wins
     assert overlap.active_users == metrics[0]["total_active_users"] and overlap.legacy == metrics[0]
-    # merge reads the same way, whichever side holds the duplicates, and is idempotent.
+    # The upgrade of that store moves the entries into one team file by the same rule, and a
+    # collected day merges into it like any other.
     validated = [TeamHistory.model_validate(e) for e in renamed_team(metrics)]
-    assert merge(validated, []) == [history] == merge([], validated) == merge([history], validated)
     assert one_entry_per_slug(validated) == [history]
-    newer = TeamHistory(team=Team(name="Data Science", slug="data-science"),
-                        data=[TeamDay(date=date(2026, 5, 1), active_users=6, licensed_members=7)])
-    merged = merge(validated, [newer])
-    assert len(merged) == 1 and len(merged[0].data) == len(history.data) + 1
+    store = LocalStore(tmp_path)
+    upgrade(store)
+    assert load_team_file(store, "data-science") == history
+    newer = TeamDay(date=date(2026, 5, 1), active_users=6, licensed_members=7)
+    merge_team_days(store, Team(name="Data Science", slug="data-science"), {newer.date: newer})
+    merged = load_team_file(store, "data-science")
+    assert merged.data == [*history.data, newer]
+    upgrade(store)  # the store is current now: nothing taken in twice
+    assert load_team_file(store, "data-science") == merged
 
 
 # ---------------------------------------------------------------- 6. ONS's organisation_history.json
@@ -261,7 +279,7 @@ def test_keep_original_copies_foreign_bytes_once_and_never_this_apps(tmp_path):
     assert keep_original(store, ORG_HISTORY_KEY, today=today) == "originals/2026-12-02/historic_usage_data.json"
     assert store.read_bytes("originals/2026-12-02/historic_usage_data.json") == foreign
     assert keep_original(store, ORG_HISTORY_KEY, today=today) is None        # already kept
-    ours = dump_json(dump_histories([TeamHistory.model_validate(team_entry("x", days_of("metrics_days.json")))]))
+    ours = dump_json([TeamHistory.model_validate(team_entry("x", days_of("metrics_days.json"))).model_dump(mode="json")])
     assert written_by_app(ours) and written_by_app(dump_json([]))
     store.write_bytes(HISTORY_KEY, ours)
     assert keep_original(store, HISTORY_KEY, today=today) is None

@@ -1,14 +1,18 @@
 """frames.py on hand-made histories: roll-ups, ratio-of-sums, previous periods, legacy spans."""
 
 import math
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
 
-from copilot_usage.frames import (breakdown_frame, breakdown_totals, daily_frame, in_range, kpis,
-                                  members_frame, range_notes, rollup, seats_per_day, spans_switch)
-from copilot_usage.models import Counters, Seat, TeamDay
+from copilot_usage.analysis.breakdowns import breakdown_frame, breakdown_totals
+from copilot_usage.analysis.frames import daily_frame, in_range, rollup, spans_switch
+from copilot_usage.analysis.kpis import kpis
+from copilot_usage.analysis.seats import members_frame, seats_per_day
+from copilot_usage.contract.days import Counters, TeamDay
+from copilot_usage.contract.seats import Seat
+from copilot_usage.web.notes import range_notes
 
 START = date(2026, 6, 1)  # a Monday
 
@@ -101,11 +105,11 @@ def test_feature_names_are_grouped_for_people():
 
 
 def test_members_are_active_inactive_never_used_or_without_licence():
-    now = datetime(2026, 6, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 6, 30, tzinfo=UTC)
     seats = [Seat(login="ann", last_activity_at=now - timedelta(days=3), last_activity_editor="vscode/1.9"),
              Seat(login="Bob", last_activity_at=now - timedelta(days=40)), Seat(login="cy")]
     frame = members_frame(["ann", "bob", "cy"], seats, ["ann", "bob", "cy", "dee"], today=now.date())
-    assert dict(zip(frame["member"], frame["status"])) == {
+    assert dict(zip(frame["member"], frame["status"], strict=True)) == {
         "cy": "never used", "bob": "inactive", "ann": "active", "dee": "no licence"}
     assert frame.set_index("member").loc["ann", "editor"] == "vscode"
     relaxed = members_frame(["bob"], seats, None, today=now.date(), inactive_after_days=60)
@@ -121,9 +125,9 @@ def test_seats_per_day_counts_seats_created_by_each_day():
 def test_days_with_acceptances_but_no_generations_stay_out_of_every_acceptance_rate():
     """GitHub's legacy metrics have such days (tests/data/legacy/metrics_days.json, 2024-11-18):
     their acceptances over other days' generations read 103.5 % on a migrated store's team page."""
-    from copilot_usage.frames import teams_frame
-    from copilot_usage.models import Team, TeamHistory
-    from copilot_usage.overview import overview_table
+    from copilot_usage.analysis.frames import teams_frame
+    from copilot_usage.analysis.overview import overview_table
+    from copilot_usage.contract.teams import Team, TeamHistory
 
     broken = dict(gens=0, accs=741, by_language={"java": Counters(users=3, code_generations=0, code_acceptances=741)})
     days = [day(0, gens=100, accs=30, by_language={"java": Counters(users=2, code_generations=100,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 import jwt
@@ -26,7 +26,8 @@ from copilot_usage.errors import (
     SettingsError,
 )
 from copilot_usage.github.app_auth import GitHubAppAuth
-from copilot_usage.github.client import GitHubClient, make_service_client
+from copilot_usage.github.client import GitHubClient
+from copilot_usage.github.service import make_service_client
 
 API = "https://api.github.test"
 NOW = 1_800_000_000.0
@@ -289,7 +290,7 @@ def test_reset_too_far_raises_rate_limited_without_sleeping(client: GitHubClient
 
     assert waits == []
     assert client.request_count == 1
-    assert datetime.fromtimestamp(NOW + 3601, tz=timezone.utc).strftime("%H:%M") in str(caught.value)
+    assert datetime.fromtimestamp(NOW + 3601, tz=UTC).strftime("%H:%M") in str(caught.value)
 
 
 def test_still_limited_after_retries_raises_rate_limited(fake: FakeGitHub, waits: list[float]) -> None:
@@ -370,7 +371,7 @@ def pem_of(key: rsa.RSAPrivateKey) -> str:
 
 
 def iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def app_fake(fake: FakeGitHub) -> None:

@@ -8,18 +8,23 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from streamlit import config as streamlit_config
-
-from copilot_usage import charts
-from copilot_usage.access import authorize, authorize_admin, require_member
-from copilot_usage.errors import AccessDenied, CopilotUsageError, InvalidStoreFile
-from copilot_usage.github.oauth import check_callback
-from copilot_usage.history import HISTORY_KEY
-from copilot_usage.models import Team, Viewer
-from copilot_usage.store import open_store
-from copilot_usage.ui import data
 from demo_app import app_test, demo_mode, signed_in
 from github_app import collected_store, displayed, small_org
+from streamlit import config as streamlit_config
+
+from copilot_usage.analysis.access import (
+    Viewer,
+    authorize,
+    authorize_admin,
+    require_member,
+)
+from copilot_usage.contract.keys import HISTORY_KEY
+from copilot_usage.contract.teams import Team
+from copilot_usage.errors import AccessDenied, CopilotUsageError, InvalidStoreFile
+from copilot_usage.github.oauth import check_callback
+from copilot_usage.store import open_store
+from copilot_usage.web import charts
+from copilot_usage.web.ui import data
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".streamlit" / "config.toml"
@@ -107,7 +112,7 @@ def test_an_unexpected_failure_while_loading_reads_as_a_sentence_and_is_logged(
     def broken(store):
         raise ValueError(SECRET)
 
-    monkeypatch.setattr(data, "load_org_history", broken)
+    monkeypatch.setattr(data.org_reads, "org_days", broken)
     at = signed_in("two-teams")
     at.switch_page("app_pages/org_usage.py").run()
     assert not at.exception

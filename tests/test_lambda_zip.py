@@ -27,11 +27,11 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from fake_github import FakeGitHub
 
-from copilot_usage.aws_lambda import SECRET_ARN_ENV, private_key_from_secret
+from copilot_usage.collector.aws_lambda import SECRET_ARN_ENV, private_key_from_secret
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import SettingsError
-from fake_github import FakeGitHub
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "424242"
@@ -52,7 +52,7 @@ try:
     sys.exit("the import blocker does not work")
 except ImportError:
     pass
-from copilot_usage import aws_lambda
+from copilot_usage.collector import aws_lambda
 summary = aws_lambda.handler({event!r}, None)
 loaded = sorted({{m.split(".")[0] for m in sys.modules}})
 files = sorted({{getattr(m, "__file__", None) or "" for m in list(sys.modules.values())}})
@@ -192,11 +192,12 @@ def test_the_zip_holds_the_collector_and_nothing_of_the_app(lambda_zip):
         infos = archive.infolist()
     names = {info.filename for info in infos}
     tops = {name.split("/")[0] for name in names}
-    assert "copilot_usage/aws_lambda.py" in names and "copilot_usage/history.py" in names
+    assert {"copilot_usage/collector/aws_lambda.py", "copilot_usage/collector/run.py",
+            "copilot_usage/contract/keys.py", "copilot_usage/store/team_files.py"} <= names
     for gone in (*APP_LIBRARIES, "numpy", "tests", "app_pages", "streamlit_app.py"):
         assert gone not in tops
-    assert not [n for n in names if n.startswith(("copilot_usage/ui/", "copilot_usage/demo/"))
-                or n in ("copilot_usage/charts.py", "copilot_usage/frames.py")]
+    assert not [n for n in names if n.startswith(("copilot_usage/web/", "copilot_usage/read/",
+                                                  "copilot_usage/analysis/", "copilot_usage/demo/"))]
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
     for library in ("pydantic", "pydantic_settings", "httpx", "jwt", "cryptography", "tqdm", "boto3", "botocore"):
         assert library in tops, library
@@ -249,7 +250,7 @@ def test_an_unreadable_secret_is_named_in_one_line(s3_endpoint):
 
 
 def test_the_handler_requires_an_organisation(monkeypatch, tmp_path):
-    from copilot_usage import aws_lambda
+    from copilot_usage.collector import aws_lambda
 
     for name in ("GITHUB_ORG", "GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET", SECRET_ARN_ENV):
         monkeypatch.delenv(name, raising=False)

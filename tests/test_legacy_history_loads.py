@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from copilot_usage.models import OrgDay, TeamDay, TeamHistory
+from copilot_usage.contract.days import OrgDay, TeamDay
+from copilot_usage.contract.teams import TeamHistory
 
 LEGACY_DAY = {
     "date": "2026-03-02",

@@ -3,13 +3,15 @@
 from datetime import date, timedelta
 
 import pytest
+from test_legacy_history_loads import LEGACY_DAY
 
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.keys import HISTORY_KEY, ORG_HISTORY_KEY
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import InvalidStoreFile
 from copilot_usage.github.client import GitHubClient
-from copilot_usage.history import HISTORY_KEY, ORG_HISTORY_KEY, collect, load_org_history, load_team_histories
 from copilot_usage.store import LocalStore, dump_json
-from test_legacy_history_loads import LEGACY_DAY
+from copilot_usage.store.histories import load_org_history, load_team_histories
 
 END = date(2026, 10, 31)
 
@@ -48,8 +50,8 @@ def test_legacy_history_is_deduplicated_and_kept_by_the_next_run(tmp_path, org):
 def test_an_unreadable_history_stops_the_run_and_is_not_overwritten(tmp_path, org, content):
     (tmp_path / HISTORY_KEY).write_bytes(content)
     transport = org.transport()
-    with GitHubClient(token="t", transport=transport, sleep=lambda s: None) as client:
-        with pytest.raises(InvalidStoreFile, match="teams_history.json"):
-            collect(client, LocalStore(tmp_path), org.org, today=END + timedelta(days=2))
+    with GitHubClient(token="t", transport=transport, sleep=lambda s: None) as client, \
+            pytest.raises(InvalidStoreFile, match="teams_history.json"):
+        collect(client, LocalStore(tmp_path), org.org, today=END + timedelta(days=2))
     assert (tmp_path / HISTORY_KEY).read_bytes() == content
     assert sum(transport.calls.values()) == 0  # stopped before asking GitHub anything

@@ -11,16 +11,31 @@ import json
 from datetime import date, timedelta
 
 import pytest
-
-from copilot_usage.demo import build_demo_org
-from copilot_usage.github.client import GitHubClient
-from copilot_usage.history import (ADMIN_TEAMS_KEY, HISTORY_KEY, ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY, TEAMS_KEY,
-                                   collect, load_org_history, load_team_histories, utc_today)
-from copilot_usage.models import slugify
-from copilot_usage.store import S3Store, open_store
 from demo_app import demo_mode, signed_in
 from fake_github import FakeGitHub
-from test_files_from_older_deployments import BOM, days_of, deep_sum, ons_layout, raw, team_entry
+from test_files_from_older_deployments import (
+    BOM,
+    days_of,
+    deep_sum,
+    ons_layout,
+    raw,
+    team_entry,
+)
+
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.keys import (
+    ADMIN_TEAMS_KEY,
+    HISTORY_KEY,
+    ONS_ORG_HISTORY_KEY,
+    ORG_HISTORY_KEY,
+    TEAMS_KEY,
+)
+from copilot_usage.contract.rules import utc_today
+from copilot_usage.contract.teams import slugify
+from copilot_usage.demo import build_demo_org
+from copilot_usage.github.client import GitHubClient
+from copilot_usage.store import S3Store, open_store
+from copilot_usage.store.histories import load_org_history, load_team_histories
 
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)

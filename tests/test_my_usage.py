@@ -4,21 +4,20 @@ lines; crafted claims in the URL or the session never show anyone else's; empty 
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
-from datetime import date, datetime, timedelta, timezone
-
-import io
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
-
-from copilot_usage.models import Viewer
-from copilot_usage.my_facts import collected_days, person_facts
-from copilot_usage.store import open_store
-from copilot_usage.ui.controls import View
-from copilot_usage.ui.my_usage import export_files
 from demo_app import app_test, demo_mode, signed_in
+
+from copilot_usage.analysis.access import Viewer
+from copilot_usage.read.person import collected_days, person_facts
+from copilot_usage.store import open_store
+from copilot_usage.web.ui.controls import View
+from copilot_usage.web.ui.my_usage import export_files
 
 PAGE = "app_pages/my_usage.py"
 
@@ -194,7 +193,7 @@ def test_empty_state_not_licensed(demo):
 
 def test_empty_states_licensed_without_activity_and_activity_before_collection(monkeypatch, tmp_path, demo):
     first = collected_days(open_store(f"file://{demo}"))[0]
-    before = datetime.combine(first - timedelta(days=30), datetime.min.time(), timezone.utc)
+    before = datetime.combine(first - timedelta(days=30), datetime.min.time(), UTC)
     url = seats_changed(tmp_path, demo, {"login": "new-hire", "user_id": 91, "created_at": "2026-01-01T00:00:00Z",
                                          "last_activity_at": None, "plan_type": "business"})
     demo_mode(monkeypatch, url)
@@ -224,7 +223,7 @@ def test_export_holds_the_viewers_days_only(demo_store_dir, demo_org):
 
 
 def test_average_member_divides_range_totals_by_mean_licensed_members():
-    from copilot_usage.my_facts import average_member
+    from copilot_usage.analysis.my_usage import average_member
 
     frame = pd.DataFrame({"active_users": [3, 5], "licensed_members": [8, 12], "interactions": [40, 60],
                           "code_generations": [100, 0], "code_acceptances": [30, 0], "loc_added": [10, 30],
@@ -252,18 +251,18 @@ def test_the_range_is_the_team_pages_control_bound_to_the_url(demo, demo_org):
 
 
 def test_the_organisations_average_is_the_org_frames_with_its_seat_counts(demo, demo_org):
+    from copilot_usage.analysis.frames import in_range
+    from copilot_usage.analysis.my_usage import average_member
     from copilot_usage.config import load_settings
-    from copilot_usage.frames import in_range
-    from copilot_usage.my_facts import average_member
-    from copilot_usage.ui import data
+    from copilot_usage.web.ui import data
 
     at = open_my_usage(signed_in("no-team"))
     start, end = default_range(demo)
     settings = load_settings()
     frame = in_range(data.org_frame(settings), start, end)  # the organisation page's own frame
     expected = average_member(frame, "daily_active_users", "seats")
-    from copilot_usage.my_facts import FIGURES
-    from copilot_usage.ui.my_usage import figure_text
+    from copilot_usage.analysis.my_usage import FIGURES
+    from copilot_usage.web.ui.my_usage import figure_text
 
     table = at.dataframe[0].value.set_index("Figure")["Organisation (avg.)"]
     assert {label: table[label] for label in FIGURES.values()} == \

@@ -5,9 +5,15 @@ a crafted `?user=` or session claim naming someone else changes nothing on the p
 from __future__ import annotations
 
 import pytest
-
 from fake_github import FakeGitHub
-from github_app import GitHubButton, app_test, github_mode, session_of, run_with_session, sign_in
+from github_app import (
+    GitHubButton,
+    app_test,
+    github_mode,
+    run_with_session,
+    session_of,
+    sign_in,
+)
 from test_my_usage import expected_metrics, metrics, own_lines, page_text
 
 PAGE = "app_pages/my_usage.py"

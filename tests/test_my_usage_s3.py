@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from copilot_usage.my_facts import collected_days, person_facts
+from copilot_usage.read.person import collected_days, person_facts
 from copilot_usage.store import LocalStore, open_store
 
 

@@ -23,15 +23,24 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from streamlit.runtime.caching import cache_data_api, cache_resource_api
-
-from copilot_usage import aws_lambda
-from copilot_usage.errors import CopilotUsageError
-from copilot_usage.store import open_store
 from cli_runner import run_main
 from fake_github import FakeGitHub
-from github_app import (GitHubButton, app_test, collected_store, consent, github_mode,
-                        run_with_session, session_of, sign_in, small_org)
+from github_app import (
+    GitHubButton,
+    app_test,
+    collected_store,
+    consent,
+    github_mode,
+    run_with_session,
+    session_of,
+    sign_in,
+    small_org,
+)
+from streamlit.runtime.caching import cache_data_api, cache_resource_api
+
+from copilot_usage.collector import aws_lambda
+from copilot_usage.errors import CopilotUsageError
+from copilot_usage.store import open_store
 
 COLLECTOR_TOKEN = "ghp_CollectorTokenMustNeverShow0000001"
 UNKNOWN_TOKEN = "gho_" + "Unknown0Token0Never0Shown0000000000"  # the fake answers 401 for it
@@ -274,7 +283,7 @@ def test_no_token_on_any_page_or_in_any_output(evidence):
 
 def test_no_token_in_any_cached_value(evidence):
     # The caches were full: settings and stores (cache_resource), pickled store files (cache_data).
-    assert any(isinstance(text, str) and text.startswith("copilot_usage.ui.data._settings") for text in evidence.cached)
+    assert any(isinstance(text, str) and text.startswith("copilot_usage.web.ui.data._settings") for text in evidence.cached)
     assert sum(len(text) for text in evidence.cached if isinstance(text, bytes)) > 10_000
     assert not leaks(evidence, evidence.cached)
 
@@ -297,8 +306,9 @@ def test_no_token_in_any_cookie(evidence):
 
 
 def _app_sealer():
-    from copilot_usage.session import Sealer
     from github_app import SESSION_SECRET
+
+    from copilot_usage.web.session import Sealer
 
     org = small_org()
     return Sealer(SESSION_SECRET, hours=8, audience=f"{org.org} fake-client-id")

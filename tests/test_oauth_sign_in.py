@@ -10,8 +10,14 @@ import pytest
 import respx
 
 from copilot_usage.errors import SignInFailed
-from copilot_usage.github.oauth import (OAuthConfig, authorization_url, check_callback, exchange_code,
-                                        new_pkce_pair, revoke_token)
+from copilot_usage.github.oauth import (
+    OAuthConfig,
+    authorization_url,
+    check_callback,
+    exchange_code,
+    new_pkce_pair,
+    revoke_token,
+)
 
 CONFIG = OAuthConfig("client-123", "secret-456", "https://github.example", "https://api.github.example",
                      "http://localhost:8501")

@@ -4,14 +4,20 @@ import math
 from datetime import date, timedelta
 
 import pytest
+from demo_app import app_test, demo_mode, signed_in
 from streamlit.testing.v1 import AppTest
 
-from copilot_usage.history import load_org_history, load_team_histories
-from copilot_usage.models import Team, TeamDay, TeamHistory
-from copilot_usage.frames import teams_frame
-from copilot_usage.overview import acceptance_bands, overview_table, ranked, search
+from copilot_usage.analysis.frames import teams_frame
+from copilot_usage.analysis.overview import (
+    acceptance_bands,
+    overview_table,
+    ranked,
+    search,
+)
+from copilot_usage.contract.days import TeamDay
+from copilot_usage.contract.teams import Team, TeamHistory
 from copilot_usage.store import open_store
-from demo_app import app_test, demo_mode, signed_in
+from copilot_usage.store.histories import load_org_history, load_team_histories
 
 START = date(2026, 6, 1)
 

@@ -2,8 +2,13 @@
 
 from datetime import date
 
-from copilot_usage.models import Team, TeamDay, TeamHistory
-from copilot_usage.qualification import licensed_counts, qualifies_on_day, qualify
+from recipe import join_lines
+from test_team_join_counts_distinct_users import DAY, member, user
+
+from copilot_usage.analysis.qualification import licensed_counts, qualify
+from copilot_usage.contract.days import TeamDay
+from copilot_usage.contract.rules import MIN_LICENSED_MEMBERS
+from copilot_usage.contract.teams import Team, TeamHistory
 
 
 def test_a_team_with_a_recorded_day_qualifies_and_says_what_it_had():
@@ -27,5 +32,13 @@ def test_licensed_counts_intersect_members_with_seats_ignoring_case():
     assert licensed_counts(members, {"ann", "BOB", "eve"}) == {"design": 2, "ops": 0}
 
 
-def test_the_threshold_is_five():
-    assert [qualifies_on_day(n) for n in (None, 0, 4, 5, 6)] == [False, False, False, True, True]
+def test_a_team_day_is_recorded_from_five_licensed_members_on_and_the_reason_says_five():
+    sizes = {"four": 4, "five": 5, "six": 6}
+    teams, first = [], 1
+    for slug, size in sizes.items():
+        teams += [member(uid, slug) for uid in range(first, first + size)]
+        first += size
+    recorded, _ = join_lines(DAY, [user(uid) for uid in range(1, first)], teams)
+    assert sorted(recorded) == ["five", "six"]                  # the recipe's threshold…
+    assert MIN_LICENSED_MEMBERS == 5                           # …is the contract's
+    assert "5 are needed" in qualify("Four", None, current_licensed=4).reason

@@ -7,11 +7,14 @@ from datetime import date, timedelta
 import httpx
 import pytest
 
+from copilot_usage.collector.reports import fetch_report
+from copilot_usage.contract.keys import USERS
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import MalformedReport
 from copilot_usage.github.client import GitHubClient
-from copilot_usage.github.reports import USERS, fetch_report, parse_report, read_copy
+from copilot_usage.github.reports import parse_report
 from copilot_usage.store import LocalStore
+from copilot_usage.store.report_copies import read_copy
 
 LINES = [{"user_id": 1, "a": [1, 2]}, {"user_id": 2, "b": None}]
 
@@ -48,10 +51,9 @@ class ExpiringOnce(httpx.MockTransport):
         super().__init__(self.route)
 
     def route(self, request):
-        if "download" in str(request.url) or "part-" in request.url.path:
-            if not self.expired:
-                self.expired = True
-                self.demo.expire_links()
+        if ("download" in str(request.url) or "part-" in request.url.path) and not self.expired:
+            self.expired = True
+            self.demo.expire_links()
         return self.demo.handle(request)
 
 

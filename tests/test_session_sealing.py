@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from copilot_usage.session import Sealer, Session, SessionRefused
+from copilot_usage.web.session import Sealer, Session, SessionRefused
 
 SECRET = "kX9-q2Lr_7vT0bWz4mNc8pYs1dHf6gJa"
 TOKEN = "gho_" + "T0kenThatMustNeverBeReadable00000000"

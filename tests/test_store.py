@@ -18,8 +18,20 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from copilot_usage.errors import InvalidStoreFile, SettingsError, StoreConflict, StoreUnavailable
-from copilot_usage.store import LocalStore, S3Store, Store, Versioned, dump_json, open_store
+from copilot_usage.errors import (
+    InvalidStoreFile,
+    SettingsError,
+    StoreConflict,
+    StoreUnavailable,
+)
+from copilot_usage.store import (
+    LocalStore,
+    S3Store,
+    Store,
+    Versioned,
+    dump_json,
+    open_store,
+)
 
 HISTORY = [
     {
@@ -232,12 +244,12 @@ def test_bad_keys_are_refused_before_any_io(key: str, tmp_path: Path):
     stores = [LocalStore(root), S3Store("bucket", client=_NoCalls())]
     for store in stores:
         calls = [
-            lambda: store.read_json(key),
-            lambda: store.write_json(key, [], if_tag=None),
-            lambda: store.read_bytes(key),
-            lambda: store.write_bytes(key, b"x"),
-            lambda: store.tag(key),
-            lambda: store.exists(key),
+            lambda store=store: store.read_json(key),
+            lambda store=store: store.write_json(key, [], if_tag=None),
+            lambda store=store: store.read_bytes(key),
+            lambda store=store: store.write_bytes(key, b"x"),
+            lambda store=store: store.tag(key),
+            lambda store=store: store.exists(key),
         ]
         for call in calls:
             with pytest.raises(ValueError, match="invalid store key"):

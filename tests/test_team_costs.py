@@ -3,16 +3,18 @@ priced by the settings through pricing.Prices."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
 
+from copilot_usage.analysis.costs import overview_costs, seat_costs, team_cost
+from copilot_usage.analysis.frames import teams_frame
+from copilot_usage.analysis.pricing import Prices
 from copilot_usage.config import Settings
-from copilot_usage.costs import overview_costs, seat_costs, team_cost
-from copilot_usage.frames import teams_frame
-from copilot_usage.models import Seat, Team, TeamDay, TeamHistory
-from copilot_usage.pricing import Prices
+from copilot_usage.contract.days import TeamDay
+from copilot_usage.contract.seats import Seat
+from copilot_usage.contract.teams import Team, TeamHistory
 
 TODAY = date(2026, 8, 1)
 START = date(2026, 6, 1)
@@ -21,7 +23,7 @@ PRICES = Prices(ai_credit=0.02, seat_business=20.0, seat_enterprise=40.0)
 
 def seat(login: str, idle_days: int | None, plan: str | None = "business") -> Seat:
     last = None if idle_days is None else datetime.combine(TODAY - timedelta(days=idle_days), datetime.min.time(),
-                                                           tzinfo=timezone.utc)
+                                                           tzinfo=UTC)
     return Seat(login=login, last_activity_at=last, plan_type=plan)
 
 

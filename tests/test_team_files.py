@@ -8,16 +8,18 @@ from datetime import date, timedelta
 
 import pandas as pd
 import pytest
-
-import copilot_usage.ui.data as ui_data
-from copilot_usage.demo import build_demo_org
-from copilot_usage.errors import StoreUnavailable
-from copilot_usage.frames import summary_frame, teams_frame
-from copilot_usage.history import HISTORY_KEY, collect, load_team_histories
-from copilot_usage.store import LocalStore
-from copilot_usage.team_files import INDEX_KEY, SUMMARY_KEY, load_index, load_team_file, merge_team_days, team_key
 from conftest import demo_client
 from demo_app import demo_mode, signed_in
+
+import copilot_usage.web.ui.data as ui_data
+from copilot_usage.analysis.frames import summary_frame, teams_frame
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.keys import HISTORY_KEY, INDEX_KEY, SUMMARY_KEY, team_key
+from copilot_usage.demo import build_demo_org
+from copilot_usage.errors import StoreUnavailable
+from copilot_usage.store import LocalStore
+from copilot_usage.store.histories import load_team_histories
+from copilot_usage.store.team_files import load_index, load_team_file, merge_team_days
 
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)

@@ -7,8 +7,9 @@ import json
 from datetime import timedelta
 
 from cli_runner import run_main
-from copilot_usage.history import load_team_histories
+
 from copilot_usage.store import open_store
+from copilot_usage.store.histories import load_team_histories
 
 
 def test_team_history_in_demo_mode_prints_the_demo_teams_days(demo_org, demo_store_dir, tmp_path):

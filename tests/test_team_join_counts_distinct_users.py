@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from copilot_usage.aggregate import aggregate_org
-from copilot_usage.facts import join_lines
+from recipe import join_lines
+
+from copilot_usage.collector.days import org_day
 
 DAY = date(2026, 6, 3)
 ORG = 42
@@ -110,7 +111,7 @@ def test_org_line_keeps_githubs_active_user_counts():
     line = {"day": DAY.isoformat(), "daily_active_users": 80, "weekly_active_users": 120,
             "monthly_active_users": 150, "code_generation_activity_count": 900,
             "code_acceptance_activity_count": 250, "pull_requests": {"total_created": 7, "x": "n/a"}}
-    org = aggregate_org(DAY, [line])
+    org = org_day(DAY, [line])
     assert (org.daily_active_users, org.weekly_active_users, org.monthly_active_users) == (80, 120, 150)
     assert org.code_acceptances == 250 and org.pull_requests == {"total_created": 7}
-    assert aggregate_org(DAY, []) is None
+    assert org_day(DAY, []) is None

@@ -3,10 +3,8 @@
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from demo_app import app_test, demo_mode
-
+from streamlit.testing.v1 import AppTest
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
+from demo_app import app_test, demo_mode
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from copilot_usage.history import load_team_histories
 from copilot_usage.store import open_store
-from demo_app import app_test, demo_mode
+from copilot_usage.store.histories import load_team_histories
 
 KPI_LABELS = ["Monthly active users (distinct, 28 days)", "Weekly active users", "Adoption (monthly)",
               "Acceptance rate", "Lines added", "Interactions", "Agent users / day"]

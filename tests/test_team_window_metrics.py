@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
-
-from copilot_usage.demo.transport import DemoTransport
-from copilot_usage.facts import fact_key, join_lines
-from copilot_usage.history import collect
-from copilot_usage.store import LocalStore
-from copilot_usage.team_files import DayRecord, load_team_file
-from copilot_usage.models import TeamDay
 from conftest import demo_client
+from recipe import join_lines
+
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.days import TeamDay
+from copilot_usage.contract.keys import fact_key
+from copilot_usage.demo import DemoTransport
+from copilot_usage.store import LocalStore
+from copilot_usage.store.team_files import EncodedTeamDay, load_team_file
 
 FIRST = date(2026, 6, 1)
 LAST = FIRST + timedelta(days=44)
@@ -204,8 +205,8 @@ def test_a_patched_record_is_the_record_of_the_whole_day():
     day = day_n(30)
     hand = HandOrg()
     team_days, _ = join_lines(day, hand.user_lines(day), hand.user_team_lines(day))
-    blank = DayRecord.of(team_days["alpha"])
-    whole = DayRecord.of(team_days["alpha"].model_copy(update={"weekly_active_users": 4,
+    blank = EncodedTeamDay.of(team_days["alpha"])
+    whole = EncodedTeamDay.of(team_days["alpha"].model_copy(update={"weekly_active_users": 4,
                                                                 "monthly_active_users": 6}))
     assert blank.with_values(weekly_active_users=4, monthly_active_users=6) == whole
     assert blank.with_values(weekly_active_users=None) == blank

@@ -4,26 +4,34 @@ is upgraded by the next collection with nothing lost and its original files kept
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import boto3
 import pytest
-
-from copilot_usage.demo import build_demo_org
-from copilot_usage.errors import InvalidStoreFile
-from copilot_usage.history import ORG_HISTORY_KEY, TEAMS_KEY, collect, dump_histories, load_team_histories
-from copilot_usage.migration import STORE_VERSION_KEY, _array_items, upgrade
-from copilot_usage.models import TeamHistory
-from copilot_usage.originals import original_key
-from copilot_usage.store import LocalStore, S3Store, dump_json
-from copilot_usage.team_files import (HISTORY_KEY, SUMMARY_KEY, load_index, load_team_file,
-                                      summary_payload, team_key)
 from conftest import demo_client
 from test_legacy_history_loads import LEGACY_DAY
 
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.keys import (
+    HISTORY_KEY,
+    ORG_HISTORY_KEY,
+    STORE_VERSION_KEY,
+    SUMMARY_KEY,
+    TEAMS_KEY,
+    original_key,
+    team_key,
+)
+from copilot_usage.contract.teams import TeamHistory
+from copilot_usage.demo import build_demo_org
+from copilot_usage.errors import InvalidStoreFile
+from copilot_usage.store import LocalStore, S3Store, dump_json
+from copilot_usage.store.histories import load_team_histories
+from copilot_usage.store.migration import _array_items, upgrade
+from copilot_usage.store.team_files import SUMMARY_COLUMNS, load_index, load_team_file
+
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)
-RUN_DAY = datetime.now(timezone.utc).date()
+RUN_DAY = datetime.now(UTC).date()
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +48,19 @@ def previous_version_store(org, store, until: date) -> list[TeamHistory]:
     for key in [*store.list_keys("facts/"), *store.list_keys("teams/"), STORE_VERSION_KEY]:
         store.client.delete_object(Bucket=store.bucket, Key=store._s3_key(key)) if isinstance(store, S3Store) \
             else (store.root / key).unlink()
-    store.write_bytes(HISTORY_KEY, dump_json(dump_histories(histories)))
+    store.write_bytes(HISTORY_KEY, dump_json([history.model_dump(mode="json") for history in histories]))
     for history in histories:
         store.write_bytes(team_key(history.team.slug), history.model_dump_json().encode() + b"\n")
     store.write_bytes(SUMMARY_KEY, json.dumps(summary_payload(histories), separators=(",", ":")).encode())
     return histories
+
+
+def summary_payload(histories: list[TeamHistory]) -> dict:
+    """The previous version's summary: one JSON object, `{"columns", "teams": [{"team", "rows"}]}`."""
+    return {"columns": SUMMARY_COLUMNS,
+            "teams": [{"team": h.team.model_dump(mode="json"),
+                       "rows": [[d.date.isoformat(), *(getattr(d, c) for c in SUMMARY_COLUMNS[1:])] for d in h.data]}
+                      for h in histories if h.data]}
 
 
 def days_of(histories) -> dict:
@@ -126,7 +142,7 @@ def test_a_broken_history_stops_the_upgrade_before_anything_is_written(org, tmp_
 
 
 def test_history_entries_are_read_one_at_a_time_across_chunk_boundaries():
-    entries = [{"team": {"name": "Équipe ü"}, "data": [{"date": "2026-01-0%d" % n}]} for n in range(1, 6)]
+    entries = [{"team": {"name": "Équipe ü"}, "data": [{"date": f"2026-01-0{n}"}]} for n in range(1, 6)]
     body = ("\ufeff" + json.dumps(entries, indent=2, ensure_ascii=False)).encode()
     chunks = (body[i:i + 7] for i in range(0, len(body), 7))  # splits characters and tokens
     assert list(_array_items(chunks, LocalStore("."))) == entries

@@ -6,9 +6,9 @@ import httpx
 import pytest
 import respx
 
-from copilot_usage.access import resolve_viewer
 from copilot_usage.errors import Forbidden
 from copilot_usage.github.client import GitHubClient
+from copilot_usage.web.viewer import resolve_viewer
 
 API = "https://api.github.example"
 TOKEN = "gho_ViewerTokenNeverLogged000002"
@@ -75,7 +75,7 @@ def test_an_org_that_has_not_approved_the_app_says_an_owner_must(github, caplog)
         "message": "Although you appear to have the correct authorization credentials, the `acme` "
                    "organization has enabled OAuth App access restrictions, meaning that data access "
                    "to third-parties is limited."})
-    with GitHubClient(API, token=TOKEN, max_retries=0) as client:
-        with pytest.raises(Forbidden, match="owner must approve"):
-            resolve_viewer(client, "acme", admin_entries=[])
+    with GitHubClient(API, token=TOKEN, max_retries=0) as client, \
+            pytest.raises(Forbidden, match="owner must approve"):
+        resolve_viewer(client, "acme", admin_entries=[])
     assert TOKEN not in caplog.text

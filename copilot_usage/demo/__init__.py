@@ -19,7 +19,7 @@ when asked, which keeps a 2,000-team / 50,000-user organisation cheap to build.
 
 The modules, in dependency order:
     randomness  seeded hashing and the poisson/binomial draws
-    catalogue   report names, counters, editors, languages, models, names, weights
+    catalogue   editors, languages, models, names, weights (report names and counters: contract/)
     activity    a user's habits and one day of their usage, as report fields
     seats       the member record with its seat history, and the seat listing
     transport   DemoTransport: GitHub's REST API and the report download host
@@ -27,9 +27,8 @@ The modules, in dependency order:
     structure   build_demo_org: people, seats and teams, built from the seed
 """
 
-from .catalogue import COUNTERS, LANGUAGE_COUNTERS, REPORTS
 from .org import DemoOrg
 from .structure import build_demo_org
 from .transport import DemoTransport
 
-__all__ = ["DemoOrg", "DemoTransport", "build_demo_org", "REPORTS", "COUNTERS", "LANGUAGE_COUNTERS"]
+__all__ = ["DemoOrg", "DemoTransport", "build_demo_org"]

@@ -1,30 +1,16 @@
 """Catalogues: what a real organisation's telemetry contains.
 
-The report names and counters GitHub uses; the editors, plugins, languages and
-models users have; the weights that shape a day's activity; the names people and
+The editors, plugins, languages and models users have (the report names and
+counters are the contract's: `contract/keys.py`, `contract/counters.py`); the weights that shape a day's activity; the names people and
 teams are drawn from; and the dates and versions as GitHub writes them.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-REPORTS = ("users-1-day", "user-teams-1-day", "organization-1-day")
-
-COUNTERS = (
-    "user_initiated_interaction_count",
-    "code_generation_activity_count",
-    "code_acceptance_activity_count",
-    "loc_suggested_to_add_sum",
-    "loc_suggested_to_delete_sum",
-    "loc_added_sum",
-    "loc_deleted_sum",
-)
-# The language arrays carry no interaction count (GITHUB_API.md 2.1).
-LANGUAGE_COUNTERS = COUNTERS[1:]
-
-_IDE_WEIGHTS = {"vscode": 62, "jetbrains": 18, "visualstudio": 11, "neovim": 5, "xcode": 4}
-_PLUGINS = {
+IDE_WEIGHTS = {"vscode": 62, "jetbrains": 18, "visualstudio": 11, "neovim": 5, "xcode": 4}
+PLUGINS = {
     "vscode": "copilot-chat",
     "jetbrains": "copilot-intellij",
     "visualstudio": "copilot-vs",
@@ -32,7 +18,7 @@ _PLUGINS = {
     "xcode": "copilot-xcode",
 }
 # language -> (popularity, acceptance rate of completions)
-_LANGUAGES = {
+LANGUAGES = {
     "python": (30, 0.33),
     "typescript": (22, 0.31),
     "javascript": (12, 0.29),
@@ -44,43 +30,34 @@ _LANGUAGES = {
     "rust": (3, 0.24),
     "swift": (0, 0.27),  # only Xcode users write it
 }
-_UNKNOWN_RATE = 0.26
+UNKNOWN_RATE = 0.26
 # Editors pull their users towards their ecosystems.
-_IDE_LANGUAGE_BOOST = {
+IDE_LANGUAGE_BOOST = {
     "visualstudio": {"csharp": 10.0, "sql": 2.0},
     "jetbrains": {"java": 3.0, "python": 1.5, "go": 1.5},
     "neovim": {"go": 2.0, "rust": 4.0},
     "xcode": {"swift": 60.0, "markdown": 2.0},
 }
-_CHAT_MODELS = {"claude-sonnet-4.5": 35, "gpt-4.1": 28, "gpt-5-mini": 22, "gemini-2.5-pro": 10}
-_COMPLETION_MODEL = "gpt-4.1"
+CHAT_MODELS = {"claude-sonnet-4.5": 35, "gpt-4.1": 28, "gpt-5-mini": 22, "gemini-2.5-pro": 10}
+COMPLETION_MODEL = "gpt-4.1"
 # Premium requests cost AI credits; the base models are included in the plan.
-_CREDIT_MULTIPLIER = {"claude-sonnet-4.5": 1.0, "gemini-2.5-pro": 1.0}
-_CREDITS_FROM = date(2026, 6, 1)
-_CODE_REVIEW_FROM = date(2026, 6, 1)  # lines carry used_copilot_code_review_* from this day on
-_PHASES = {0: "no_cohort", 1: "code_first", 2: "agent_first", 3: "multi_agent"}
+CREDIT_MULTIPLIER = {"claude-sonnet-4.5": 1.0, "gemini-2.5-pro": 1.0}
+CREDITS_FROM = date(2026, 6, 1)
+CODE_REVIEW_FROM = date(2026, 6, 1)  # lines carry used_copilot_code_review_* from this day on
+PHASES = {0: "no_cohort", 1: "code_first", 2: "agent_first", 3: "multi_agent"}
 
 # Monday..Sunday: weekends run at roughly a quarter of a weekday.
-_WEEKDAY_FACTOR = (1.0, 1.02, 1.0, 0.97, 0.86, 0.24, 0.19)
+WEEKDAY_FACTOR = (1.0, 1.02, 1.0, 0.97, 0.86, 0.24, 0.19)
 # heavy, medium, light users: weekday activity probability and volume
-_KIND_ACTIVITY = (0.9, 0.66, 0.3)
-_KIND_VOLUME = (1.6, 1.0, 0.5)
-_KIND_CHAT = (0.7, 0.45, 0.18)
-_KIND_AGENT = (0.45, 0.25, 0.07)
-_KIND_CLI = (0.35, 0.15, 0.04)
+KIND_ACTIVITY = (0.9, 0.66, 0.3)
+KIND_VOLUME = (1.6, 1.0, 0.5)
+KIND_CHAT = (0.7, 0.45, 0.18)
+KIND_AGENT = (0.45, 0.25, 0.07)
+KIND_CLI = (0.35, 0.15, 0.04)
 
-_FIRST_NAMES = (
-    "Ada Alan Amara Anna Ben Carla Chen Dana Diego Elif Emma Farah Felix Grace Hana Ivan Jonas Julia "
-    "Kai Kenji Lara Leo Lina Luca Maya Mei Mila Nadia Noah Omar Priya Rafael Rosa Sam Sara Sofia Tariq "
-    "Theo Uma Vera Wei Yara Yusuf Zoe Aisha Bruno Chloe Dmitri"
-).split()
-_LAST_NAMES = (
-    "Adams Ahmed Alvarez Bauer Becker Brown Chen Costa Dubois Evans Fischer Garcia Haddad Hansen Ito "
-    "Jansen Kim Kowalski Larsen Lopez Martin Meyer Moreau Nakamura Novak Okafor Olsen Patel Petrov Quinn "
-    "Rossi Santos Schmidt Silva Singh Sato Tanaka Torres Wagner Walsh Weber Wong Yilmaz Young Zhang "
-    "Ferrari Murphy Nguyen"
-).split()
-_GENERIC_TEAMS = (
+FIRST_NAMES = ["Ada", "Alan", "Amara", "Anna", "Ben", "Carla", "Chen", "Dana", "Diego", "Elif", "Emma", "Farah", "Felix", "Grace", "Hana", "Ivan", "Jonas", "Julia", "Kai", "Kenji", "Lara", "Leo", "Lina", "Luca", "Maya", "Mei", "Mila", "Nadia", "Noah", "Omar", "Priya", "Rafael", "Rosa", "Sam", "Sara", "Sofia", "Tariq", "Theo", "Uma", "Vera", "Wei", "Yara", "Yusuf", "Zoe", "Aisha", "Bruno", "Chloe", "Dmitri"]
+LAST_NAMES = ["Adams", "Ahmed", "Alvarez", "Bauer", "Becker", "Brown", "Chen", "Costa", "Dubois", "Evans", "Fischer", "Garcia", "Haddad", "Hansen", "Ito", "Jansen", "Kim", "Kowalski", "Larsen", "Lopez", "Martin", "Meyer", "Moreau", "Nakamura", "Novak", "Okafor", "Olsen", "Patel", "Petrov", "Quinn", "Rossi", "Santos", "Schmidt", "Silva", "Singh", "Sato", "Tanaka", "Torres", "Wagner", "Walsh", "Weber", "Wong", "Yilmaz", "Young", "Zhang", "Ferrari", "Murphy", "Nguyen"]
+GENERIC_TEAMS = (
     "Payments", "Mobile", "Search", "Checkout", "Identity", "Billing", "Growth", "Analytics",
     "Web Frontend", "Infrastructure", "Security", "Developer Experience", "Observability",
     "Notifications", "Onboarding", "Marketplace", "Docs & Content", "Messaging", "Recommendations",
@@ -91,17 +68,17 @@ _GENERIC_TEAMS = (
 )
 
 
-def _iso(day: date, seconds: int) -> str:
+def iso_time(day: date, seconds: int) -> str:
     """An ISO timestamp in UTC, as GitHub writes them."""
-    moment = datetime(day.year, day.month, day.day, tzinfo=timezone.utc) + timedelta(seconds=seconds)
+    moment = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(seconds=seconds)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _as_day(day: date | str) -> date:
+def as_day(day: date | str) -> date:
     return day if isinstance(day, date) else date.fromisoformat(day)
 
 
-def _versions(ide: str, day: date) -> tuple[str, str]:
+def versions_on(ide: str, day: date) -> tuple[str, str]:
     """(ide_version, plugin_version) as released around that day: newer later."""
     m = max(0, (day.year - 2026) * 12 + day.month - 1)
     return {

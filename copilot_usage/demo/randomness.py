@@ -1,7 +1,7 @@
 """Deterministic randomness: cheap per-(day, user) coin flips without a Random each.
 
-`_mix` hashes integers (seed, stream id, day, user id) to 64 bits, stably across
-processes; `_unit` turns that into a uniform float. `_poisson` and `_binomial`
+`mix` hashes integers (seed, stream id, day, user id) to 64 bits, stably across
+processes; `unit` turns that into a uniform float. `poisson` and `binomial`
 draw counts from a seeded `random.Random`.
 """
 
@@ -12,11 +12,11 @@ import random
 
 _MASK = (1 << 64) - 1
 # Stream ids keep independent decisions (active? chat? cli?) uncorrelated.
-_S_BUILD, _S_TRAITS, _S_ACTIVE, _S_CHAT, _S_AGENT, _S_CLI, _S_LINE, _S_ORG, _S_SIG, _S_TIME = range(1, 11)
-_S_REVIEW = 11  # a stream of its own: adding code review changed no earlier number
+S_BUILD, S_TRAITS, S_ACTIVE, S_CHAT, S_AGENT, S_CLI, S_LINE, S_ORG, S_SIG, S_TIME = range(1, 11)
+S_REVIEW = 11  # a stream of its own: adding code review changed no earlier number
 
 
-def _mix(*parts: int) -> int:
+def mix(*parts: int) -> int:
     """A 64-bit splitmix-style hash of integers; stable across processes."""
     h = 0x9E3779B97F4A7C15
     for part in parts:
@@ -26,12 +26,12 @@ def _mix(*parts: int) -> int:
     return h ^ (h >> 29)
 
 
-def _unit(*parts: int) -> float:
+def unit(*parts: int) -> float:
     """A uniform float in [0, 1) from integers."""
-    return (_mix(*parts) >> 11) * (1.0 / (1 << 53))
+    return (mix(*parts) >> 11) * (1.0 / (1 << 53))
 
 
-def _poisson(rng: random.Random, lam: float) -> int:
+def poisson(rng: random.Random, lam: float) -> int:
     if lam <= 0:
         return 0
     if lam >= 30:  # normal approximation: Knuth's loop gets slow
@@ -43,7 +43,7 @@ def _poisson(rng: random.Random, lam: float) -> int:
     return k
 
 
-def _binomial(rng: random.Random, n: int, p: float) -> int:
+def binomial(rng: random.Random, n: int, p: float) -> int:
     if n <= 0 or p <= 0:
         return 0
     if p >= 1:

@@ -1,7 +1,7 @@
 """Copilot seats: the member record that carries a seat's history, and the seat listing.
 
-`_Member` is one org member with their seat history (given, cancelled, last
-used). `_Seats` is the seat half of `DemoOrg`, mixed into it: who holds a seat
+`Member` is one org member with their seat history (given, cancelled, last
+used). `Seats` is the seat half of `DemoOrg`, mixed into it: who holds a seat
 on a day, and the objects `GET /orgs/{org}/copilot/billing/seats` lists.
 """
 
@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import _PLUGINS, _as_day, _iso, _versions
-from .randomness import _S_TIME, _unit
+from .catalogue import PLUGINS, as_day, iso_time, versions_on
+from .randomness import S_TIME, unit
 
 if TYPE_CHECKING:
-    from .activity import _Profile
+    from .activity import Profile
 
 
 @dataclass(slots=True)
-class _Member:
+class Member:
     """One org member and their seat history; ordinals are `date.toordinal()`."""
 
     idx: int
@@ -44,20 +44,20 @@ class _Member:
         )
 
 
-class _Seats:
+class Seats:
     """The seats of a `DemoOrg`; a mixin that reads its fields and activity."""
 
     # Provided by DemoOrg: its fields and its activity methods.
     seed: int
     end_day: date
     teams: list[dict[str, Any]]
-    _people: list[_Member]
+    _people: list[Member]
 
     if TYPE_CHECKING:
 
-        def _is_active(self, m: _Member, d: int) -> bool: ...
+        def _is_active(self, m: Member, d: int) -> bool: ...
 
-        def _profile(self, m: _Member) -> _Profile: ...
+        def _profile(self, m: Member) -> Profile: ...
 
     def licensed_on(self, day: date | str) -> set[int]:
         """User ids holding a Copilot seat at the end of `day`.
@@ -66,7 +66,7 @@ class _Seats:
         >>> len(demo.licensed_on(demo.end_day)) == len(demo.seats())
         True
         """
-        d = _as_day(day).toordinal()
+        d = as_day(day).toordinal()
         return {m.id for m in self._people if m.holds_seat(d)}
 
     def seats(self) -> list[dict[str, Any]]:
@@ -80,7 +80,7 @@ class _Seats:
         holders.sort(key=lambda m: (m.seat_from, m.seat_time, m.id))
         return [self._seat(m) for m in holders]
 
-    def _seat(self, m: _Member) -> dict[str, Any]:
+    def _seat(self, m: Member) -> dict[str, Any]:
         assert m.seat_from is not None
         created = date.fromordinal(m.seat_from)
         last = self._last_active_day(m, self.end_day.toordinal())
@@ -92,20 +92,20 @@ class _Seats:
         if last is not None:
             last_day = date.fromordinal(last)
             seconds = self._time_of_day(m, last)
-            last_at = _iso(last_day, seconds)
+            last_at = iso_time(last_day, seconds)
             ide = self._profile(m).ide
-            ide_version, plugin_version = _versions(ide, last_day)
-            editor = f"{ide}/{ide_version}/{_PLUGINS[ide]}/{plugin_version}"
+            ide_version, plugin_version = versions_on(ide, last_day)
+            editor = f"{ide}/{ide_version}/{PLUGINS[ide]}/{plugin_version}"
             # Tokens are refreshed around the time of use, a little after it.
-            auth_at = _iso(last_day, min(86_399, seconds + 60 * (m.id % 50)))
+            auth_at = iso_time(last_day, min(86_399, seconds + 60 * (m.id % 50)))
         elif m.id % 2 == 0:
             # Signed in once after the seat was given, then never used it.
             auth_day = min(self.end_day, created + timedelta(days=1 + m.id % 3))
-            auth_at = _iso(auth_day, m.seat_time)
+            auth_at = iso_time(auth_day, m.seat_time)
         return {
             "assignee": self._user_ref(m),
             "assigning_team": team,
-            "created_at": _iso(created, m.seat_time),
+            "created_at": iso_time(created, m.seat_time),
             "last_activity_at": last_at,
             "last_activity_editor": editor,
             "last_authenticated_at": auth_at,
@@ -115,7 +115,7 @@ class _Seats:
             "plan_type": "business",
         }
 
-    def _last_active_day(self, m: _Member, until: int) -> int | None:
+    def _last_active_day(self, m: Member, until: int) -> int | None:
         if m.never_uses or m.seat_from is None:
             return None
         start = until if m.stops_on is None else min(until, m.stops_on)
@@ -124,11 +124,11 @@ class _Seats:
                 return d
         return None
 
-    def _time_of_day(self, m: _Member, d: int) -> int:
-        return 7 * 3600 + int(_unit(self.seed, _S_TIME, d, m.id) * 11 * 3600)
+    def _time_of_day(self, m: Member, d: int) -> int:
+        return 7 * 3600 + int(unit(self.seed, S_TIME, d, m.id) * 11 * 3600)
 
     @staticmethod
-    def _user_ref(m: _Member) -> dict[str, Any]:
+    def _user_ref(m: Member) -> dict[str, Any]:
         return {
             "login": m.login,
             "id": m.id,

@@ -12,12 +12,12 @@ import random
 import re
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
-from .catalogue import _FIRST_NAMES, _GENERIC_TEAMS, _LAST_NAMES
+from .catalogue import FIRST_NAMES, GENERIC_TEAMS, LAST_NAMES
 from .org import DemoOrg
-from .randomness import _S_BUILD, _mix
-from .seats import _Member
+from .randomness import S_BUILD, mix
+from .seats import Member
 
 
 @dataclass(slots=True)
@@ -56,12 +56,12 @@ def build_demo_org(
     if teams < 6 or users < 50 or days < 1:
         raise ValueError("a demo organisation needs teams >= 6, users >= 50 and days >= 1")
     if end_day is None:
-        end_day = datetime.now(timezone.utc).date() - timedelta(days=2)
+        end_day = datetime.now(UTC).date() - timedelta(days=2)
     first_day = end_day - timedelta(days=days - 1)
-    rng = random.Random(_mix(seed, _S_BUILD))
+    rng = random.Random(mix(seed, S_BUILD))
     people = _make_people(rng, users)
     _plan_seats(rng, people, first_day, end_day)
-    personas = dict(zip(("two-teams", "admin", "no-team"), (people[i] for i in rng.sample(range(users), 3))))
+    personas = dict(zip(("two-teams", "admin", "no-team"), (people[i] for i in rng.sample(range(users), 3)), strict=True))
     for persona in personas.values():
         _seat_early(rng, persona, first_day)
     specs = _team_specs(rng, teams, users)
@@ -77,11 +77,11 @@ def build_demo_org(
     return demo
 
 
-def _make_people(rng: random.Random, n: int) -> list[_Member]:
+def _make_people(rng: random.Random, n: int) -> list[Member]:
     taken: set[str] = set()
     people = []
     for idx in range(n):
-        first, last = rng.choice(_FIRST_NAMES), rng.choice(_LAST_NAMES)
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         style = rng.random()
         login = (
             f"{first}{last}" if style < 0.4 else f"{first[0]}{last}" if style < 0.7 else f"{first}-{last}"
@@ -92,11 +92,11 @@ def _make_people(rng: random.Random, n: int) -> list[_Member]:
         name = None if rng.random() < 0.06 else f"{first} {last}"
         kind = rng.choices((0, 1, 2), (20, 50, 30))[0]
         # Increasing ids with gaps, like accounts created over the years.
-        people.append(_Member(idx, 1_200_000 + idx * 53 + rng.randrange(53), login, name, kind))
+        people.append(Member(idx, 1_200_000 + idx * 53 + rng.randrange(53), login, name, kind))
     return people
 
 
-def _plan_seats(rng: random.Random, people: list[_Member], first: date, end: date) -> None:
+def _plan_seats(rng: random.Random, people: list[Member], first: date, end: date) -> None:
     """Seats: most before the period, the rest assigned progressively during it."""
     f, e, span = first.toordinal(), end.toordinal(), (end - first).days
     for m in people:
@@ -114,7 +114,7 @@ def _plan_seats(rng: random.Random, people: list[_Member], first: date, end: dat
             m.stops_on = e - rng.randint(31, 75)  # went quiet: an inactive seat by end_day
 
 
-def _seat_early(rng: random.Random, m: _Member, first: date) -> None:
+def _seat_early(rng: random.Random, m: Member, first: date) -> None:
     """A clean seat held since before the period, used normally."""
     m.seat_from = first.toordinal() - rng.randint(30, 300)
     m.seat_until = None
@@ -135,8 +135,8 @@ def _team_specs(rng: random.Random, n: int, users: int) -> list[_TeamSpec]:
     ]
     cap = max(6, users // 3)
     for i in range(n - len(specs)):
-        base = _GENERIC_TEAMS[i % len(_GENERIC_TEAMS)]
-        name = base if i < len(_GENERIC_TEAMS) else f"{base} {i // len(_GENERIC_TEAMS) + 1}"
+        base = GENERIC_TEAMS[i % len(GENERIC_TEAMS)]
+        name = base if i < len(GENERIC_TEAMS) else f"{base} {i // len(GENERIC_TEAMS) + 1}"
         size = int(5 + 35 * rng.random() ** 2.2)
         if i == 0:  # a sure-to-qualify team for the two-teams persona
             size = max(size, min(20, cap))
@@ -145,7 +145,7 @@ def _team_specs(rng: random.Random, n: int, users: int) -> list[_TeamSpec]:
         )
         specs.append(_TeamSpec(name, description, min(size, cap)))
     ids = rng.sample(range(100_000), len(specs))
-    for spec, offset in zip(specs, sorted(ids)):
+    for spec, offset in zip(specs, sorted(ids), strict=True):
         spec.id = 4_100_000 + offset
     return specs
 
@@ -159,7 +159,7 @@ def _sample_excluding(rng: random.Random, n: int, k: int, excluded: set[int]) ->
 def _fill_teams(
     rng: random.Random,
     specs: list[_TeamSpec],
-    people: list[_Member],
+    people: list[Member],
     reserved: set[int],
     first: date,
     end: date,
@@ -177,7 +177,7 @@ def _fill_teams(
         _seat_early(rng, m, first)
     span = (end - first).days
     late_days = [first.toordinal() + round(frac * span) for frac in (0.35, 0.5, 0.6, 0.7, 0.8)]
-    for m, d in zip((people[i] for i in late.members[3:]), late_days):
+    for m, d in zip((people[i] for i in late.members[3:]), late_days, strict=False):
         m.seat_from, m.seat_until, m.stops_on, m.never_uses = d, None, None, False
         m.pending_cancellation = None
     return date.fromordinal(late_days[1])  # the fifth licensed member
@@ -186,7 +186,7 @@ def _fill_teams(
 def _assemble(
     seed: int,
     org: str,
-    people: list[_Member],
+    people: list[Member],
     specs: list[_TeamSpec],
     period: tuple[date, date],
     qualifies_from: date,
@@ -227,7 +227,7 @@ def _assemble(
         end_day=period[1],
         teams=team_dicts,
         users=[{**DemoOrg._user_ref(m), "name": m.name} for m in people],
-        members={t["slug"]: [people[i].login for i in s.members] for t, s in zip(team_dicts, specs)},
+        members={t["slug"]: [people[i].login for i in s.members] for t, s in zip(team_dicts, specs, strict=True)},
         personas={"outsider": outsider},
         admin_teams=[slugs["admins"]],
         never_qualifying_team=slugs["never"],
@@ -238,7 +238,7 @@ def _assemble(
     )
 
 
-def _finish_seats(rng: random.Random, people: list[_Member], end: date, protected: set[int]) -> None:
+def _finish_seats(rng: random.Random, people: list[Member], end: date, protected: set[int]) -> None:
     """Seats given through a team, and one seat about to be cancelled."""
     e = end.toordinal()
     for m in people:

@@ -14,15 +14,30 @@ import re
 import threading
 import zlib
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 
-from .catalogue import REPORTS
-from .randomness import _S_SIG, _mix
+from ..contract.keys import DAILY_REPORTS, ORGANIZATION, USER_TEAMS, USERS
+from .randomness import S_SIG, mix
 
-if TYPE_CHECKING:
-    from .org import DemoOrg
+
+class ServedOrganisation(Protocol):
+    """What DemoTransport serves: an organisation as GitHub reports it (a `DemoOrg`)."""
+
+    org: str
+    seed: int
+    first_day: date
+    end_day: date
+    users: list[dict[str, Any]]
+    teams: list[dict[str, Any]]
+    members: dict[str, list[str]]
+
+    def seats(self) -> list[dict[str, Any]]: ...
+    def user_lines(self, day: date | str) -> list[dict[str, Any]]: ...
+    def user_team_lines(self, day: date | str) -> list[dict[str, Any]]: ...
+    def org_lines(self, day: date | str) -> list[dict[str, Any]]: ...
+
 
 _DOCS = "https://docs.github.com/rest"
 _ROUTES = (
@@ -64,7 +79,7 @@ class DemoTransport(httpx.MockTransport):
 
     def __init__(
         self,
-        demo: DemoOrg,
+        demo: ServedOrganisation,
         api_url: str = "https://api.github.com",
         downloads_url: str = "https://copilot-reports.demo.invalid",
         *,
@@ -163,7 +178,7 @@ class DemoTransport(httpx.MockTransport):
         return _json(200, body, headers)
 
     def _report_links(self, request: httpx.Request, report: str) -> httpx.Response:
-        if report not in REPORTS:
+        if report not in DAILY_REPORTS:
             return _error(404, "Not Found")
         text = request.url.params.get("day", "")
         try:
@@ -185,7 +200,7 @@ class DemoTransport(httpx.MockTransport):
 
     def _sig(self, report: str, day: date, part: int) -> str:
         parts = (self._generation, zlib.crc32(report.encode()), day.toordinal(), part)
-        return format(_mix(self.demo.seed, _S_SIG, *parts), "016x")
+        return format(mix(self.demo.seed, S_SIG, *parts), "016x")
 
     def _report_parts(self, report: str, day: date) -> list[bytes]:
         key = (report, day)
@@ -194,12 +209,12 @@ class DemoTransport(httpx.MockTransport):
         if cached is not None:
             return cached
         lines = {
-            "users-1-day": self.demo.user_lines,
-            "user-teams-1-day": self.demo.user_team_lines,
-            "organization-1-day": self.demo.org_lines,
+            USERS: self.demo.user_lines,
+            USER_TEAMS: self.demo.user_team_lines,
+            ORGANIZATION: self.demo.org_lines,
         }[report](day)
         chunks = [lines]
-        if report == "users-1-day" and len(lines) > _SPLIT_USERS_OVER:
+        if report == USERS and len(lines) > _SPLIT_USERS_OVER:
             half = (len(lines) + 1) // 2
             chunks = [lines[:half], lines[half:]]
         parts = [b"".join(_ndjson_line(line) for line in chunk) for chunk in chunks]
@@ -213,7 +228,7 @@ class DemoTransport(httpx.MockTransport):
         if self.reject_authorized_downloads and "authorization" in request.headers:
             return _error(400, "Signed links carry their own credentials: send no Authorization header.")
         match = _DOWNLOAD.fullmatch(path)
-        if not match or match["report"] not in REPORTS:
+        if not match or match["report"] not in DAILY_REPORTS:
             return _error(404, "Not Found")
         try:
             day = date.fromisoformat(match["day"])

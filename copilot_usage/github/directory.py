@@ -6,10 +6,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from ..contract.seats import Seat, SeatSnapshot
+from ..contract.teams import Team, is_valid_slug
 from ..errors import NotFound
-from ..models import Seat, SeatSnapshot, Team, is_valid_slug
 
 
 def team_from_github(item: dict) -> Team:
@@ -36,7 +37,7 @@ def seat_snapshot(client, org: str, *, now: datetime | None = None) -> SeatSnaps
     seats = [Seat.from_github(item) for item in
              client.paginate(f"/orgs/{org}/copilot/billing/seats", item_key="seats")]
     seats.sort(key=lambda seat: seat.login.lower())
-    return SeatSnapshot(taken_at=now or datetime.now(timezone.utc), total_seats=len(seats), seats=seats)
+    return SeatSnapshot(taken_at=now or datetime.now(UTC), total_seats=len(seats), seats=seats)
 
 
 # ---------------------------------------------------------------- the signed-in viewer

@@ -1,7 +1,7 @@
 """GitHub's OAuth web flow, the HTTP half: authorize URL, callback checks, code exchange, revoke.
 
 The Streamlit half (the button and popup of streamlit-oauth) lives in
-`copilot_usage/ui/signin.py`; this module holds everything that can be tested
+`copilot_usage/web/ui/signin.py`; this module holds everything that can be tested
 without a browser.
 
     config = OAuthConfig(client_id, client_secret, web_url, api_url, app_url)
@@ -65,10 +65,6 @@ class OAuthConfig:
     def redirect_uri(self) -> str:
         # streamlit-oauth's popup page; it must share the app's exact origin.
         return f"{self.app_url}{CALLBACK_PATH}"
-
-
-def new_state() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def new_pkce_pair() -> tuple[str, str]:

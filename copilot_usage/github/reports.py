@@ -1,11 +1,10 @@
-"""Copilot usage-metrics reports: signed links, downloads, raw copies in the store.
+"""Copilot usage-metrics reports: signed links, downloads, and the files' lines.
 
 A report day is fetched in two steps (GITHUB_API.md 2): the REST call returns
-signed links, and each link is downloaded without the GitHub auth header. A copy
-of every file is kept under `reports/{report}/day=YYYY-MM-DD/`; a finalized day
-(older than three days) is read from that copy instead of being downloaded again.
+signed links, and each link is downloaded without the GitHub auth header. The raw
+copies the collector keeps of each day live in the store (`store/report_copies.py`).
 
-    day = fetch_report(client, store, "my-org", "users-1-day", date(2026, 5, 1), today=today)
+    day = download_day(client, "my-org", "users-1-day", date(2026, 5, 1), today=today)
     if day.status == "ok":
         lines = day.lines
 """
@@ -18,15 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from ..errors import Forbidden, MalformedReport, NotFound, StoreConflict
-from ..store import Store
+from ..contract.keys import GZIP_MAGIC
+from ..contract.rules import is_provisional
+from ..errors import Forbidden, MalformedReport, NotFound
 
-USERS = "users-1-day"
-USER_TEAMS = "user-teams-1-day"
-ORGANIZATION = "organization-1-day"
-DAILY_REPORTS = (USERS, USER_TEAMS, ORGANIZATION)
-
-PROVISIONAL_DAYS = 3  # a day settles within three days; until then it is fetched again
 Status = Literal["ok", "no-data", "not-available"]
 
 
@@ -40,17 +34,13 @@ class ReportDay:
     raw_parts: list[bytes] = field(default_factory=list, repr=False)  # as downloaded, for the copy
 
 
-def is_final(day: date, today: date) -> bool:
-    return (today - day).days > PROVISIONAL_DAYS
-
-
 def parse_report(data: bytes, *, source: str = "report") -> list[dict]:
     """NDJSON (or a JSON array / single object, gzip or not) -> list of objects.
 
     A line that is not JSON means a truncated or broken file: raise, so the day
     is fetched again rather than recorded with users missing.
     """
-    if data[:2] == b"\x1f\x8b":
+    if data[:2] == GZIP_MAGIC:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
@@ -98,7 +88,7 @@ def check_whole(data: bytes, *, source: str = "report") -> None:
     a single-line file is parsed whole. A broken line further up is left to the
     caller's parser (the Arrow join falls back to parse_report, which raises).
     """
-    if data[:2] == b"\x1f\x8b":
+    if data[:2] == GZIP_MAGIC:
         try:
             data = gzip.decompress(data)
         except (OSError, EOFError) as exc:
@@ -131,38 +121,8 @@ def _ndjson(text: str, source: str) -> list[dict]:
     return lines
 
 
-def _prefix(report: str, day: date) -> str:
-    return f"reports/{report}/day={day.isoformat()}/"
-
-
 def _links_path(org: str, report: str) -> str:
     return f"/orgs/{org}/copilot/metrics/reports/{report}"
-
-
-def fetch_report(client, store: Store | None, org: str, report: str, day: date,
-                 *, today: date, parse: bool = True) -> ReportDay:
-    """One report for one day: from the store's copy when final, else from GitHub.
-
-    parse=False leaves `lines` empty and the files in `raw_parts` (as downloaded or
-    stored), for a caller that parses them itself (the collector's Arrow join):
-    a download cut off is still refused and fetched again (`check_whole`), but
-    the copy is left to `keep_copy`, once the caller has read the files whole,
-    so that a broken line further up is never kept as a final copy.
-    """
-    if store is not None and is_final(day, today):
-        cached = read_copy(store, report, day, parse=parse)
-        if cached is not None:
-            return cached
-    result = _download_day(client, org, report, day, today, parse)
-    if parse:
-        keep_copy(store, result, today=today)
-    return result
-
-
-def keep_copy(store: Store | None, result: ReportDay, *, today: date) -> None:
-    """Keep a copy of a downloaded report day (fetch_report does it unless parse=False)."""
-    if store is not None and not result.from_store and result.status != "not-available":
-        _write_copy(store, result, final=is_final(result.day, today))
 
 
 def _ask_links(client, org: str, report: str, day: date, today: date) -> list[str] | None:
@@ -171,7 +131,7 @@ def _ask_links(client, org: str, report: str, day: date, today: date) -> list[st
     For a recent day, 204 and 404 both mean "not produced yet" (GITHUB_API.md 2), never
     "zero usage": recording it would join one report's lines with another's silence.
     """
-    recent = (today - day).days <= PROVISIONAL_DAYS
+    recent = is_provisional(day, today)
     try:
         body = client.get_json(_links_path(org, report), {"day": day.isoformat()})
     except NotFound:
@@ -183,7 +143,13 @@ def _ask_links(client, org: str, report: str, day: date, today: date) -> list[st
     return [link for link in body.get("download_links") or [] if isinstance(link, str)]
 
 
-def _download_day(client, org: str, report: str, day: date, today: date, parse: bool = True) -> ReportDay:
+def download_day(client, org: str, report: str, day: date, *, today: date, parse: bool = True) -> ReportDay:
+    """One report for one day from GitHub: its links, then its files.
+
+    parse=False leaves `lines` empty and the files in `raw_parts` (as downloaded), for a
+    caller that parses them itself (the collector's DuckDB join): a download cut off is
+    still refused (`check_whole`), so the day is fetched again rather than kept broken.
+    """
     links = _ask_links(client, org, report, day, today)
     try:
         return _read_links(client, report, day, links, parse)
@@ -206,43 +172,3 @@ def _read_links(client, report: str, day: date, links: list[str] | None, parse: 
     lines = [line for index, data in enumerate(parts)
              for line in parse_report(data, source=f"{report} {day} part {index}")]
     return ReportDay(report, day, "ok", lines, raw_parts=parts)
-
-
-def _write_copy(store: Store, result: ReportDay, *, final: bool) -> None:
-    prefix = _prefix(result.report, result.day)
-    for index, data in enumerate(result.raw_parts):
-        if data[:2] != b"\x1f\x8b":
-            data = gzip.compress(data, compresslevel=6, mtime=0)  # mtime=0: same input, same bytes
-        store.write_bytes(f"{prefix}part-{index}.ndjson.gz", data)
-    # The manifest goes last: a copy without one is incomplete and never trusted.
-    manifest = {"report": result.report, "day": result.day.isoformat(),
-                "status": result.status, "parts": len(result.raw_parts), "final": final}
-    current = store.read_json(prefix + "manifest.json")
-    if current.data != manifest:
-        try:
-            store.write_json(prefix + "manifest.json", manifest, if_tag=current.tag)
-        except StoreConflict:
-            pass  # another collector wrote the same day's copy at the same time
-
-
-def read_copy(store: Store, report: str, day: date, *, parse: bool = True) -> ReportDay | None:
-    """The stored copy of a report day, or None when there is no complete copy.
-
-    parse=False: `raw_parts` holds the stored gzip files and `lines` stays empty.
-    """
-    prefix = _prefix(report, day)
-    manifest = store.read_json(prefix + "manifest.json").data
-    # A copy taken while the day was provisional may since have changed upstream.
-    if not isinstance(manifest, dict) or not manifest.get("final") \
-            or manifest.get("status") not in ("ok", "no-data"):
-        return None
-    lines, parts = [], []
-    for index in range(int(manifest.get("parts", 0))):
-        data = store.read_bytes(f"{prefix}part-{index}.ndjson.gz")
-        if data is None:
-            return None
-        if parse:
-            lines.extend(parse_report(data, source=f"{prefix}part-{index}"))
-        else:
-            parts.append(data)
-    return ReportDay(report, day, manifest["status"], lines, from_store=True, raw_parts=parts)

@@ -91,7 +91,7 @@ class FakeGitHub:
     def calls(self):
         return self.transport.calls
 
-    def start(self) -> "FakeGitHub":
+    def start(self) -> FakeGitHub:
         self._thread.start()
         return self
 
@@ -99,7 +99,7 @@ class FakeGitHub:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "FakeGitHub":
+    def __enter__(self) -> FakeGitHub:
         return self.start()
 
     def __exit__(self, *exc) -> None:

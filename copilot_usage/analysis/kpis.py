@@ -1,0 +1,110 @@
+"""The figures of a range: KPIs against the previous period, rolling distinct counts on the
+last day, the organisation's pull-request totals. Pure: frames in, figures out.
+
+    row = kpis(frame, start, end)          # {name: Kpi(value, previous, days)}
+    rolling = window_kpis(frame, start, end)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from .frames import adoption_parts, in_range, rated_acceptances, ratio
+
+KPI_FIELDS = ("active_users", "engaged_users", "adoption", "acceptance_rate", "loc_added",
+              "interactions", "agent_users")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    value: float          # NaN when there is no base
+    previous: float       # the same measure over the previous period of equal length
+    days: int
+
+    @property
+    def change(self) -> float:
+        """Relative change against the previous period; NaN when that base is 0 or missing."""
+        return ratio(self.value - self.previous, self.previous) if self.previous == self.previous else float("nan")
+
+    @property
+    def points(self) -> float:
+        """Absolute change in percentage points, for rates (0.352 -> 0.356 is +0.4 pp)."""
+        return (self.value - self.previous) * 100
+
+
+def period_figures(frame: pd.DataFrame) -> dict[str, float]:
+    """The KPI figures of one period: daily averages of user counts, ratios of sums."""
+    if frame.empty:
+        return {name: float("nan") for name in KPI_FIELDS}
+    total = frame.sum(numeric_only=True, min_count=1)
+    mean = frame.mean(numeric_only=True)
+    # The organisation reports daily active users and has seats, not licensed members.
+    active = "active_users" if "active_users" in frame else "daily_active_users"
+    parts = adoption_parts(frame)
+    return {
+        "active_users": mean.get(active, np.nan),
+        "engaged_users": mean.get("engaged_users", np.nan),
+        "adoption": ratio(parts[0].sum(), parts[1].sum()) if parts is not None else float("nan"),
+        "acceptance_rate": ratio(rated_acceptances(frame).sum(), total.get("code_generations", 0.0)),
+        "loc_added": total.get("loc_added", np.nan),
+        "interactions": total.get("interactions", np.nan),
+        "agent_users": mean.get("agent_users", np.nan),
+    }
+
+
+def kpis(frame: pd.DataFrame, start: date, end: date) -> dict[str, Kpi]:
+    """KPI figures over [start, end] and over the equally long period just before it."""
+    length = (end - start).days + 1
+    before_end = start - timedelta(days=1)
+    current = period_figures(in_range(frame, start, end))
+    previous = period_figures(in_range(frame, before_end - timedelta(days=length - 1), before_end))
+    days = len(in_range(frame, start, end))
+    return {name: Kpi(current[name], previous[name], days) for name in KPI_FIELDS}
+
+
+WINDOW_KPI_FIELDS = ("monthly_active_users", "weekly_active_users", "monthly_adoption")
+
+
+def window_kpis(frame: pd.DataFrame, start: date, end: date) -> dict[str, Kpi]:
+    """Rolling distinct counts on the range's last day with data, against the last day with data
+    before the range; monthly adoption = monthly active users / that day's licensed members."""
+    def on_last_day(upto: pd.DataFrame) -> dict[str, float]:
+        if upto.empty:
+            return dict.fromkeys(WINDOW_KPI_FIELDS, float("nan"))
+        last = upto.iloc[-1]
+        monthly = last.get("monthly_active_users", np.nan)
+        licensed = last.get("licensed_members", np.nan)
+        return {"monthly_active_users": monthly, "weekly_active_users": last.get("weekly_active_users", np.nan),
+                "monthly_adoption": ratio(monthly, licensed) if licensed == licensed else float("nan")}
+
+    current = on_last_day(in_range(frame, start, end))
+    previous = on_last_day(in_range(frame, None, start - timedelta(days=1)))
+    days = len(in_range(frame, start, end))
+    return {name: Kpi(float(current[name]), float(previous[name]), days) for name in WINDOW_KPI_FIELDS}
+
+
+def pull_request_totals(days: Iterable) -> dict[str, str]:
+    """The organisation's pull-request figures over a range, labelled; {} when none reported."""
+    totals: dict[str, float] = {}
+    medians = []
+    for day in days:
+        for key, value in (getattr(day, "pull_requests", None) or {}).items():
+            if key == "median_minutes_to_merge":
+                if isinstance(value, (int, float)):
+                    medians.append(value)
+            elif isinstance(value, (int, float)):
+                totals[key] = totals.get(key, 0) + value
+    if not totals and not medians:
+        return {}
+    labels = {"total_created": "Created", "total_merged": "Merged", "total_reviewed": "Reviewed",
+              "total_created_by_copilot": "Created by Copilot", "total_reviewed_by_copilot": "Reviewed by Copilot"}
+    out = {label: f"{totals[key]:,.0f}" for key, label in labels.items() if key in totals}
+    if medians:
+        # A median of daily medians: the daily distributions are not stored.
+        out["Median time to merge"] = f"{float(np.median(medians)) / 60:.1f} hours"
+    return out

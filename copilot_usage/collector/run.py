@@ -1,0 +1,252 @@
+"""A collection run: bring the store up to date with GitHub; safe to re-run at any time.
+
+    summary = collect(client, store, "my-org")      # incremental
+    summary.days_added, summary.teams_qualifying
+
+The last three recorded days are provisional and fetched again; a day that is not
+available yet ends the run's window and is tried again next run, so no day is ever
+skipped. Memory and time follow the days fetched, not the history kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..contract.days import OrgDay
+from ..contract.keys import HISTORY_KEY, MEMBERS_KEY, SEATS_KEY, TEAMS_KEY
+from ..contract.rules import PROVISIONAL_DAYS, utc_today
+from ..contract.teams import Team
+from ..errors import GitHubError, StoreConflict
+from ..github.directory import list_teams, seat_snapshot
+from ..lookahead import STORE_WORKERS, map_ahead
+from ..store.base import Store
+from ..store.conflicts import update_json
+from ..store.histories import load_org_history, write_org_history
+from ..store.migration import is_current, record_history_tag, upgrade
+from ..store.originals import keep_original
+from ..store.team_files import (
+    EncodedTeamDay,
+    IndexEntry,
+    TeamMerge,
+    assemble_history,
+    load_index,
+    merge_team_days,
+    update_index,
+    update_summary,
+)
+from .days import CollectedDay, day_window, fetch_days
+from .facts import DayFacts, FactsEngine
+from .memory import limit_malloc_arenas
+from .windows import TeamWindows
+
+# A long backfill writes what it has after this many days. Ten, not thirty: the days held in
+# between were the largest part of a backfill's peak (docs/architecture.md, "Memory").
+CHECKPOINT_DAYS = 10
+
+
+@dataclass
+class CollectSummary:
+    first_day: date | None = None
+    last_day: date | None = None
+    days_fetched: int = 0
+    days_added: int = 0
+    days_replaced: int = 0
+    days_not_available: list[str] = field(default_factory=list)
+    teams_qualifying: int = 0
+    requests: int = 0
+    warnings: list[str] = field(default_factory=list)
+    originals_kept: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        out = dict(self.__dict__)
+        out["first_day"] = self.first_day.isoformat() if self.first_day else None
+        out["last_day"] = self.last_day.isoformat() if self.last_day else None
+        return out
+
+
+Progress = Callable[[CollectedDay], None]
+
+
+def collect(client, store: Store, org: str, since: date | None = None, until: date | None = None,
+            *, today: date | None = None, concurrency: int = 4,
+            progress: Progress | None = None, on_window: Callable[[list[date]], None] | None = None
+            ) -> CollectSummary:
+    """Bring the store up to date with GitHub; safe to re-run at any time.
+
+    A store written by an older version is upgraded first (store/migration.py). Each day's
+    reports are fetched once, become facts (facts/) and team days, whose weekly and monthly
+    active users come from the facts of the 28 days before (windows.py); the team days are
+    merged into the team files one team at a time, with conditional writes that re-read
+    and merge when another writer got there first.
+    """
+    limit_malloc_arenas()  # before the run's threads start
+    today = today or utc_today()
+    org_days, _ = load_org_history(store)  # a file that fails validation stops the run here…
+    summary = CollectSummary(originals_kept=upgrade(store))  # …or here, before anything is written
+    index = load_index(store) or {}
+    days = day_window(since if since else _resume_after(index, org_days), until, today)
+    del org_days
+    if on_window:
+        on_window(days)
+
+    teams = {team.slug: team for team in list_teams(client, org)}
+    latest_members: CollectedDay | None = None
+    with FactsEngine() as engine:
+        checkpoint = _Checkpoint(teams, engine)
+        windows = TeamWindows(engine, store, days)
+        for collected in fetch_days(client, store, org, days, today=today, concurrency=concurrency,
+                                    engine=engine, encoded=True):
+            if progress:
+                progress(collected)
+            if collected.status == "not-available":
+                summary.days_not_available.append(collected.day.isoformat())
+                continue
+            summary.days_fetched += 1
+            summary.first_day = summary.first_day or collected.day
+            summary.last_day = collected.day
+            if collected.facts:  # days come in order: the window of this one is now complete
+                windows.keep(collected.facts)
+                collected.team_days = windows.fill(collected.day, collected.team_days)
+            checkpoint.add(collected)
+            if collected.members:
+                latest_members = CollectedDay(collected.day, collected.status, members=collected.members)
+            if checkpoint.due():
+                checkpoint.flush(store, summary)  # a long backfill that fails later keeps what it has
+        checkpoint.flush(store, summary)
+    before = index
+    index = _refresh_team_names(store, teams)
+    if index != before or not is_current(store) or not store.exists(HISTORY_KEY):
+        # teams_history.json follows the team files (older tools read it)
+        record_history_tag(store, assemble_history(store))
+    _write_teams(store, index, teams)
+    if latest_members:
+        _write_members(store, latest_members)
+    summary.teams_qualifying = len(index)
+    _write_seats(client, store, org, summary)
+    summary.requests = client.request_count
+    return summary
+
+
+class _Checkpoint:
+    """Days fetched but not yet written, held encoded; flushed in order."""
+
+    def __init__(self, teams: dict[str, Team], engine: FactsEngine):
+        self.teams = teams
+        self.engine = engine
+        self.size = 0
+        self.team_days: dict[str, dict[date, EncodedTeamDay]] = {}
+        self.org_days: list[OrgDay] = []
+        self.facts: list[DayFacts] = []
+
+    def due(self) -> bool:
+        """A checkpoint every CHECKPOINT_DAYS days: each rewrites the touched team files."""
+        return self.size >= CHECKPOINT_DAYS
+
+    def add(self, collected: CollectedDay) -> None:
+        self.size += 1
+        for slug, team_day in collected.team_days.items():
+            self.team_days.setdefault(slug, {})[collected.day] = team_day  # encoded
+        if collected.org_day:
+            self.org_days.append(collected.org_day)
+        if collected.facts:
+            self.facts.append(collected.facts)
+
+    def flush(self, store: Store, summary: CollectSummary) -> None:
+        """The days' facts, then one team file at a time, the summary, the index (last)."""
+        for facts in self.facts:
+            facts.store(store)
+            self.engine.discard(facts)
+        entries, changes = {}, {}
+        slugs = sorted(self.team_days)
+        teams = {slug: self.teams.get(slug) or Team(name=slug, slug=slug) for slug in slugs}
+
+        def merge_one(slug: str) -> TeamMerge:
+            return merge_team_days(store, teams[slug], self.team_days.pop(slug))
+
+        # Team files are independent: a few merge at once (their reads, hashes, writes and
+        # S3 round trips overlap); the results are taken in slug order, as in a plain loop.
+        with ThreadPoolExecutor(max_workers=STORE_WORKERS) as pool:
+            merges = list(map_ahead(pool, merge_one, slugs, ahead=STORE_WORKERS))
+        for slug, merged in zip(slugs, merges, strict=True):
+            team = teams[slug]
+            summary.days_added += merged.added
+            summary.days_replaced += merged.replaced
+            if merged.entry is not None:
+                entries[slug] = merged.entry
+            if merged.written:
+                changes[slug] = (team, merged.written)
+        if changes:
+            update_summary(store, changes)
+        if entries:
+            update_index(store, entries)
+        if self.org_days:
+            write_org_history(store, self.org_days)
+        self.engine.refresh()  # what DuckDB kept of these days goes with them
+        self.__init__(self.teams, self.engine)
+
+
+def _resume_after(index: dict[str, IndexEntry], org_days: list[OrgDay]) -> date | None:
+    """The day before the last recorded days that are provisional, or None."""
+    recorded = [entry.last_day for entry in index.values()] + [d.date for d in org_days[-1:]]
+    return max(recorded) - timedelta(days=PROVISIONAL_DAYS) if recorded else None
+
+
+def _refresh_team_names(store: Store, teams: dict[str, Team]) -> dict[str, IndexEntry]:
+    """A team renamed on GitHub is renamed in its file, summary and index, without new days."""
+    index = load_index(store) or {}
+    renamed = {slug: teams[slug] for slug, entry in index.items() if slug in teams and teams[slug] != entry.team}
+    if not renamed:
+        return index
+    entries, changes = {}, {}
+    for slug, team in renamed.items():
+        merged = merge_team_days(store, team, {})
+        if merged.entry is not None:
+            entries[slug], changes[slug] = merged.entry, (team, {})
+    update_summary(store, changes)
+    update_index(store, entries)
+    return load_index(store) or {}
+
+
+def _read(key: str, missing=None):
+    """A loader for `update_json`: the file's value (`missing` when absent) and its version tag."""
+    def load(store: Store):
+        found = store.read_json(key)
+        return (missing if found.data is None else found.data), found.tag
+    return load
+
+
+def _write_teams(store: Store, index: dict[str, IndexEntry], teams: dict[str, Team]) -> None:
+    qualifying = [teams.get(slug, entry.team).model_dump(mode="json") for slug, entry in sorted(index.items())]
+    update_json(store, TEAMS_KEY, _read(TEAMS_KEY, []), lambda current: qualifying)
+
+
+def _write_members(store: Store, collected: CollectedDay) -> None:
+    """`team_members.json`: who held a licence in each qualifying team on the newest day."""
+    payload = {"day": collected.day.isoformat(), "teams": collected.members}
+
+    def newer(current):
+        # Never go back to an older day (a run with --until in the past).
+        return current if isinstance(current, dict) and str(current.get("day", "")) > payload["day"] else payload
+
+    update_json(store, MEMBERS_KEY, _read(MEMBERS_KEY), newer)
+
+
+def _write_seats(client, store: Store, org: str, summary: CollectSummary) -> None:
+    try:
+        snapshot = seat_snapshot(client, org)
+    except GitHubError as exc:
+        summary.warnings.append(f"seats not updated: {exc}")
+        return
+    found = store.read_json(SEATS_KEY)
+    payload = snapshot.model_dump(mode="json")
+    same = isinstance(found.data, dict) and found.data.get("seats") == payload["seats"]
+    if not same:
+        if found.tag is not None:
+            keep_original(store, SEATS_KEY)
+        try:
+            store.write_json(SEATS_KEY, payload, if_tag=found.tag)
+        except StoreConflict:
+            summary.warnings.append("seats were written by another collector at the same time")

@@ -1,0 +1,190 @@
+"""Cached loads from the store. Cache keys hold the store's version tag, so a new
+collection shows up on the next render without a restart. Nothing about a viewer
+(and never a token) is cached here: these caches are shared between sessions."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from ...analysis.frames import in_range, rollup, teams_frame
+from ...config import Settings, load_settings
+from ...contract.days import OrgDay
+from ...contract.keys import (
+    ADMIN_TEAMS_KEY,
+    HISTORY_KEY,
+    INDEX_KEY,
+    ONS_ORG_HISTORY_KEY,
+    ORG_HISTORY_KEY,
+    SEATS_KEY,
+    SUMMARY_KEY,
+    TEAMS_KEY,
+    team_key,
+)
+from ...contract.teams import Team, TeamHistory
+from ...errors import AccessDenied, CopilotUsageError
+from ...read import org as org_reads
+from ...read import teams as team_reads
+from ...store.base import Store
+from ...store.team_files import IndexEntry
+from ...store.url import open_store
+from .text import inert
+
+log = logging.getLogger(__name__)
+
+
+def settings_or_stop() -> Settings:
+    """Settings, or one clear line on the page and nothing else."""
+    try:
+        return _settings()
+    except CopilotUsageError as exc:
+        st.error(f"The app is not configured correctly. {inert(exc)}")
+        st.stop()
+
+
+@st.cache_resource
+def _settings() -> Settings:
+    return load_settings()
+
+
+@st.cache_resource
+def store_for(url: str) -> Store:
+    return open_store(url)
+
+
+def _tag(store: Store, key: str) -> str | None:
+    return store.tag(key)
+
+
+@st.cache_data(ttl=300, show_spinner="Loading team history…")
+def _histories(url: str, tag: str | None) -> dict[str, TeamHistory]:
+    return team_reads.all_histories(store_for(url))
+
+
+@st.cache_data(ttl=300, show_spinner="Loading team history…")
+def _team_file(url: str, slug: str, tag: str | None) -> TeamHistory | None:
+    return team_reads.team_file(store_for(url), slug)
+
+
+@st.cache_data(ttl=300, show_spinner="Loading the teams…")
+def _summary(url: str, tag: str | None) -> pd.DataFrame:
+    return team_reads.summary_frame(store_for(url))
+
+
+@st.cache_data(ttl=300)
+def _index(url: str, tag: str | None) -> dict[str, IndexEntry] | None:
+    return team_reads.team_index(store_for(url))
+
+
+@st.cache_data(ttl=300, show_spinner="Loading the teams…")
+def _full_frame(url: str, tag: str | None) -> pd.DataFrame:
+    return teams_frame(_histories(url, tag).values())
+
+
+@st.cache_data(ttl=300, show_spinner="Loading organisation history…")
+def _org_days(url: str, tag: str | None) -> list[OrgDay]:
+    return org_reads.org_days(store_for(url))
+
+
+@st.cache_data(ttl=300)
+def _json(url: str, key: str, tag: str | None):
+    return store_for(url).read_json(key).data
+
+
+def read_json(settings: Settings, key: str):
+    """A small store file, cached on its version tag."""
+    store = store_for(settings.store_url)
+    return _json(settings.store_url, key, _tag(store, key))
+
+
+def team_histories(settings: Settings) -> dict[str, TeamHistory]:
+    """Every team in full, from `teams_history.json`: only for stores without an index."""
+    store = store_for(settings.store_url)
+    return _histories(settings.store_url, _tag(store, HISTORY_KEY))
+
+
+def team_index(settings: Settings) -> dict[str, IndexEntry] | None:
+    """Recorded teams by slug (small), or None for a store written before the index existed."""
+    store = store_for(settings.store_url)
+    return _index(settings.store_url, _tag(store, INDEX_KEY))
+
+
+def team_history(settings: Settings, slug: str) -> TeamHistory:
+    """One team's history, reading only that team's file when the store has one."""
+    if slug in (team_index(settings) or {}):
+        found = _team_file(settings.store_url, slug, _tag(store_for(settings.store_url), team_key(slug)))
+        if found is not None:
+            return found
+    return team_histories(settings)[slug]  # an older store, or a team file gone missing
+
+
+def all_teams_frame(settings: Settings) -> pd.DataFrame:
+    """Every team's scalar days as one long frame (the overview), from the summary when present."""
+    store = store_for(settings.store_url)
+    tag = _tag(store, SUMMARY_KEY)
+    if tag is not None and team_index(settings) is not None:
+        return _summary(settings.store_url, tag)
+    return _full_frame(settings.store_url, _tag(store, HISTORY_KEY))
+
+
+def recorded_teams(settings: Settings) -> list[Team]:
+    """Teams with at least one recorded day, as the history names them."""
+    index = team_index(settings)
+    if index is not None:
+        return [entry.team for _, entry in sorted(index.items()) if entry.days]
+    return [h.team for _, h in sorted(team_histories(settings).items()) if h.data]
+
+
+def org_history(settings: Settings) -> list[OrgDay]:
+    store = store_for(settings.store_url)
+    # Both files feed the organisation history (ONS's organisation_history.json merged in).
+    return _org_days(settings.store_url, f"{_tag(store, ORG_HISTORY_KEY)}+{_tag(store, ONS_ORG_HISTORY_KEY)}")
+
+
+def qualifying_teams(settings: Settings) -> list[Team]:
+    """Teams with at least one recorded day, named as in `copilot_teams.json` when present."""
+    store = store_for(settings.store_url)
+    listed = _json(settings.store_url, TEAMS_KEY, _tag(store, TEAMS_KEY))
+    return team_reads.qualifying(listed, recorded_teams(settings), settings.store_url)
+
+
+def admin_entries(settings: Settings) -> list[str]:
+    """Admin teams from `admin_teams.json` plus ADMIN_TEAMS: slugs, or names."""
+    store = store_for(settings.store_url)
+    stored = _json(settings.store_url, ADMIN_TEAMS_KEY, _tag(store, ADMIN_TEAMS_KEY))
+    return team_reads.admin_entries(stored, settings.admin_team_list, settings.store_url)
+
+
+def or_stop(load):
+    """Run `load()`; a refusal or a failure ends the page with a sentence, never a traceback."""
+    try:
+        return load()
+    except AccessDenied as exc:
+        st.error(inert(exc))
+    except Exception as exc:  # a broken store must read as a sentence
+        show_error(exc)
+    st.stop()
+
+
+def show_error(exc: Exception) -> None:
+    """A failure as a sentence, never a traceback; what is not ours goes to the server log whole."""
+    if isinstance(exc, CopilotUsageError):
+        st.error(inert(exc))
+        return
+    log.error("Unexpected error while loading the data", exc_info=exc)
+    st.error("Something went wrong while loading the data. Try again in a minute; "
+             "if it keeps happening, ask the app's operator to check the logs.")
+
+
+def org_frame(settings: Settings) -> pd.DataFrame:
+    """The organisation's daily frame, with the seats of each day for its adoption."""
+    return org_reads.org_frame(org_history(settings), read_json(settings, SEATS_KEY))
+
+
+def org_rollup(settings: Settings, view) -> pd.DataFrame | None:
+    """The organisation's days in the view's range, rolled up (None before any collection)."""
+    if not org_history(settings):
+        return None
+    return rollup(in_range(org_frame(settings), view.start, view.end), view.granularity)

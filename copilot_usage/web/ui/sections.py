@@ -1,0 +1,214 @@
+"""Page sections shared by the team and organisation pages: charts, breakdowns, exports."""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from ...analysis.breakdowns import (
+    breakdown_frame,
+    breakdown_rollup,
+    breakdown_totals,
+    phase_frame,
+    phase_shares,
+)
+from ...analysis.frames import complete_periods, export_table, fitting_granularity
+from ...analysis.overview import ranked
+from ...contract.days import UsageDay
+from ...contract.rules import MONTH_DAYS, WEEK_DAYS
+from .. import charts
+from ..charts import ORGANISATION
+from ..notes import partial_note
+from .controls import View
+
+_TABLE_NAMES = {"date": "Period starting", "item": "Item", "series": "Series", "users": "Users",
+                "kind": "Kind", "count": "Count", "lines": "Lines", "events": "Generations + interactions",
+                "acceptance_rate": "Acceptance rate (%)", "adoption": "Adoption (%)", "band": "Band",
+                "teams": "Teams", "code_generations": "Generated", "code_acceptances": "Accepted",
+                "active_users": "Active users", "share": "Share (%)", "ai_credits": "AI credits",
+                "credits_per_active_member": "AI credits per active member a day"}
+_RATES = ("acceptance_rate", "adoption", "share")
+_INTERNAL = ("order", "partial", "full_days", "period_days", "source")
+
+
+def show(chart) -> None:
+    """A chart with an accessible name, and its figures as a table for screen readers and copying."""
+    title = charts.title_text(chart) or "Chart"
+    chart = charts.readable(chart.properties(description=f"Chart: {title}. Its figures are in the table below it."))
+    # Streamlit validates each spec against Vega-Lite's JSON schema on every render, most of a
+    # team page's render (docs/architecture.md, "Pages"); the chart tests validate the builders'.
+    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
+    st.altair_chart(chart, width="stretch")
+    table = readable_table(charts.chart_table(chart))
+    with st.expander(f"{title}: table"):
+        st.dataframe(table, hide_index=True, width="stretch")
+
+
+def readable_table(data: pd.DataFrame) -> pd.DataFrame:
+    """A chart's data with named columns, dates as days and rates in percent (one decimal)."""
+    table = data.drop(columns=[c for c in _INTERNAL if c in data])
+    if "date" in table:
+        table = table.assign(date=pd.to_datetime(table["date"]).dt.strftime("%Y-%m-%d"))
+    for col in _RATES:
+        if col in table:
+            table[col] = (table[col] * 100).round(1)
+    keep = [c for c in table.columns if c in _TABLE_NAMES]
+    return table[keep].rename(columns=_TABLE_NAMES)
+
+
+def chart_view(view: View) -> View:
+    """The view the charts use: a finer granularity when the range holds under two whole periods."""
+    fitted = fitting_granularity(view.start, view.end, view.granularity)
+    if fitted != view.granularity:
+        st.info(f"{view.days} days hold fewer than two whole {view.granularity}s, so the charts show "
+                f"{fitted}s instead.", icon=":material/info:")
+    return replace(view, granularity=fitted)
+
+
+def note_partial(rolled: pd.DataFrame, view: View) -> None:
+    if note := partial_note(rolled, view.granularity):
+        st.caption(note)
+
+
+
+def activity_charts(rolled: pd.DataFrame, view: View, users: dict[str, str] | None) -> None:
+    """Users over time (when given); suggestions with the acceptance rate; lines suggested and added."""
+    if users:
+        left, right = st.columns(2)
+        with left:
+            show(charts.active_users_chart(rolled, users, granularity=view.granularity))
+        with right:
+            show(charts.acceptance_chart(rolled, view.granularity))
+        show(charts.lines_chart(rolled, view.granularity))
+        return
+    left, right = st.columns(2)
+    with left:
+        show(charts.acceptance_chart(rolled, view.granularity))
+    with right:
+        show(charts.lines_chart(rolled, view.granularity))
+
+
+def team_usage_charts(rolled: pd.DataFrame, days: list, view: View) -> None:
+    """Rolling active users, AI credits, CLI and code review users, adoption phases (team pages)."""
+    st.caption(f"Monthly and weekly active users are distinct members over the {MONTH_DAYS} and {WEEK_DAYS} "
+               "days ending each day (blank until that many days have been collected); a person in two teams counts in "
+               "both, so teams do not add up to the organisation.")
+    whole = complete_periods(rolled)
+    shares = phase_shares(phase_frame(days), view.granularity, view.start, view.end)
+    left, right = st.columns(2)
+    with left:
+        show(charts.rolling_users_chart(rolled, view.granularity))
+    with right:  # days before GitHub added a field have nothing to draw: said, not an empty chart
+        if "ai_credits" in whole and whole["ai_credits"].notna().any():
+            show(charts.credits_chart(rolled, view.granularity))
+        else:
+            st.caption("No AI credits in this range: GitHub's lines carry `ai_credits_used` from mid-2026 on.")
+    left, right = st.columns(2)
+    with left:
+        show(charts.review_cli_chart(rolled, view.granularity))
+    with right:
+        if not complete_periods(shares).empty:
+            show(charts.phase_chart(shares, view.granularity))
+        else:
+            st.caption("No adoption phases in this range: lines carry `ai_adoption_phase` from mid-2026 on.")
+
+
+def breakdown_charts(days: list[UsageDay], view: View) -> None:
+    """Feature activity over time, IDE and model use, and languages with their acceptance rates."""
+    features = breakdown_frame(days, "by_feature")
+    ides = breakdown_totals(breakdown_frame(days, "by_ide"))
+    models = breakdown_totals(breakdown_frame(days, "by_model"))
+    languages = breakdown_totals(breakdown_frame(days, "by_language"))
+    # Team breakdowns count distinct users; the organisation's report gives activity only.
+    measure = "users" if ides["users"].sum() > 0 else "events"
+    left, right = st.columns(2)
+    with left:
+        show(charts.feature_mix_chart(breakdown_rollup(features, view.granularity, view.start, view.end),
+                                       view.granularity))
+    with right:
+        show(charts.language_chart(languages))
+    left, right = st.columns(2)
+    with left:
+        show(charts.share_chart(ides, title="IDEs", item_title="IDE", measure=measure))
+    with right:
+        show(charts.share_chart(models, title="Models", item_title="Model", measure=measure))
+    st.markdown("**Languages**")  # the whole width: five columns do not fit beside a chart
+    columns = ["item", "users", "code_generations", "code_acceptances", "acceptance_rate", "loc_added"]
+    shown = languages[[c for c in columns if c != "users" or measure == "users"]]
+    st.dataframe(
+        percent_columns(shown, ["acceptance_rate"]), hide_index=True, width="stretch",
+        column_config={
+            "item": "Language",
+            "users": st.column_config.NumberColumn("Users / day", format="%.1f"),
+            "code_generations": st.column_config.NumberColumn("Generated", format="localized"),
+            "code_acceptances": st.column_config.NumberColumn("Accepted", format="localized"),
+            "acceptance_rate": st.column_config.NumberColumn("Acceptance rate", format="%.1f%%"),
+            "loc_added": st.column_config.NumberColumn("Lines added", format="localized"),
+        })
+
+
+def percent_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Fractions as percent numbers for display with "%.1f%%": one decimal in every row."""
+    return frame.assign(**{c: frame[c] * 100 for c in columns if c in frame})
+
+
+def comparison_charts(team: pd.DataFrame, org: pd.DataFrame | None, view: View, team_label: str) -> None:
+    left, right = st.columns(2)
+    with left:
+        show(charts.comparison_chart(team, org, "adoption", title="Adoption", team_label=team_label,
+                                      axis_title="Adoption (% of licensed)", granularity=view.granularity))
+    with right:
+        show(charts.comparison_chart(team, org, "acceptance_rate", title="Acceptance rate",
+                                      team_label=team_label, axis_title="Acceptance rate (%)",
+                                      granularity=view.granularity))
+
+
+def exports(frame: pd.DataFrame, name: str, view: View, history: dict | None = None, *,
+            label: str = "Daily table (CSV)") -> None:
+    """CSV of the table and (for a team) the history object, both limited to the range."""
+    stem = f"{name}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
+    table = export_table(frame) if "date" in frame else frame
+    cols = st.columns(2)
+    cols[0].download_button(label, table.to_csv(index=False).encode(),
+                            file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
+    if history is not None:
+        cols[1].download_button("History (JSON)", json.dumps(history, indent=1).encode(),
+                                file_name=f"{stem}.json", mime="application/json",
+                                icon=":material/download:")
+
+
+OVERVIEW_COLUMNS = {
+    "team": "Team",
+    "licensed_members": st.column_config.NumberColumn("Licensed members (last day)", format="%d"),
+    "active_users": st.column_config.NumberColumn("Active users / day", format="%.1f"),
+    "adoption": st.column_config.NumberColumn("Adoption", format="%.1f%%"),
+    "acceptance_rate": st.column_config.NumberColumn("Acceptance rate", format="%.1f%%"),
+    "interactions": st.column_config.NumberColumn("Interactions", format="localized"),
+    "loc_added": st.column_config.NumberColumn("Lines added", format="localized"),
+    "agent_users": st.column_config.NumberColumn("Agent users / day", format="%.1f"),
+    "days": st.column_config.NumberColumn("Days with data", format="%d"),
+}
+
+
+def rankings(table: pd.DataFrame) -> None:
+    """Highest and lowest five teams by acceptance rate and by adoption."""
+    for field, label in (("acceptance_rate", "acceptance rate"), ("adoption", "adoption")):
+        top, bottom = ranked(table, field)
+        left, right = st.columns(2)
+        for col, rows, title in ((left, top, f"Highest {label}"), (right, bottom, f"Lowest {label}")):
+            col.markdown(f"**{title}**")
+            col.dataframe(percent_columns(rows[["team", field, "active_users"]], [field]),
+                          hide_index=True, width="stretch",
+                          column_config={key: OVERVIEW_COLUMNS[key] for key in ("team", field, "active_users")})
+
+
+def with_org_reference(series: pd.DataFrame, org: pd.DataFrame) -> pd.DataFrame:
+    """Adds the organisation as one more series (adoption and acceptance rate)."""
+    keep = [c for c in ("date", "adoption", "acceptance_rate", "code_generations", "partial", "period_days",
+                        "full_days") if c in org]
+    reference = org[keep].assign(series=ORGANISATION)
+    return pd.concat([series, reference], ignore_index=True)
