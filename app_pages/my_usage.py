@@ -1,4 +1,4 @@
-"""My usage: every signed-in member's own Copilot usage; layout lives in copilot_usage.ui.my_usage."""
+"""My usage: every signed-in member's own Copilot usage; layout lives in copilot_usage.web.ui.my_usage."""
 
 import streamlit as st
 

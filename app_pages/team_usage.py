@@ -1,4 +1,4 @@
-"""One team's usage: layout only; numbers come from copilot_usage.frames and .charts."""
+"""One team's usage: layout only; numbers come from copilot_usage.analysis and web.charts."""
 
 import streamlit as st
 

@@ -140,8 +140,8 @@ def store_day(root: str, org_name: str, reports: dict[str, bytes]) -> None:
 MEMORY_CHILD = """
 import json, re, sys, time
 from datetime import date, timedelta
-from copilot_usage.facts import FactsEngine
-from copilot_usage.history import fetch_day
+from copilot_usage.collector.facts import FactsEngine
+from copilot_usage.collector.days import fetch_day
 from copilot_usage.store import LocalStore
 
 def high_water_mb():

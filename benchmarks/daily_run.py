@@ -91,7 +91,7 @@ import json, re, resource, sys, time
 from datetime import date
 sys.path[:0] = [sys.argv[5], sys.argv[5] + "/tests"]
 from copilot_usage.github.client import GitHubClient
-from copilot_usage.history import collect
+from copilot_usage.collector.run import collect
 from copilot_usage.store import LocalStore
 
 def high_water_mb():
