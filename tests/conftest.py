@@ -1,8 +1,20 @@
-"""Shared fixtures: the demo organisation (the project's realistic data set), collected once."""
+"""Shared fixtures: the demo organisation (the project's realistic data set), collected once.
+
+And the test tiers. Every test has exactly one: `unit` (no server, no browser, no process of
+its own, no sleep: what `make check` runs), `integration` (loopback servers: moto's S3, the
+fake GitHub over HTTP, `streamlit run`, processes of the CLI) or `browser` (chromium). A
+module of one tier says it once (`pytestmark`); in a module of two, each test (or parameter)
+says its own. The hooks below refuse a test without a tier or with two, and a unit test that
+asks for a server fixture or starts a server, a Python process or a browser.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing.process
 import os
+import socket
+import subprocess
 from datetime import timedelta
 import uuid
 from pathlib import Path
@@ -21,6 +33,76 @@ from copilot_usage.store import open_store
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+
+TIERS = ("unit", "integration", "browser")
+# Fixtures that start (or hand out) a server, a browser or a process: never in a unit test.
+SERVER_FIXTURES = frozenset({"s3_endpoint", "s3_client", "bucket", "github", "browser", "app", "app_url"})
+
+
+def tier_of(item) -> list[str]:
+    """Every tier mark of a test: its own, its parameter's, its class's and its module's."""
+    return sorted({mark.name for mark in item.iter_markers() if mark.name in TIERS})
+
+
+def pytest_collection_modifyitems(config, items):
+    problems = []
+    for item in items:
+        tiers = tier_of(item)
+        if len(tiers) != 1:
+            problems.append(f"{item.nodeid}: needs exactly one tier mark of {', '.join(TIERS)}; has {tiers or 'none'}")
+        elif tiers == ["unit"] and (servers := sorted(SERVER_FIXTURES & set(item.fixturenames))):
+            problems.append(f"{item.nodeid}: marked unit but uses {', '.join(servers)} (a server, a browser "
+                            "or a process): mark it integration or browser")
+    if problems:
+        raise pytest.UsageError("tests with a wrong tier:\n  " + "\n  ".join(problems))
+
+
+def _refused(what: str):
+    def refuse(*args, **kwargs):
+        pytest.fail(f"a unit test may not {what}: mark it integration (or browser)", pytrace=False)
+    return refuse
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    with _unit_guard(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    with _unit_guard(item):
+        return (yield)
+
+
+@contextlib.contextmanager
+def _unit_guard(item):
+    """While a unit test is set up and runs: no server fixture asked for by name, no socket
+    listening, no Python process or browser started."""
+    if tier_of(item) != ["unit"]:
+        yield
+        return
+    ask = pytest.FixtureRequest.getfixturevalue
+
+    def getfixturevalue(request, argname):
+        if argname in SERVER_FIXTURES:
+            _refused(f"use the fixture {argname!r}")()
+        return ask(request, argname)
+
+    popen = subprocess.Popen.__init__
+
+    def start_process(process, args, *more, **options):
+        program = Path(str(args[0] if isinstance(args, (list, tuple)) else args).split()[0]).name
+        if program.startswith(("python", "streamlit", "chrom")):  # not a helper like ldconfig
+            _refused(f"start a process ({program})")()
+        return popen(process, args, *more, **options)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pytest.FixtureRequest, "getfixturevalue", getfixturevalue)
+        mp.setattr(socket.socket, "listen", _refused("start a server (a socket listened)"))
+        mp.setattr(subprocess.Popen, "__init__", start_process)
+        mp.setattr(multiprocessing.process.BaseProcess, "start", _refused("start a process"))
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ from github_app import (GitHubButton, SummaryLines, app_test, consent, error_tex
                         github_mode, markup_in, run_with_session, session_of, shows_numbers, sign_in,
                         small_org)
 
+pytestmark = pytest.mark.integration
+
 OTHER = "data-science"           # qualifies; the two-teams persona is not a member
 OWN = ("payments", "platform")   # the two-teams persona's teams
 STALE = 601                      # seconds since GitHub was last asked about the viewer

@@ -9,6 +9,8 @@ from copilot_usage.errors import AccessDenied
 from copilot_usage.models import Team, Viewer
 from demo_app import app_test, demo_mode
 
+pytestmark = pytest.mark.unit
+
 TEAMS = [Team(name=n.title(), slug=n) for n in ("apps", "data", "web")]
 
 

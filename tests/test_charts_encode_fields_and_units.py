@@ -8,6 +8,8 @@ from copilot_usage import charts
 from copilot_usage.frames import breakdown_frame, breakdown_rollup, breakdown_totals, daily_frame, rollup
 from copilot_usage.models import Counters, TeamDay
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def days():

@@ -13,6 +13,8 @@ from copilot_usage import aws_lambda
 from copilot_usage.demo import build_demo_org
 from fake_github import FakeGitHub
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -13,6 +13,8 @@ from copilot_usage.history import (HISTORY_KEY, MEMBERS_KEY, ORG_HISTORY_KEY, SE
 from copilot_usage.store import open_store
 from fake_github import FakeGitHub
 
+pytestmark = pytest.mark.integration
+
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)   # END + 1 answers 404: not produced yet, as on GitHub
 

@@ -14,6 +14,8 @@ from copilot_usage.history import collect, load_org_history, load_team_histories
 from copilot_usage.store import S3Store, open_store
 from fake_github import FakeGitHub
 
+pytestmark = pytest.mark.integration
+
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)
 

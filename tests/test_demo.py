@@ -13,6 +13,8 @@ import pytest
 
 from copilot_usage.demo import COUNTERS, LANGUAGE_COUNTERS, DemoOrg, DemoTransport, build_demo_org
 
+pytestmark = pytest.mark.unit
+
 END = date(2026, 11, 20)
 API = "https://api.github.com"
 AUTH = {"Authorization": "Bearer demo-token"}

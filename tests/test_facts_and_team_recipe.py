@@ -22,6 +22,8 @@ from copilot_usage.store import LocalStore
 from copilot_usage.team_files import load_index, load_team_file
 from conftest import demo_client
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)

@@ -39,6 +39,8 @@ from cli_runner import run_main
 from fake_github import FakeGitHub
 from github_tap import Tap, answer, edit_lines, insert_line
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 # The CLI collects up to its own yesterday; the demo ends the day before, so
 # yesterday answers 404 (not produced yet), as on GitHub.

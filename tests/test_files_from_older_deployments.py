@@ -22,6 +22,8 @@ from copilot_usage.models import OrgDay, Team, TeamDay, TeamHistory, listed_team
 from copilot_usage.originals import keep_original, written_by_app
 from copilot_usage.store import LocalStore, dump_json
 
+pytestmark = pytest.mark.unit
+
 DATA = Path(__file__).parent / "data" / "legacy"
 BOM = b"\xef\xbb\xbf"
 

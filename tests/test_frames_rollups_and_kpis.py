@@ -10,6 +10,8 @@ from copilot_usage.frames import (breakdown_frame, breakdown_totals, daily_frame
                                   members_frame, range_notes, rollup, seats_per_day, spans_switch)
 from copilot_usage.models import Counters, Seat, TeamDay
 
+pytestmark = pytest.mark.unit
+
 START = date(2026, 6, 1)  # a Monday
 
 

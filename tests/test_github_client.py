@@ -28,6 +28,8 @@ from copilot_usage.errors import (
 from copilot_usage.github.app_auth import GitHubAppAuth
 from copilot_usage.github.client import GitHubClient, make_service_client
 
+pytestmark = pytest.mark.unit
+
 API = "https://api.github.test"
 NOW = 1_800_000_000.0
 TOKEN = "ghp_s3cret-token"

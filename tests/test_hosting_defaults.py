@@ -21,6 +21,8 @@ from copilot_usage.ui import data
 from demo_app import app_test, demo_mode, signed_in
 from github_app import collected_store, displayed, small_org
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".streamlit" / "config.toml"
 SECRET = "db-password=hunter2 at /srv/app/internal.py"

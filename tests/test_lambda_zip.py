@@ -33,6 +33,8 @@ from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import SettingsError
 from fake_github import FakeGitHub
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "424242"
 INSTALLATION_TOKEN = "ghs_installation-token-for-the-collector"

@@ -2,7 +2,11 @@
 
 from datetime import date
 
+import pytest
+
 from copilot_usage.models import OrgDay, TeamDay, TeamHistory
+
+pytestmark = pytest.mark.unit
 
 LEGACY_DAY = {
     "date": "2026-03-02",

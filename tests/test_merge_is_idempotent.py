@@ -11,6 +11,8 @@ from copilot_usage.team_files import (day_line, load_team_file, merge_team_days,
                                       write_team_history)
 from test_legacy_history_loads import LEGACY_DAY as LEGACY
 
+pytestmark = pytest.mark.unit
+
 TEAM = Team(name="Platform", slug="platform", description="old", url="https://x/platform")
 
 

@@ -11,6 +11,8 @@ from copilot_usage.history import HISTORY_KEY, ORG_HISTORY_KEY, collect, load_or
 from copilot_usage.store import LocalStore, dump_json
 from test_legacy_history_loads import LEGACY_DAY
 
+pytestmark = pytest.mark.unit
+
 END = date(2026, 10, 31)
 
 

@@ -22,6 +22,8 @@ from demo_app import demo_mode, signed_in
 from fake_github import FakeGitHub
 from test_files_from_older_deployments import BOM, days_of, deep_sum, ons_layout, raw, team_entry
 
+pytestmark = pytest.mark.integration
+
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)
 

@@ -20,6 +20,8 @@ from copilot_usage.ui.controls import View
 from copilot_usage.ui.my_usage import export_files
 from demo_app import app_test, demo_mode, signed_in
 
+pytestmark = pytest.mark.unit
+
 PAGE = "app_pages/my_usage.py"
 
 

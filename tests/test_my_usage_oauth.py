@@ -10,6 +10,8 @@ from fake_github import FakeGitHub
 from github_app import GitHubButton, app_test, github_mode, session_of, run_with_session, sign_in
 from test_my_usage import expected_metrics, metrics, own_lines, page_text
 
+pytestmark = pytest.mark.integration
+
 PAGE = "app_pages/my_usage.py"
 
 

@@ -33,6 +33,8 @@ from fake_github import FakeGitHub
 from github_app import (GitHubButton, app_test, collected_store, consent, github_mode,
                         run_with_session, session_of, sign_in, small_org)
 
+pytestmark = pytest.mark.integration
+
 COLLECTOR_TOKEN = "ghp_CollectorTokenMustNeverShow0000001"
 UNKNOWN_TOKEN = "gho_" + "Unknown0Token0Never0Shown0000000000"  # the fake answers 401 for it
 

@@ -13,6 +13,8 @@ from copilot_usage.errors import SignInFailed
 from copilot_usage.github.oauth import (OAuthConfig, authorization_url, check_callback, exchange_code,
                                         new_pkce_pair, revoke_token)
 
+pytestmark = pytest.mark.unit
+
 CONFIG = OAuthConfig("client-123", "secret-456", "https://github.example", "https://api.github.example",
                      "http://localhost:8501")
 TOKEN = "gho_ThisTokenMustNeverBeLogged0001"

@@ -13,6 +13,8 @@ from copilot_usage.overview import acceptance_bands, overview_table, ranked, sea
 from copilot_usage.store import open_store
 from demo_app import app_test, demo_mode, signed_in
 
+pytestmark = pytest.mark.unit
+
 START = date(2026, 6, 1)
 
 

@@ -2,8 +2,12 @@
 
 from datetime import date
 
+import pytest
+
 from copilot_usage.models import Team, TeamDay, TeamHistory
 from copilot_usage.qualification import licensed_counts, qualifies_on_day, qualify
+
+pytestmark = pytest.mark.unit
 
 
 def test_a_team_with_a_recorded_day_qualifies_and_says_what_it_had():

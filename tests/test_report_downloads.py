@@ -13,6 +13,8 @@ from copilot_usage.github.client import GitHubClient
 from copilot_usage.github.reports import USERS, fetch_report, parse_report, read_copy
 from copilot_usage.store import LocalStore
 
+pytestmark = pytest.mark.unit
+
 LINES = [{"user_id": 1, "a": [1, 2]}, {"user_id": 2, "b": None}]
 
 

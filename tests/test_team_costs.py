@@ -14,6 +14,8 @@ from copilot_usage.frames import teams_frame
 from copilot_usage.models import Seat, Team, TeamDay, TeamHistory
 from copilot_usage.pricing import Prices
 
+pytestmark = pytest.mark.unit
+
 TODAY = date(2026, 8, 1)
 START = date(2026, 6, 1)
 PRICES = Prices(ai_credit=0.02, seat_business=20.0, seat_enterprise=40.0)

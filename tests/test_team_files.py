@@ -19,6 +19,8 @@ from copilot_usage.team_files import INDEX_KEY, SUMMARY_KEY, load_index, load_te
 from conftest import demo_client
 from demo_app import demo_mode, signed_in
 
+pytestmark = pytest.mark.unit
+
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)
 

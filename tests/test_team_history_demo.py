@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
+
 from cli_runner import run_main
 from copilot_usage.history import load_team_histories
 from copilot_usage.store import open_store
+
+pytestmark = pytest.mark.unit
 
 
 def test_team_history_in_demo_mode_prints_the_demo_teams_days(demo_org, demo_store_dir, tmp_path):

@@ -2,8 +2,12 @@
 
 from datetime import date
 
+import pytest
+
 from copilot_usage.aggregate import aggregate_org
 from copilot_usage.facts import join_lines
+
+pytestmark = pytest.mark.unit
 
 DAY = date(2026, 6, 3)
 ORG = 42

@@ -13,6 +13,8 @@ from copilot_usage.history import load_team_histories
 from copilot_usage.store import open_store
 from demo_app import app_test, demo_mode
 
+pytestmark = pytest.mark.unit
+
 KPI_LABELS = ["Monthly active users (distinct, 28 days)", "Weekly active users", "Adoption (monthly)",
               "Acceptance rate", "Lines added", "Interactions", "Agent users / day"]
 

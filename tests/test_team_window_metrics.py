@@ -28,6 +28,8 @@ from copilot_usage.team_files import DayRecord, load_team_file
 from copilot_usage.models import TeamDay
 from conftest import demo_client
 
+pytestmark = pytest.mark.unit
+
 FIRST = date(2026, 6, 1)
 LAST = FIRST + timedelta(days=44)
 TODAY = LAST + timedelta(days=1)
