@@ -36,7 +36,8 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 TIERS = ("unit", "integration", "browser")
 # Fixtures that start (or hand out) a server, a browser or a process: never in a unit test.
-SERVER_FIXTURES = frozenset({"s3_endpoint", "s3_client", "bucket", "github", "browser", "app", "app_url"})
+SERVER_FIXTURES = frozenset({"s3_endpoint", "s3_client", "bucket", "github", "browser", "app", "app_url",
+                             "app_servers", "demo_app"})
 
 
 def tier_of(item) -> list[str]:
@@ -177,23 +178,47 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def github(demo_org):
-    """The loopback fake GitHub serving the demo organisation, for one test module."""
+    """The loopback fake GitHub serving the demo organisation, shared by the browser tests that
+    sign in at it (a module needing its own defines its own `github`)."""
     from fake_github import FakeGitHub
 
     with FakeGitHub(demo_org) as fake:
         yield fake
 
 
-@pytest.fixture(scope="module")
-def app(github, demo_store_dir, demo_org):
-    """The app in GitHub sign-in mode against `github`, over the demo store (its URL); a
-    module needing other settings defines its own `app`."""
-    from browser_session import oauth_app
+@pytest.fixture(scope="session")
+def app_servers():
+    """`streamlit run` servers for the browser tests, one per set of settings, shared by every
+    module asking for the same: `app_servers(**settings)` is the URL of the one running, started
+    on first use."""
+    from app_server import streamlit_app
 
-    with oauth_app(github, demo_store_dir, demo_org) as url:
-        yield url
+    with contextlib.ExitStack() as stack:
+        running: dict[frozenset, str] = {}
+
+        def serve(**settings: str) -> str:
+            key = frozenset(settings.items())
+            if key not in running:
+                running[key] = stack.enter_context(streamlit_app(**settings))
+            return running[key]
+
+        yield serve
+
+
+@pytest.fixture(scope="session")
+def demo_app(app_servers, demo_store_dir) -> str:
+    """The app in demo mode (no GitHub sign-in configured) over the demo store (its URL)."""
+    return app_servers(STORE_URL=f"file://{demo_store_dir}")
+
+
+@pytest.fixture(scope="session")
+def app(app_servers, github, demo_store_dir, demo_org) -> str:
+    """The app in GitHub sign-in mode against `github`, over the demo store (its URL)."""
+    from browser_session import oauth_settings
+
+    return app_servers(**oauth_settings(github, demo_store_dir, demo_org))
 
 
 # The small organisation of the deployed-mode tests (github_app.py); a module may

@@ -15,19 +15,13 @@ import httpx
 import pytest
 
 from app_server import screenshot
-from browser_session import (oauth_app, SIGN_IN_BUTTON, ServerLog, Watched, error_boxes, github_log_in, is_signed_in,
-                             operate, settle, wait_signed_out, wait_signed_out_by_button)
+from browser_session import (SESSION_HOURS, SIGN_IN_BUTTON, ServerLog, Watched, error_boxes, github_log_in,
+                             is_signed_in, operate, settle, wait_signed_out, wait_signed_out_by_button)
 from copilot_usage.session import COOKIE_NAME, Sealer, Session
 from github_app import SESSION_SECRET
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-HOURS = 8
-
-
-@pytest.fixture(scope="module")
-def app(github, demo_store_dir, demo_org):
-    with oauth_app(github, demo_store_dir, demo_org, SESSION_HOURS=str(HOURS)) as url:
-        yield url
+HOURS = SESSION_HOURS  # what the app (conftest) is started with
 
 
 @pytest.fixture(scope="module")
