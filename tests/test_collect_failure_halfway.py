@@ -15,7 +15,7 @@ pytestmark = pytest.mark.unit
 
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)
-DAYS = CHECKPOINT_DAYS + 15
+DAYS = CHECKPOINT_DAYS + 7  # a checkpoint, the day that fails five days after it, and one more
 
 
 class FailingDay(httpx.MockTransport):

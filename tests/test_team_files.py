@@ -4,6 +4,7 @@ and the pages read one team (or the summary), never the whole organisation."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from datetime import date, timedelta
 
 import pandas as pd
@@ -16,12 +17,15 @@ from copilot_usage.frames import summary_frame, teams_frame
 from copilot_usage.history import HISTORY_KEY, collect, load_team_histories
 from copilot_usage.store import LocalStore
 from copilot_usage.team_files import INDEX_KEY, SUMMARY_KEY, load_index, load_team_file, merge_team_days, team_key
+from copilot_usage.history import FIRST_REPORT_DAY
 from conftest import demo_client
 from demo_app import demo_mode, signed_in
 
 pytestmark = pytest.mark.unit
 
-END = date(2026, 10, 31)
+# The organisation's 40 days are the first 40 of GitHub's reports: a run with nothing recorded
+# to resume from goes back to FIRST_REPORT_DAY, so it fetches those 40 days, not a year of them.
+END = FIRST_REPORT_DAY + timedelta(days=39)
 TODAY = END + timedelta(days=2)
 
 
@@ -69,6 +73,20 @@ def org():
 def run(org, store, until: date, since: date | None = None):
     with demo_client(org) as client:
         return collect(client, store, org.org, since=since, until=until, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def collected(org, tmp_path_factory):
+    """The organisation collected up to END into a folder, once: tests that start from a full
+    store copy it (`full_store`)."""
+    root = tmp_path_factory.mktemp("collected")
+    run(org, LocalStore(root), until=END, since=org.first_day - timedelta(days=1))
+    return root
+
+
+def full_store(collected, root):
+    """What `run(org, store, until=END, since=org.first_day - 1)` leaves in `root`, copied."""
+    shutil.copytree(collected, root, dirs_exist_ok=True)
 
 
 def assert_read_side_matches(store: LocalStore) -> None:
@@ -155,9 +173,9 @@ def test_a_team_the_index_describes_wrongly_is_rewritten_even_when_not_named_as_
     assert_read_side_matches(store)
 
 
-def test_a_missing_index_is_rebuilt_for_a_store_written_by_an_older_version(org, tmp_path):
+def test_a_missing_index_is_rebuilt_for_a_store_written_by_an_older_version(org, collected, tmp_path):
+    full_store(collected, tmp_path)
     store = LocalStore(tmp_path)
-    run(org, store, until=END, since=org.first_day - timedelta(days=1))
     for key in [INDEX_KEY, SUMMARY_KEY, *store.list_keys("teams/")]:
         (tmp_path / key).unlink()
     run(org, store, until=END)
@@ -191,9 +209,9 @@ def test_the_overview_reads_the_summary_not_the_whole_history(recorded_app):
     assert not [k for k in recorded_app.reads if k.startswith("teams/")]
 
 
-def test_a_team_file_gone_missing_falls_back_to_the_full_history(org, tmp_path, monkeypatch):
+def test_a_team_file_gone_missing_falls_back_to_the_full_history(collected, tmp_path, monkeypatch):
+    full_store(collected, tmp_path)
     store = RecordingStore(tmp_path)
-    run(org, store, until=END, since=org.first_day - timedelta(days=1))
     slug = sorted(load_index(store))[0]
     (tmp_path / team_key(slug)).unlink()
     demo_mode(monkeypatch, f"file://{tmp_path}")
@@ -208,9 +226,10 @@ def test_a_team_file_gone_missing_falls_back_to_the_full_history(org, tmp_path, 
     (INDEX_KEY, b'{"platform": {"days": "many"}}', None, "two-teams"),
     (SUMMARY_KEY, b'{"columns": ["date"], "teams": [{"rows": [["x"]]}]}', "app_pages/teams_overview.py", "admin"),
 ])
-def test_a_broken_read_side_file_is_named_in_a_sentence(org, tmp_path, monkeypatch, key, broken, page, persona):
+def test_a_broken_read_side_file_is_named_in_a_sentence(org, collected, tmp_path, monkeypatch, key, broken, page,
+                                                        persona):
+    full_store(collected, tmp_path)
     store = LocalStore(tmp_path)
-    run(org, store, until=END, since=org.first_day - timedelta(days=1))
     store.write_json("admin_teams.json", org.admin_teams, if_tag=None)
     store.write_bytes(key, broken)
     demo_mode(monkeypatch, f"file://{tmp_path}")
@@ -221,9 +240,10 @@ def test_a_broken_read_side_file_is_named_in_a_sentence(org, tmp_path, monkeypat
     assert any(key in e.value and "next collection writes it again" in e.value for e in at.error)
 
 
-def test_the_overview_shows_the_same_table_from_the_summary_and_from_an_older_store(org, tmp_path, monkeypatch):
+def test_the_overview_shows_the_same_table_from_the_summary_and_from_an_older_store(org, collected, tmp_path,
+                                                                                   monkeypatch):
+    full_store(collected, tmp_path)
     store = LocalStore(tmp_path)
-    run(org, store, until=END, since=org.first_day - timedelta(days=1))
     store.write_json("admin_teams.json", org.admin_teams, if_tag=None)
 
     def overview_table_shown():
