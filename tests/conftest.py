@@ -1,8 +1,9 @@
 """Shared fixtures: the demo organisation (the project's realistic data set), collected once.
 
-And the test tiers. Every test has exactly one: `unit` (no server, no browser, no process of
-its own, no sleep: what `make check` runs), `integration` (loopback servers: moto's S3, the
-fake GitHub over HTTP, `streamlit run`, processes of the CLI) or `browser` (chromium). A
+And the test tiers. Every test has exactly one: `unit` (fast, in this process: no server, no
+browser, no process of its own, no sleep; what `make check` runs), `integration` (loopback
+servers: moto's S3, the fake GitHub over HTTP, `streamlit run`; processes of the CLI; and the
+collector run in this process over weeks of days, seconds a test) or `browser` (chromium). A
 module of one tier says it once (`pytestmark`); in a module of two, each test (or parameter)
 says its own. The hooks below refuse a test without a tier or with two, and a unit test that
 asks for a server fixture or starts a server, a Python process or a browser.

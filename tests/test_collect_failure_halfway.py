@@ -11,7 +11,7 @@ from copilot_usage.github.client import GitHubClient
 from copilot_usage.history import CHECKPOINT_DAYS, HISTORY_KEY, ORG_HISTORY_KEY, collect, load_org_history
 from copilot_usage.store import LocalStore
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)

@@ -21,8 +21,6 @@ from copilot_usage.history import FIRST_REPORT_DAY
 from conftest import demo_client
 from demo_app import demo_mode, signed_in
 
-pytestmark = pytest.mark.unit
-
 # The organisation's 40 days are the first 40 of GitHub's reports: a run with nothing recorded
 # to resume from goes back to FIRST_REPORT_DAY, so it fetches those 40 days, not a year of them.
 END = FIRST_REPORT_DAY + timedelta(days=39)
@@ -75,18 +73,10 @@ def run(org, store, until: date, since: date | None = None):
         return collect(client, store, org.org, since=since, until=until, today=TODAY)
 
 
-@pytest.fixture(scope="module")
-def collected(org, tmp_path_factory):
-    """The organisation collected up to END into a folder, once: tests that start from a full
-    store copy it (`full_store`)."""
-    root = tmp_path_factory.mktemp("collected")
-    run(org, LocalStore(root), until=END, since=org.first_day - timedelta(days=1))
-    return root
-
-
-def full_store(collected, root):
-    """What `run(org, store, until=END, since=org.first_day - 1)` leaves in `root`, copied."""
-    shutil.copytree(collected, root, dirs_exist_ok=True)
+def copy_of(demo_store_dir, root):
+    """A copy of the demo store (the demo organisation collected, with its admin teams) in `root`:
+    the pages' tests change it without collecting again."""
+    shutil.copytree(demo_store_dir, root, dirs_exist_ok=True)
 
 
 def assert_read_side_matches(store: LocalStore) -> None:
@@ -107,6 +97,7 @@ def assert_read_side_matches(store: LocalStore) -> None:
                                   expected[summary.columns].astype(same_unit).sort_values(key).reset_index(drop=True))
 
 
+@pytest.mark.integration
 def test_collect_writes_one_file_per_team_and_a_summary_that_equal_the_full_history(org, tmp_path):
     store = LocalStore(tmp_path)
     run(org, store, until=END - timedelta(days=10), since=org.first_day - timedelta(days=1))
@@ -116,6 +107,7 @@ def test_collect_writes_one_file_per_team_and_a_summary_that_equal_the_full_hist
     assert max(e.last_day for e in load_index(store).values()) == END
 
 
+@pytest.mark.integration
 def test_a_run_with_nothing_new_rewrites_no_team_file(org, tmp_path):
     store = RecordingStore(tmp_path)
     run(org, store, until=END, since=org.first_day - timedelta(days=1))
@@ -125,6 +117,7 @@ def test_a_run_with_nothing_new_rewrites_no_team_file(org, tmp_path):
     assert [k for k in store.writes if k.startswith(("teams", "facts/"))] == []
 
 
+@pytest.mark.integration
 def test_a_daily_run_reads_and_writes_only_the_days_it_fetched(org, tmp_path):
     store = RecordingStore(tmp_path)
     run(org, store, until=END - timedelta(days=1), since=org.first_day - timedelta(days=1))
@@ -148,6 +141,7 @@ def test_a_daily_run_reads_and_writes_only_the_days_it_fetched(org, tmp_path):
     assert "teams_history.json" not in store.reads
 
 
+@pytest.mark.integration
 def test_a_run_stopped_before_the_index_is_repaired_by_the_next(org, tmp_path):
     store = RecordingStore(tmp_path, fail_on=INDEX_KEY)
     with pytest.raises(StoreUnavailable):
@@ -157,6 +151,7 @@ def test_a_run_stopped_before_the_index_is_repaired_by_the_next(org, tmp_path):
     assert_read_side_matches(store)
 
 
+@pytest.mark.integration
 def test_a_team_the_index_describes_wrongly_is_rewritten_even_when_not_named_as_changed(org, tmp_path):
     # What a run stopped between the team files and the index leaves: a team with days the index lacks.
     store = LocalStore(tmp_path)
@@ -173,9 +168,10 @@ def test_a_team_the_index_describes_wrongly_is_rewritten_even_when_not_named_as_
     assert_read_side_matches(store)
 
 
-def test_a_missing_index_is_rebuilt_for_a_store_written_by_an_older_version(org, collected, tmp_path):
-    full_store(collected, tmp_path)
+@pytest.mark.integration
+def test_a_missing_index_is_rebuilt_for_a_store_written_by_an_older_version(org, tmp_path):
     store = LocalStore(tmp_path)
+    run(org, store, until=END, since=org.first_day - timedelta(days=1))
     for key in [INDEX_KEY, SUMMARY_KEY, *store.list_keys("teams/")]:
         (tmp_path / key).unlink()
     run(org, store, until=END)
@@ -191,6 +187,7 @@ def recorded_app(org, tmp_path, monkeypatch, demo_store_dir):
     return store
 
 
+@pytest.mark.unit
 def test_the_team_page_reads_one_team_file_not_the_whole_history(recorded_app):
     at = signed_in("two-teams")
     assert len([e for e in at.main if e.type == "vega_lite_chart"]) >= 7
@@ -200,6 +197,7 @@ def test_the_team_page_reads_one_team_file_not_the_whole_history(recorded_app):
     assert HISTORY_KEY not in recorded_app.reads
 
 
+@pytest.mark.unit
 def test_the_overview_reads_the_summary_not_the_whole_history(recorded_app):
     at = signed_in("admin")  # lands on the team page first
     recorded_app.reads.clear()
@@ -209,8 +207,9 @@ def test_the_overview_reads_the_summary_not_the_whole_history(recorded_app):
     assert not [k for k in recorded_app.reads if k.startswith("teams/")]
 
 
-def test_a_team_file_gone_missing_falls_back_to_the_full_history(collected, tmp_path, monkeypatch):
-    full_store(collected, tmp_path)
+@pytest.mark.unit
+def test_a_team_file_gone_missing_falls_back_to_the_full_history(demo_store_dir, tmp_path, monkeypatch):
+    copy_of(demo_store_dir, tmp_path)
     store = RecordingStore(tmp_path)
     slug = sorted(load_index(store))[0]
     (tmp_path / team_key(slug)).unlink()
@@ -222,15 +221,15 @@ def test_a_team_file_gone_missing_falls_back_to_the_full_history(collected, tmp_
     assert HISTORY_KEY in store.reads
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("key, broken, page, persona", [
     (INDEX_KEY, b'{"platform": {"days": "many"}}', None, "two-teams"),
     (SUMMARY_KEY, b'{"columns": ["date"], "teams": [{"rows": [["x"]]}]}', "app_pages/teams_overview.py", "admin"),
 ])
-def test_a_broken_read_side_file_is_named_in_a_sentence(org, collected, tmp_path, monkeypatch, key, broken, page,
+def test_a_broken_read_side_file_is_named_in_a_sentence(demo_store_dir, tmp_path, monkeypatch, key, broken, page,
                                                         persona):
-    full_store(collected, tmp_path)
+    copy_of(demo_store_dir, tmp_path)
     store = LocalStore(tmp_path)
-    store.write_json("admin_teams.json", org.admin_teams, if_tag=None)
     store.write_bytes(key, broken)
     demo_mode(monkeypatch, f"file://{tmp_path}")
     at = signed_in(persona)
@@ -240,11 +239,10 @@ def test_a_broken_read_side_file_is_named_in_a_sentence(org, collected, tmp_path
     assert any(key in e.value and "next collection writes it again" in e.value for e in at.error)
 
 
-def test_the_overview_shows_the_same_table_from_the_summary_and_from_an_older_store(org, collected, tmp_path,
+@pytest.mark.unit
+def test_the_overview_shows_the_same_table_from_the_summary_and_from_an_older_store(demo_store_dir, tmp_path,
                                                                                    monkeypatch):
-    full_store(collected, tmp_path)
-    store = LocalStore(tmp_path)
-    store.write_json("admin_teams.json", org.admin_teams, if_tag=None)
+    copy_of(demo_store_dir, tmp_path)
 
     def overview_table_shown():
         demo_mode(monkeypatch, f"file://{tmp_path}")  # fresh caches

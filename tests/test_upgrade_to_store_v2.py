@@ -51,8 +51,8 @@ def days_of(histories) -> dict:
     return {(h.team.slug, d.date): d for h in histories for d in h.data}
 
 
-@pytest.mark.parametrize("kind", [pytest.param("local", marks=pytest.mark.unit),
-                                  pytest.param("s3", marks=pytest.mark.integration)])
+@pytest.mark.integration
+@pytest.mark.parametrize("kind", ["local", "s3"])
 def test_a_store_of_the_previous_version_is_upgraded_with_nothing_lost(org, tmp_path, kind, request):
     if kind == "s3":
         client = boto3.client("s3", endpoint_url=request.getfixturevalue("s3_endpoint"))
