@@ -12,6 +12,7 @@ asks for a server fixture or starts a server, a Python process or a browser.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import multiprocessing.process
 import os
 import socket
@@ -107,6 +108,57 @@ def _unit_guard(item):
         yield
 
 
+# ---------------------------------------------------------------- sections printed at the end
+
+
+def print_at_the_end(config, report) -> None:
+    """Register `report`, a plugin whose pytest_terminal_summary prints a section at the end of
+    the run (the fault matrix, the bad inputs tried). Under pytest-xdist a worker's terminal
+    summary is never shown: the worker records what it would print and hands it to the main
+    process, which prints it."""
+    config.pluginmanager.register(report)
+    config.stash.setdefault(_AT_THE_END, []).append(report)
+
+
+_AT_THE_END = pytest.StashKey[list]()
+
+
+class _Recorded:
+    """Stands in for the terminal reporter in a worker: keeps sections and their lines."""
+
+    def __init__(self):
+        self.sections: list[list] = []
+
+    def section(self, title, *args, **kwargs):
+        self.sections.append([title, []])
+
+    def write_line(self, line, **kwargs):
+        self.sections[-1][1].append(line)
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker
+        recorded = _Recorded()
+        for report in session.config.stash.get(_AT_THE_END, []):
+            report.pytest_terminal_summary(recorded)
+        session.config.workeroutput["sections"] = recorded.sections
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):  # pytest-xdist: a worker is done
+    node.config.stash.setdefault(_FROM_WORKERS, []).extend(node.workeroutput.get("sections", []))
+
+
+_FROM_WORKERS = pytest.StashKey[list]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for title, lines in config.stash.get(_FROM_WORKERS, []):
+        terminalreporter.section(title)
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture(scope="session")
 def demo_org():
     """The organisation `make run` shows (default arguments), built once."""
@@ -121,8 +173,20 @@ def demo_client(org, **kwargs) -> GitHubClient:
 
 @pytest.fixture(scope="session")
 def demo_store_dir(tmp_path_factory, demo_org) -> Path:
-    """A local store filled by the real collector from the demo organisation."""
-    root = tmp_path_factory.mktemp("demo-store")
+    """A local store filled by the real collector from the demo organisation. Under
+    pytest-xdist, one for all the workers: the first to need it collects it, the others wait."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return _collect_demo_store(tmp_path_factory.mktemp("demo-store"), demo_org)
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own
+    root = shared / "demo-store"
+    with open(shared / "demo-store.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / ADMIN_TEAMS_KEY).exists():  # written last: there, the store is whole
+            _collect_demo_store(root, demo_org)
+    return root
+
+
+def _collect_demo_store(root: Path, demo_org) -> Path:
     store = open_store(f"file://{root}")
     with demo_client(demo_org) as client:
         collect(client, store, demo_org.org, since=demo_org.first_day - timedelta(days=1))

@@ -12,6 +12,7 @@ import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1.element_tree import Selectbox
 
+from conftest import print_at_the_end
 from fake_github import FakeGitHub
 from github_app import (GitHubButton, SummaryLines, app_test, consent, error_texts,
                         github_mode, markup_in, run_with_session, session_of, shows_numbers, sign_in,
@@ -33,7 +34,7 @@ def fake(org):
 @pytest.fixture(scope="module")
 def refused(request):
     summary = SummaryLines("access bypass attempts")
-    request.config.pluginmanager.register(summary, "access-bypass-attempts")
+    print_at_the_end(request.config, summary)
     attempts: list[str] = []
     yield attempts
     summary.rows += [f"refused: {attempt}" for attempt in attempts]

@@ -23,6 +23,7 @@ from copilot_usage.github.client import GitHubClient
 from copilot_usage.github.directory import team_members
 from copilot_usage.history import TEAMS_KEY, collect, load_org_history, load_team_histories, utc_today
 from copilot_usage.store import LocalStore, open_store
+from conftest import print_at_the_end
 from fake_github import FakeGitHub
 from github_app import (END, TODAY, SummaryLines, displayed, error_texts, github_mode,
                         markup_in, run_with_session, session_of, shows_numbers, small_org)
@@ -37,7 +38,7 @@ SETTINGS = ("GITHUB_ORG", "GITHUB_API_URL", "GITHUB_WEB_URL", "GITHUB_TOKEN", "G
 @pytest.fixture(scope="module")
 def tried(request):
     summary = SummaryLines("bad input")
-    request.config.pluginmanager.register(summary, "bad-input")
+    print_at_the_end(request.config, summary)
     kinds: dict[str, int] = {}
     yield kinds
     summary.rows += [f"{kind}: {count}" for kind, count in kinds.items()]

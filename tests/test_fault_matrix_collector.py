@@ -38,6 +38,7 @@ from copilot_usage.history import (HISTORY_KEY, MEMBERS_KEY, ORG_HISTORY_KEY, TE
 from copilot_usage.store import LocalStore, S3Store, Store, open_store
 from copilot_usage.team_files import INDEX_KEY
 from cli_runner import run_main
+from conftest import print_at_the_end
 from fake_github import FakeGitHub
 from github_tap import Tap, answer, edit_lines, insert_line
 
@@ -261,7 +262,7 @@ class MatrixReport:
 @pytest.fixture(scope="module")
 def matrix(request):
     report = MatrixReport()
-    request.config.pluginmanager.register(report, "collector-fault-matrix")
+    print_at_the_end(request.config, report)
     yield report
 
 
