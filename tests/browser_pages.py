@@ -1,9 +1,12 @@
-"""Helpers for browser tests that walk the demo app's pages: sign in, open a page, wait, run axe."""
+"""Helpers for browser tests that walk the demo app's pages: sign in, open a page, wait (on
+conditions: app_waits), run axe."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from app_waits import act, wait_idle
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_VERSION = "4.14.1"
@@ -19,19 +22,16 @@ PERSONAS = {
 def sign_in(page, url: str, persona: str) -> None:
     page.goto(url)
     page.get_by_text("Demo data").wait_for(timeout=30_000)
-    page.get_by_text(persona, exact=True).click()
+    page.get_by_text(persona, exact=True).click()  # inside the sign-in form: no run yet
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Team usage", level=1).wait_for(timeout=30_000)
+    page.get_by_role("heading", name="Team usage", level=1).wait_for(timeout=30_000)  # after the rerun
     settle(page)
 
 
-def settle(page, ms: int = 1200) -> None:
-    """Wait until Streamlit has finished the rerun and Vega has drawn every chart."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                           timeout=60_000)
-    page.wait_for_timeout(ms)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                           timeout=60_000)
+def settle(page) -> None:
+    """Until Streamlit has finished the run under way and Vega has drawn every chart (after a run
+    was seen to start: see app_waits)."""
+    wait_idle(page)
     wait_drawn(page)
 
 
@@ -46,21 +46,21 @@ _ALL_DRAWN = """() => {
 
 def wait_drawn(page) -> None:
     page.wait_for_function(_ALL_DRAWN, timeout=60_000)
-    page.wait_for_timeout(300)
     assert page.get_by_test_id("stException").count() == 0, "the page raised an exception"
     assert page.get_by_text("This app has encountered an error").count() == 0
 
 
 def open_page(page, name: str) -> None:
     """Open a page through the sidebar's navigation, as a person would."""
-    page.get_by_role("link", name=name).first.click()
+    act(page, lambda: page.get_by_role("link", name=name).first.click())
     page.get_by_role("heading", name=name, level=1).wait_for(timeout=30_000)
     settle(page)
 
 
 def show_by(page, granularity: str) -> None:
-    page.get_by_text(granularity, exact=True).first.click()
     radio = page.get_by_role("radio", name=granularity, exact=True)
+    if not radio.is_checked():  # choosing what is chosen already runs nothing
+        act(page, lambda: page.get_by_text(granularity, exact=True).first.click())
     page.wait_for_function("r => r.checked", arg=radio.element_handle(), timeout=10_000)
     settle(page)
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from app_waits import act, wait_idle
+
 from copilot_usage.web.session import COOKIE_NAME
 
 SIGN_IN_BUTTON = 'iframe[title="streamlit_oauth.authorize_button"]'
+SESSION_HOURS = 8  # how long a session cookie lasts in the app the session tests sign in to
 ERROR_BOX = '[data-testid="stException"]'  # Streamlit's red "This app has encountered an error"
 
 
@@ -32,10 +35,9 @@ class Watched:
 
 
 def settle(page, timeout: int = 60_000) -> None:
-    """Until the app's script run is over (the app marks its state on the root element)."""
-    page.wait_for_timeout(400)
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=timeout)
-    page.wait_for_timeout(300)
+    """Until the app's script run is over (the app marks its state on the root element): after a
+    page was loaded, or once something only the awaited run shows is on the page (app_waits)."""
+    wait_idle(page, timeout=timeout)
 
 
 def github_log_in(page, url: str, login: str) -> None:
@@ -83,6 +85,13 @@ def wait_signed_out_by_button(page, *, github: bool = True) -> None:
 
 def operate(page, control: str) -> None:
     """Use one view control the way a person does, and wait for the app to answer."""
+    act(page, lambda: _use(page, control))
+    if control == "open":  # the overview's run ends in a switch to the team page: wait for that one
+        page.get_by_role("heading", name="Team usage", level=1).wait_for(timeout=60_000)
+        settle(page)
+
+
+def _use(page, control: str) -> None:
     if control == "range":  # one day later start; the range is sent when the field loses focus
         page.get_by_role("spinbutton", name="day, Date range start date").focus()
         page.keyboard.press("ArrowUp")
@@ -106,7 +115,6 @@ def operate(page, control: str) -> None:
         page.get_by_test_id("stBaseButton-primary").filter(has_text="Open").click()
     else:
         raise ValueError(control)
-    settle(page)
 
 
 def error_boxes(page) -> list[str]:
@@ -133,13 +141,13 @@ class ServerLog:
         return [line for line in text.splitlines() if "Traceback" in line or "Exception:" in line]
 
 
-def oauth_app(github, demo_store_dir, demo_org, **settings):
-    """The app signing in through the loopback GitHub (OAuth mode) over the demo store."""
-    from app_server import streamlit_app
+def oauth_settings(github, demo_store_dir, demo_org, **settings) -> dict[str, str]:
+    """The settings of the app signing in through the loopback GitHub (OAuth mode) over the
+    demo store, for SESSION_HOURS."""
     from github_app import SESSION_SECRET
 
-    return streamlit_app(STORE_URL=f"file://{demo_store_dir}", GITHUB_ORG=demo_org.org,
-                         GITHUB_OAUTH_CLIENT_ID=github.oauth.client_id,
-                         GITHUB_OAUTH_CLIENT_SECRET=github.oauth.client_secret,
-                         GITHUB_WEB_URL=github.url, GITHUB_API_URL=github.url,
-                         SESSION_SECRET=SESSION_SECRET, **settings)
+    return dict(STORE_URL=f"file://{demo_store_dir}", GITHUB_ORG=demo_org.org,
+                GITHUB_OAUTH_CLIENT_ID=github.oauth.client_id,
+                GITHUB_OAUTH_CLIENT_SECRET=github.oauth.client_secret,
+                GITHUB_WEB_URL=github.url, GITHUB_API_URL=github.url,
+                SESSION_SECRET=SESSION_SECRET, SESSION_HOURS=str(SESSION_HOURS), **settings)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from conftest import print_at_the_end
 from fake_github import FakeGitHub
 from github_app import (
     GitHubButton,
@@ -27,6 +28,8 @@ from github_app import (
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.testing.v1.element_tree import Selectbox
 
+pytestmark = pytest.mark.integration
+
 OTHER = "data-science"           # qualifies; the two-teams persona is not a member
 OWN = ("payments", "platform")   # the two-teams persona's teams
 STALE = 601                      # seconds since GitHub was last asked about the viewer
@@ -41,7 +44,7 @@ def fake(org):
 @pytest.fixture(scope="module")
 def refused(request):
     summary = SummaryLines("access bypass attempts")
-    request.config.pluginmanager.register(summary, "access-bypass-attempts")
+    print_at_the_end(request.config, summary)
     attempts: list[str] = []
     yield attempts
     summary.rows += [f"refused: {attempt}" for attempt in attempts]

@@ -9,6 +9,8 @@ from copilot_usage.analysis.access import Viewer, authorize, visible_teams
 from copilot_usage.contract.teams import Team
 from copilot_usage.errors import AccessDenied
 
+pytestmark = pytest.mark.unit
+
 TEAMS = [Team(name=n.title(), slug=n) for n in ("apps", "data", "web")]
 
 

@@ -14,6 +14,8 @@ from copilot_usage.collector.memory import limit_malloc_arenas
 from copilot_usage.demo import build_demo_org
 from copilot_usage.store import LocalStore
 
+pytestmark = pytest.mark.unit
+
 END = date(2026, 10, 31)
 
 

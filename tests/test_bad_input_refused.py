@@ -14,6 +14,7 @@ import shutil
 from datetime import timedelta
 
 import pytest
+from conftest import print_at_the_end
 from fake_github import FakeGitHub
 from github_app import (
     END,
@@ -51,7 +52,7 @@ SETTINGS = ("GITHUB_ORG", "GITHUB_API_URL", "GITHUB_WEB_URL", "GITHUB_TOKEN", "G
 @pytest.fixture(scope="module")
 def tried(request):
     summary = SummaryLines("bad input")
-    request.config.pluginmanager.register(summary, "bad-input")
+    print_at_the_end(request.config, summary)
     kinds: dict[str, int] = {}
     yield kinds
     summary.rows += [f"{kind}: {count}" for kind, count in kinds.items()]
@@ -72,6 +73,7 @@ def clean_env(monkeypatch, tmp_path):
 # ---------------------------------------------------------------- settings
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name,value", [
     ("GITHUB_API_URL", "http://:80"),
     ("GITHUB_API_URL", "https://api.github.com:99999"),
@@ -112,6 +114,7 @@ def test_a_bad_setting_is_one_line_naming_it(clean_env, monkeypatch, tried, name
     count(tried, "settings")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name", ["GITHUB_API_URL", "GITHUB_WEB_URL", "APP_URL", "AWS_ENDPOINT_URL"])
 def test_a_url_with_a_password_is_refused_without_repeating_it(clean_env, monkeypatch, tried, name):
     monkeypatch.setenv(name, "https://octocat:ghp_SecretInTheUrl0001@api.github.com")
@@ -135,6 +138,7 @@ def cli(*args: str) -> tuple[int, str]:
 TOMORROW = (utc_today() + timedelta(days=1)).isoformat()
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("args,message", [
     (["collect", "--since", "2026-02-30"], "--since: must be a day like 2026-03-31"),
     (["collect", "--since", "20260101"], "--since: must be a day like"),
@@ -158,6 +162,7 @@ def test_a_bad_day_on_the_command_line_is_one_line(clean_env, monkeypatch, tried
     count(tried, "days")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("event,message", [
     ({"since": "2026-13-01"}, "since: must be a day like"),
     ({"until": "next week"}, "until: must be a day like"),
@@ -208,6 +213,7 @@ def reached(fake, store_keys: list[str], value: str) -> list[str]:
     return [p for p in fake.tap.paths if probe in p] + [k for k in store_keys if probe in k]
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("door", ["query string", "session"])
 def test_a_malformed_team_slug_is_refused_before_any_url_or_store_key(monkeypatch, fake, org, store_url,
                                                                        store_keys_read, tried, door):
@@ -226,6 +232,7 @@ def test_a_malformed_team_slug_is_refused_before_any_url_or_store_key(monkeypatc
         count(tried, f"team slugs via the {door}")
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("slug", ["../payments", "payments/../../x", "%2Fpayments", "p" * 5000, "a b\tc"])
 def test_a_malformed_team_on_the_command_line_never_reaches_a_url(clean_env, monkeypatch, fake, tried, slug):
     for name, value in {"GITHUB_ORG": fake.org.org, "GITHUB_API_URL": fake.url, "GITHUB_TOKEN": "t",
@@ -239,6 +246,7 @@ def test_a_malformed_team_on_the_command_line_never_reaches_a_url(clean_env, mon
     count(tried, "team slugs via the CLI")
 
 
+@pytest.mark.integration
 def test_the_members_lookup_refuses_a_malformed_slug_before_asking(fake, tried):
     fake.tap.reset()
     with GitHubClient(fake.url, token="t") as client:
@@ -249,6 +257,7 @@ def test_the_members_lookup_refuses_a_malformed_slug_before_asking(fake, tried):
     assert fake.tap.paths == []
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("bad", ["../../etc", "Platform Team", "platform/x", "x" * 300, ""])
 def test_a_malformed_slug_in_githubs_reports_or_team_list_never_becomes_a_team(fake, org, tmp_path, tried, bad):
     def in_report(line):
@@ -271,6 +280,7 @@ def test_a_malformed_slug_in_githubs_reports_or_team_list_never_becomes_a_team(f
     count(tried, "team slugs from GitHub")
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("bad", ["abc", True, [3], {"n": 1}, -1.5e400])
 def test_a_malformed_user_count_in_the_org_report_is_unknown_not_a_crash(fake, org, tmp_path, tried, bad):
     fake.tap.reset()
@@ -312,6 +322,7 @@ def stored_with_names(store_url: str, tmp_path, slug: str, name: str, descriptio
     return store.url
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("name", EVIL_NAMES, ids=["html", "js-link", "streamlit-markup", "blocks", "long"])
 def test_team_names_and_descriptions_display_as_inert_text(monkeypatch, org, store_url, tmp_path, tried, name):
     login = "lhaddad"  # in payments (qualifies) and design-guild (never qualifies)
@@ -337,6 +348,7 @@ def test_team_names_and_descriptions_display_as_inert_text(monkeypatch, org, sto
     count(tried, "team names and descriptions")
 
 
+@pytest.mark.integration
 def test_a_refusal_naming_a_team_shows_its_name_as_text(monkeypatch, org, store_url, tmp_path, tried, fake):
     name = "[Click to restore access](javascript:alert(1)) <b>now</b>"
     github_mode(monkeypatch, fake, stored_with_names(store_url, tmp_path, "data-science", name, "", ""))

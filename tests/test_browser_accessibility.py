@@ -4,24 +4,17 @@ and no warning from Vega in the browser's console while the charts are drawn."""
 from __future__ import annotations
 
 import pytest
-from app_server import streamlit_app
 from browser_pages import PERSONAS, axe_violations, describe, open_page, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def app_url(demo_store_dir):
-    with streamlit_app(STORE_URL=f"file://{demo_store_dir}") as url:
-        yield url
-
-
 @pytest.mark.parametrize("persona", list(PERSONAS))
-def test_every_page_passes_axe_without_vega_warnings(browser, app_url, persona):
+def test_every_page_passes_axe_without_vega_warnings(browser, demo_app, persona):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     console = []
     page.on("console", lambda message: console.append((message.type, message.text)))
-    sign_in(page, app_url, persona)
+    sign_in(page, demo_app, persona)
     found = {}
     for name in PERSONAS[persona]:
         open_page(page, name)

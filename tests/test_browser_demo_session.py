@@ -4,7 +4,7 @@ tab, and Sign out after a view control ends signed out, for good."""
 from __future__ import annotations
 
 import pytest
-from app_server import screenshot, streamlit_app
+from app_server import screenshot
 from browser_session import (
     ServerLog,
     Watched,
@@ -19,21 +19,15 @@ from browser_session import (
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def app(demo_store_dir):
-    with streamlit_app(STORE_URL=f"file://{demo_store_dir}") as url:
-        yield url
-
-
-def test_a_demo_persona_survives_a_reload_and_signs_out_after_a_control(browser, app, demo_org):
-    log = ServerLog(app)
+def test_a_demo_persona_survives_a_reload_and_signs_out_after_a_control(browser, demo_app, demo_org):
+    log = ServerLog(demo_app)
     log.mark()
     admin = demo_org.personas["admin"]
     watched = Watched(browser)
     page = watched.page()
-    demo_log_in(page, f"{app}/teams_overview?by=week", "Admin")
+    demo_log_in(page, f"{demo_app}/teams_overview?by=week", "Admin")
     page.get_by_role("heading", name="Teams overview").wait_for(timeout=60_000)
-    assert page.url == f"{app}/teams_overview?by=week"
+    assert page.url == f"{demo_app}/teams_overview?by=week"
     assert watched.session_cookie()
 
     page.reload()
@@ -42,7 +36,7 @@ def test_a_demo_persona_survives_a_reload_and_signs_out_after_a_control(browser,
     settle(page)
     assert page.get_by_role("radio", name="week", exact=True).is_checked()
     tab = watched.page()
-    tab.goto(app)
+    tab.goto(demo_app)
     tab.get_by_text(f"Signed in as {admin}").wait_for(timeout=60_000)
 
     operate(page, "month")

@@ -57,10 +57,10 @@ def test_a_member_signed_in_at_github_sees_their_own_numbers(browser, app, demo_
                 ("WARN" in text or "vega" in text.lower())]
     screenshot(page, f"my-usage-{persona}-1400")
     page.get_by_role("heading", name="Export").scroll_into_view_if_needed()
-    settle(page)
+    wait_drawn(page)
     screenshot(page, f"my-usage-{persona}-1400-lower")
     page.set_viewport_size({"width": 390, "height": 1600})
     page.get_by_role("heading", name="My usage").scroll_into_view_if_needed()
-    settle(page)
+    wait_drawn(page)
     screenshot(page, f"my-usage-{persona}-390")
     watched.close()

@@ -5,25 +5,18 @@ time axis, nothing wider than the phone. And the date presets apply at once."""
 from __future__ import annotations
 
 import pytest
-from app_server import screenshot, streamlit_app
-from browser_pages import (
-    CHART,
-    PERSONAS,
-    open_page,
-    settle,
-    show_by,
-    sign_in,
-    wait_drawn,
-)
+from app_server import screenshot
+from app_waits import act
+from browser_pages import CHART, PERSONAS, open_page, settle, show_by, sign_in, wait_drawn
 
 pytestmark = pytest.mark.browser
 PAGES = PERSONAS["Admin"]
-
-
-@pytest.fixture(scope="module")
-def app_url(demo_store_dir):
-    with streamlit_app(STORE_URL=f"file://{demo_store_dir}") as url:
-        yield url
+# The sidebar, once it has slid out of a phone's screen.
+_SIDEBAR_GONE = """() => {
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const box = sidebar && sidebar.getBoundingClientRect();
+  return !sidebar || box.right <= 0 || box.width === 0;
+}"""
 
 
 # Per chart: its accessible name, how many marks it drew, its x-axis labels (time axes only), width.
@@ -51,10 +44,10 @@ def drawn_charts(page) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def wide(browser, app_url):
+def wide(browser, demo_app):
     # Tall enough for a whole page in one screenshot (the main area scrolls on its own).
     page = browser.new_page(viewport={"width": 1400, "height": 7000})
-    sign_in(page, app_url, "Admin")
+    sign_in(page, demo_app, "Admin")
     yield page
     page.close()
 
@@ -78,9 +71,9 @@ def test_every_page_draws_every_chart_at_day_week_and_month(wide, name):
 
 
 @pytest.fixture(scope="module")
-def phone(browser, app_url):
+def phone(browser, demo_app):
     page = browser.new_page(viewport={"width": 390, "height": 7000}, is_mobile=True, has_touch=True)
-    sign_in(page, app_url, "Admin")
+    sign_in(page, demo_app, "Admin")
     yield page
     page.close()
 
@@ -95,7 +88,7 @@ def test_every_page_fits_a_phone(phone, name):
         collapse = phone.get_by_test_id("stSidebarCollapseButton").locator("button")
         if collapse.is_visible():  # on a phone the menu stays open over the page
             collapse.click()
-            phone.wait_for_timeout(500)
+            phone.wait_for_function(_SIDEBAR_GONE, timeout=10_000)
     found = drawn_charts(phone)
     screenshot(phone, f"screen-{name.lower().replace(' ', '-')}-390px")
     assert found and all(c["marks"] >= 2 and c["width"] <= 390 for c in found), found
@@ -105,12 +98,12 @@ def test_every_page_fits_a_phone(phone, name):
 def test_a_preset_sets_the_range_at_once(wide):
     open_page(wide, "Organisation usage")
     show_by(wide, "day")
-    wide.get_by_role("radio", name="7 days").click()
+    act(wide, lambda: wide.get_by_role("radio", name="7 days").click())
     wide.wait_for_url("**range=**", timeout=10_000)
     settle(wide)
     assert wide.get_by_text("7 days with data in the range").count() == 1
     assert len(drawn_charts(wide)[0]["labels"]) <= 7
-    wide.get_by_role("radio", name="All", exact=True).click()
+    act(wide, lambda: wide.get_by_role("radio", name="All", exact=True).click())
     settle(wide)
     caption = wide.get_by_text("days with data in the range").inner_text()
     assert int(caption.split("·")[1].split()[0]) > 90, caption

@@ -15,13 +15,13 @@ import httpx
 import pytest
 from app_server import screenshot
 from browser_session import (
+    SESSION_HOURS,
     SIGN_IN_BUTTON,
     ServerLog,
     Watched,
     error_boxes,
     github_log_in,
     is_signed_in,
-    oauth_app,
     operate,
     settle,
     wait_signed_out,
@@ -32,13 +32,7 @@ from github_app import SESSION_SECRET
 from copilot_usage.web.session import COOKIE_NAME, Sealer, Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-HOURS = 8
-
-
-@pytest.fixture(scope="module")
-def app(github, demo_store_dir, demo_org):
-    with oauth_app(github, demo_store_dir, demo_org, SESSION_HOURS=str(HOURS)) as url:
-        yield url
+HOURS = SESSION_HOURS  # what the app (conftest) is started with
 
 
 @pytest.fixture(scope="module")

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from app_server import screenshot, streamlit_app
+from app_server import screenshot
+from browser_pages import settle
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def app_url(demo_store_dir):
-    with streamlit_app(STORE_URL=f"file://{demo_store_dir}") as url:
-        yield url
-
-
-def test_member_of_two_teams_sees_the_active_users_chart(browser, app_url, demo_org):
+def test_member_of_two_teams_sees_the_active_users_chart(browser, demo_app, demo_org):
     # Tall enough for the whole page in one screenshot (the main area scrolls on its own).
     page = browser.new_page(viewport={"width": 1400, "height": 4400})
-    page.goto(app_url)
+    page.goto(demo_app)
     page.get_by_text("Demo data").wait_for(timeout=30_000)
     page.get_by_text("Member of two teams").click()
     page.get_by_role("button", name="Sign in").click()
@@ -25,7 +20,7 @@ def test_member_of_two_teams_sees_the_active_users_chart(browser, app_url, demo_
     chart.first.wait_for(timeout=30_000)
     drawing = chart.first.locator("canvas, svg").first
     drawing.wait_for(timeout=10_000)
-    page.wait_for_timeout(1000)  # let vega finish drawing before the screenshot
+    settle(page)  # the run over and every chart drawn, before the screenshot
     screenshot(page, "team-page-two-teams")
     login = demo_org.personas["two-teams"]
     own = sorted(t["name"] for t in demo_org.teams if login in demo_org.members[t["slug"]])
@@ -39,9 +34,9 @@ def test_member_of_two_teams_sees_the_active_users_chart(browser, app_url, demo_
     page.close()
 
 
-def test_a_shared_link_opens_the_same_view(browser, app_url, demo_org):
+def test_a_shared_link_opens_the_same_view(browser, demo_app, demo_org):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{app_url}/?by=month&compare=true")
+    page.goto(f"{demo_app}/?by=month&compare=true")
     page.get_by_text("Member of two teams").click()
     page.get_by_role("button", name="Sign in").click()
     page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=30_000)

@@ -20,6 +20,8 @@ from copilot_usage.web.ui.controls import preset_range
 from copilot_usage.web.ui.kpis import change_text
 from copilot_usage.web.ui.seats import readable_activity
 
+pytestmark = pytest.mark.unit
+
 TUESDAY = date(2026, 11, 3)  # the default 28 days: Tuesday 3 Nov to Monday 30 Nov 2026
 
 

@@ -13,6 +13,8 @@ from copilot_usage.analysis.frames import daily_frame, rollup
 from copilot_usage.contract.days import Counters, TeamDay
 from copilot_usage.web import charts
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture
 def days():

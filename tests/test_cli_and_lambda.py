@@ -8,10 +8,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import demo_client
 from fake_github import FakeGitHub
 
 from copilot_usage.collector import aws_lambda
+from copilot_usage.collector.run import collect
 from copilot_usage.demo import build_demo_org
+from copilot_usage.store import open_store
+
+pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,11 +82,19 @@ def test_a_collector_without_credentials_says_which_settings(github, tmp_path):
 
 
 def test_lambda_handler_returns_the_summary(github, tmp_path, monkeypatch):
+    # The scheduled run finds the store its previous run filled (here, in this process, up to
+    # three days before the last) and collects the days since. (On an empty store it would go a
+    # year back, day by day: the window is day_window's, tested in test_merge_is_idempotent.)
+    org = github.org
+    with demo_client(org) as client:
+        collect(client, open_store(f"file://{tmp_path / 'store'}"), org.org,
+                since=org.first_day - timedelta(days=1), until=org.end_day - timedelta(days=3))
     for name, value in env_for(github, tmp_path).items():
         if name not in ("PATH", "PYTHONPATH"):
             monkeypatch.setenv(name, value)
     summary = aws_lambda.handler({}, None)
     assert summary["days_fetched"] > 0 and summary["teams_qualifying"] > 0
+    assert org.first_day.isoformat() < summary["first_day"]  # resumed from what the store holds
     assert summary["last_day"] == github.org.end_day.isoformat()
     assert summary["requests"] > 0
 

@@ -13,9 +13,11 @@ from copilot_usage.github.client import GitHubClient
 from copilot_usage.store import LocalStore
 from copilot_usage.store.histories import load_org_history
 
+pytestmark = pytest.mark.integration
+
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)
-DAYS = CHECKPOINT_DAYS + 15
+DAYS = CHECKPOINT_DAYS + 7  # a checkpoint, the day that fails five days after it, and one more
 
 
 class FailingDay(httpx.MockTransport):

@@ -21,6 +21,8 @@ from copilot_usage.github.client import GitHubClient
 from copilot_usage.store import open_store
 from copilot_usage.store.histories import load_team_histories
 
+pytestmark = pytest.mark.integration
+
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)   # END + 1 answers 404: not produced yet, as on GitHub
 

@@ -15,6 +15,8 @@ from copilot_usage.github.client import GitHubClient
 from copilot_usage.store import S3Store, open_store
 from copilot_usage.store.histories import load_org_history, load_team_histories
 
+pytestmark = pytest.mark.integration
+
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)
 

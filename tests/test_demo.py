@@ -14,6 +14,8 @@ import pytest
 from copilot_usage.contract.counters import LANGUAGE_REPORT_COUNTERS, REPORT_COUNTERS
 from copilot_usage.demo import DemoOrg, DemoTransport, build_demo_org
 
+pytestmark = pytest.mark.unit
+
 END = date(2026, 11, 20)
 API = "https://api.github.com"
 AUTH = {"Authorization": "Bearer demo-token"}

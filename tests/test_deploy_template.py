@@ -12,6 +12,8 @@ from cfnlint.decode import decode
 
 from copilot_usage.collector.aws_lambda import SECRET_ARN_ENV
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "deploy" / "template.yaml"
 BASIC_EXECUTION = {"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"}

@@ -23,6 +23,8 @@ from copilot_usage.demo import build_demo_org
 from copilot_usage.store import LocalStore
 from copilot_usage.store.team_files import load_index, load_team_file
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 END = date(2026, 10, 31)
 TODAY = END + timedelta(days=2)

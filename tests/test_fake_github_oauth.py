@@ -13,6 +13,8 @@ import httpx
 import pytest
 from fake_github import FakeGitHub
 
+pytestmark = pytest.mark.integration
+
 REDIRECT = "http://localhost:8501/component/streamlit_oauth.authorize_button"
 RESTRICTED_START = ("Although you appear to have the correct authorization credentials, the `octo-demo` "
                     "organization has enabled OAuth App access restrictions")

@@ -5,7 +5,9 @@ loopback fake GitHub and moto's S3), then once cleanly.
 The store must then hold byte for byte what two clean runs give. A run that
 cannot finish must exit non-zero with one line naming the cause and leave the
 store as it was. Waits are real, made short through GITHUB_RETRY_SCALE and
-GITHUB_TIMEOUT_SECONDS (settings, as an operator would set them), never skipped.
+GITHUB_TIMEOUT_SECONDS (settings, as an operator would set them), never skipped: back-off
+5 ms and doubling, a rate limit that names no reset 0.3 s; a retry-after or a reset that
+GitHub names is waited whole (one second). A slow answer the run gave up on is never made.
 
 Most runs call the command's `main` in this process (the same code, faster); a few, and the
 two concurrent collectors, are real `python -m copilot_usage collect` processes. The table of
@@ -30,20 +32,17 @@ from pathlib import Path
 import httpx
 import pytest
 from cli_runner import run_main
+from conftest import print_at_the_end
 from fake_github import FakeGitHub
 from github_tap import Tap, answer, edit_lines, insert_line
 
-from copilot_usage.contract.keys import (
-    HISTORY_KEY,
-    INDEX_KEY,
-    MEMBERS_KEY,
-    ORG_HISTORY_KEY,
-    TEAMS_KEY,
-)
+from copilot_usage.contract.keys import HISTORY_KEY, INDEX_KEY, MEMBERS_KEY, ORG_HISTORY_KEY, TEAMS_KEY
 from copilot_usage.contract.rules import utc_today
 from copilot_usage.demo import build_demo_org
 from copilot_usage.store import LocalStore, S3Store, Store, open_store
 from copilot_usage.store.histories import load_team_histories
+
+pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parent.parent
 # The CLI collects up to its own yesterday; the demo ends the day before, so
@@ -153,7 +152,7 @@ class Run:
 
 def collector_env(github: FakeGitHub, store_url: str, **extra: str) -> dict[str, str]:
     env = {"GITHUB_ORG": github.org.org, "GITHUB_API_URL": github.url, "GITHUB_TOKEN": "collector-token",
-           "STORE_URL": store_url, "GITHUB_RETRY_SCALE": "0.01", "GITHUB_TIMEOUT_SECONDS": "10",
+           "STORE_URL": store_url, "GITHUB_RETRY_SCALE": "0.005", "GITHUB_TIMEOUT_SECONDS": "10",
            "GITHUB_MAX_WAIT_SECONDS": "30", "AWS_MAX_ATTEMPTS": "2"}
     env.update(extra)
     return env
@@ -263,7 +262,7 @@ class MatrixReport:
 @pytest.fixture(scope="module")
 def matrix(request):
     report = MatrixReport()
-    request.config.pluginmanager.register(report, "collector-fault-matrix")
+    print_at_the_end(request.config, report)
     yield report
 
 
@@ -304,7 +303,6 @@ class Fault:
     max_seconds: float = 60.0           # ... and no longer than this
     injects: bool = True                # the fault is an injection that must have fired
     process: bool = False               # run `python -m copilot_usage` (else its `main`, in-process)
-    settle: float = 0.0                 # seconds from the start of the run before the next fault
 
     def __str__(self) -> str:
         return self.name
@@ -372,8 +370,10 @@ def recent_day_kept(when: str):
 
 
 def gave_up_waiting(ctx, reference_days):
-    """The run ended before the slow first answer was even made: it timed out and asked again."""
-    asked = [path for path in ctx.paths_at_end if path.startswith(f"/orgs/{ctx.github.org.org}/teams?")]
+    """The slow first answer was never made: the run timed out, hung up and asked again."""
+    teams = f"/orgs/{ctx.github.org.org}/teams?"
+    assert [path for path in ctx.github.faults.abandoned if path.startswith(teams)], "never hung up"
+    asked = [path for path in ctx.paths_at_end if path.startswith(teams)]
     assert len(asked) == 1, asked
     ctx.notes.append("timed out, asked again")
 
@@ -401,13 +401,13 @@ FAULTS = [
           expect="refused", cause=("kept answering 503",), process=True),
     Fault("connection reset x2 on downloads", faults_of(reset=True, times=2, path="/downloads/")),
     Fault("connection reset x2 on report links", faults_of(reset=True, times=2, path=REPORTS)),
-    # The first answer would take 2 s: a run done sooner gave up on it and asked again. The
-    # late answer is let finish before the next fault (it lands on a closed connection).
-    Fault("read timeout on the teams list", faults_of(delay=2.0, times=1, path="/teams?"),
-          env={"GITHUB_TIMEOUT_SECONDS": "0.4"}, min_seconds=0.4, settle=2.5, check=gave_up_waiting),
+    # The first answer would take 20 s: a run done in less than 10 gave up on it (the fake then
+    # makes no answer) and asked again.
+    Fault("read timeout on the teams list", faults_of(delay=20.0, times=1, path="/teams?"),
+          env={"GITHUB_TIMEOUT_SECONDS": "0.4"}, min_seconds=0.4, max_seconds=10, check=gave_up_waiting),
     Fault("429 with retry-after: 1", rate_limited(429, retry_after="1"), check=waited(1.0)),
     Fault("403 remaining 0, reset in 1 s", rate_limited(403, reset_in=1), check=waited(1.0)),
-    Fault("403 secondary limit, no headers", rate_limited(403, message=SECONDARY), check=waited(0.6)),
+    Fault("403 secondary limit, no headers", rate_limited(403, message=SECONDARY), check=waited(0.3)),
     Fault("429 that does not end", rate_limited(429, times=10**6, retry_after="0"), expect="refused",
           cause=("still rate-limited",)),
     Fault("403 remaining 0, reset in an hour", rate_limited(403, reset_in=3600), expect="refused",
@@ -499,6 +499,7 @@ def _injected(ctx: Ctx) -> int:
 
 def _arrange(fault: Fault, request, github, seed, tmp_path) -> Ctx:
     github.tap.reset()
+    github.faults.abandoned.clear()
     if fault.store == "s3":
         s3_client = request.getfixturevalue("s3_client")
         bucket = request.getfixturevalue("bucket")
@@ -520,7 +521,7 @@ def _run(fault: Fault, ctx: Ctx) -> list[Run]:
         run = run_cli(ctx.env) if fault.process else run_in_process(ctx.env)
         ctx.seconds = run.seconds
         ctx.paths_at_end = list(ctx.tap.paths)
-        time.sleep(max(0.0, fault.settle - run.seconds))
+        assert ctx.github.faults.wait_delays_over(timeout=30), "a delayed answer outlived the run"
         return [run]
     started = time.monotonic()
     processes = [run_process(ctx.env) for _ in range(2)]

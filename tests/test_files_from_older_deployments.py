@@ -35,6 +35,8 @@ from copilot_usage.store.originals import keep_original, written_by_app
 from copilot_usage.store.team_files import load_team_file, merge_team_days
 from copilot_usage.web.notes import range_notes
 
+pytestmark = pytest.mark.unit
+
 DATA = Path(__file__).parent / "data" / "legacy"
 BOM = b"\xef\xbb\xbf"
 

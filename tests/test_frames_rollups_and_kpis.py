@@ -14,6 +14,8 @@ from copilot_usage.contract.days import Counters, TeamDay
 from copilot_usage.contract.seats import Seat
 from copilot_usage.web.notes import range_notes
 
+pytestmark = pytest.mark.unit
+
 START = date(2026, 6, 1)  # a Monday
 
 

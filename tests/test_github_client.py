@@ -29,6 +29,8 @@ from copilot_usage.github.app_auth import GitHubAppAuth
 from copilot_usage.github.client import GitHubClient
 from copilot_usage.github.service import make_service_client
 
+pytestmark = pytest.mark.unit
+
 API = "https://api.github.test"
 NOW = 1_800_000_000.0
 TOKEN = "ghp_s3cret-token"

@@ -26,6 +26,8 @@ from copilot_usage.store import open_store
 from copilot_usage.web import charts
 from copilot_usage.web.ui import data
 
+pytestmark = pytest.mark.unit
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".streamlit" / "config.toml"
 SECRET = "db-password=hunter2 at /srv/app/internal.py"

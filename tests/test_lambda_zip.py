@@ -33,6 +33,8 @@ from copilot_usage.collector.aws_lambda import SECRET_ARN_ENV, private_key_from_
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import SettingsError
 
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parent.parent
 APP_ID = "424242"
 INSTALLATION_TOKEN = "ghs_installation-token-for-the-collector"

@@ -2,8 +2,12 @@
 
 from datetime import date
 
+import pytest
+
 from copilot_usage.contract.days import OrgDay, TeamDay
 from copilot_usage.contract.teams import TeamHistory
+
+pytestmark = pytest.mark.unit
 
 LEGACY_DAY = {
     "date": "2026-03-02",

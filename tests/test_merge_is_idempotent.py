@@ -14,6 +14,8 @@ from copilot_usage.store import LocalStore
 from copilot_usage.store.histories import merge_org
 from copilot_usage.store.team_files import day_line, load_team_file, merge_team_days, team_file_bytes
 
+pytestmark = pytest.mark.unit
+
 TEAM = Team(name="Platform", slug="platform", description="old", url="https://x/platform")
 
 

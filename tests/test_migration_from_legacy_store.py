@@ -13,6 +13,8 @@ from copilot_usage.github.client import GitHubClient
 from copilot_usage.store import LocalStore, dump_json
 from copilot_usage.store.histories import load_org_history, load_team_histories
 
+pytestmark = pytest.mark.unit
+
 END = date(2026, 10, 31)
 
 

@@ -19,6 +19,8 @@ from copilot_usage.store import open_store
 from copilot_usage.web.ui.controls import View
 from copilot_usage.web.ui.my_usage import export_files
 
+pytestmark = pytest.mark.unit
+
 PAGE = "app_pages/my_usage.py"
 
 

@@ -16,6 +16,8 @@ from github_app import (
 )
 from test_my_usage import expected_metrics, metrics, own_lines, page_text
 
+pytestmark = pytest.mark.integration
+
 PAGE = "app_pages/my_usage.py"
 
 

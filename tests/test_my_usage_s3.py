@@ -4,9 +4,12 @@ and the rows read are the same as from the local copy of the same facts."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from copilot_usage.read.person import collected_days, person_facts
 from copilot_usage.store import LocalStore, open_store
+
+pytestmark = pytest.mark.integration
 
 
 def test_one_persons_facts_read_from_s3_match_the_local_store(s3_client, bucket, demo_store_dir, demo_org):

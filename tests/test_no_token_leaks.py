@@ -42,6 +42,8 @@ from copilot_usage.collector import aws_lambda
 from copilot_usage.errors import CopilotUsageError
 from copilot_usage.store import open_store
 
+pytestmark = pytest.mark.integration
+
 COLLECTOR_TOKEN = "ghp_CollectorTokenMustNeverShow0000001"
 UNKNOWN_TOKEN = "gho_" + "Unknown0Token0Never0Shown0000000000"  # the fake answers 401 for it
 

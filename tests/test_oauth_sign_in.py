@@ -19,6 +19,8 @@ from copilot_usage.github.oauth import (
     revoke_token,
 )
 
+pytestmark = pytest.mark.unit
+
 CONFIG = OAuthConfig("client-123", "secret-456", "https://github.example", "https://api.github.example",
                      "http://localhost:8501")
 TOKEN = "gho_ThisTokenMustNeverBeLogged0001"

@@ -19,6 +19,8 @@ from copilot_usage.contract.teams import Team, TeamHistory
 from copilot_usage.store import open_store
 from copilot_usage.store.histories import load_org_history, load_team_histories
 
+pytestmark = pytest.mark.unit
+
 START = date(2026, 6, 1)
 
 

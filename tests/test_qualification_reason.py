@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from recipe import join_lines
 from test_team_join_counts_distinct_users import DAY, member, user
 
@@ -9,6 +10,8 @@ from copilot_usage.analysis.qualification import licensed_counts, qualify
 from copilot_usage.contract.days import TeamDay
 from copilot_usage.contract.rules import MIN_LICENSED_MEMBERS
 from copilot_usage.contract.teams import Team, TeamHistory
+
+pytestmark = pytest.mark.unit
 
 
 def test_a_team_with_a_recorded_day_qualifies_and_says_what_it_had():

@@ -16,6 +16,8 @@ from copilot_usage.github.reports import parse_report
 from copilot_usage.store import LocalStore
 from copilot_usage.store.report_copies import read_copy
 
+pytestmark = pytest.mark.unit
+
 LINES = [{"user_id": 1, "a": [1, 2]}, {"user_id": 2, "b": None}]
 
 
@@ -24,7 +26,7 @@ LINES = [{"user_id": 1, "a": [1, 2]}, {"user_id": 2, "b": None}]
     b"\r\n".join(json.dumps(l).encode() for l in LINES),
     json.dumps(LINES).encode(),
     gzip.compress(b"\n".join(json.dumps(l).encode() for l in LINES)),
-])
+], ids=["ndjson", "ndjson-crlf", "json-array", "ndjson-gzip"])
 def test_ndjson_arrays_and_gzip_all_parse_to_the_same_lines(body):
     assert parse_report(body) == LINES
 

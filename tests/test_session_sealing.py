@@ -9,6 +9,8 @@ import pytest
 
 from copilot_usage.web.session import Sealer, Session, SessionRefused
 
+pytestmark = pytest.mark.unit
+
 SECRET = "kX9-q2Lr_7vT0bWz4mNc8pYs1dHf6gJa"
 TOKEN = "gho_" + "T0kenThatMustNeverBeReadable00000000"
 

@@ -23,6 +23,7 @@ def clean_env(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # no stray .env
 
 
+@pytest.mark.unit
 def test_every_design_setting_is_read_from_the_environment(monkeypatch):
     values = {"GITHUB_ORG": "acme", "GITHUB_API_URL": "http://127.0.0.1:9/api",
               "GITHUB_WEB_URL": "http://127.0.0.1:9", "GITHUB_TOKEN": "t",
@@ -42,6 +43,7 @@ def test_every_design_setting_is_read_from_the_environment(monkeypatch):
     assert not settings.demo_mode and settings.org == "acme"
 
 
+@pytest.mark.unit
 def test_defaults_run_the_demo():
     settings = load_settings()
     assert settings.demo_mode and settings.org == "octo-demo"
@@ -50,6 +52,7 @@ def test_defaults_run_the_demo():
     assert settings.session_hours == 8 and settings.session_secret == ""
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("secret,expected", [
     (None, "SESSION_SECRET: required when GitHub sign-in is configured"),
     ("", "SESSION_SECRET: required when GitHub sign-in is configured"),
@@ -71,6 +74,7 @@ def test_github_sign_in_needs_a_strong_session_secret(monkeypatch, secret, expec
     assert not load_settings().demo_mode
 
 
+@pytest.mark.unit
 def test_the_app_stops_with_one_line_naming_the_missing_session_secret(monkeypatch, tmp_path):
     from demo_app import app_test
 
@@ -88,6 +92,7 @@ def test_the_app_stops_with_one_line_naming_the_missing_session_secret(monkeypat
     st.cache_resource.clear()
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("name,value,expected", [
     ("STORE_URL", "ftp://x", "STORE_URL: must be file://PATH or s3://bucket/prefix"),
     ("STORE_URL", "s3://", "STORE_URL"),
@@ -105,6 +110,7 @@ def test_a_bad_setting_is_one_line_naming_it(monkeypatch, name, value, expected)
     assert "\n" not in message
 
 
+@pytest.mark.integration
 def test_cli_reports_a_bad_setting_without_a_traceback(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "STORE_URL": "ftp://nowhere", "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "copilot_usage", "collect"], cwd=tmp_path,
@@ -114,6 +120,7 @@ def test_cli_reports_a_bad_setting_without_a_traceback(tmp_path):
         "error: STORE_URL: must be file://PATH or s3://bucket/prefix (got 'ftp://nowhere')"]
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("value", ["2026-13-01", "26-01-01", "yesterday", "2026-1-1"])
 def test_days_must_be_iso(value):
     with pytest.raises(SettingsError, match="--since: must be a day like"):

@@ -24,14 +24,7 @@ from copilot_usage.errors import (
     StoreConflict,
     StoreUnavailable,
 )
-from copilot_usage.store import (
-    LocalStore,
-    S3Store,
-    Store,
-    Versioned,
-    dump_json,
-    open_store,
-)
+from copilot_usage.store import LocalStore, S3Store, Store, Versioned, dump_json, open_store
 
 HISTORY = [
     {
@@ -44,7 +37,8 @@ REPORT_KEY = "reports/users-1-day/day=2026-01-05/part-0.ndjson.gz"
 # --------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(params=["local", "s3"])
+@pytest.fixture(params=[pytest.param("local", marks=pytest.mark.unit),
+                        pytest.param("s3", marks=pytest.mark.integration)])
 def store(request, tmp_path: Path) -> Store:
     """Each behaviour test runs once on a LocalStore and once on an S3Store."""
     if request.param == "local":
@@ -72,6 +66,7 @@ def stored_bytes(store: Store, key: str) -> bytes | None:
 # --------------------------------------------------------------------------- dump_json
 
 
+@pytest.mark.unit
 def test_dump_json_is_deterministic_and_keeps_key_order():
     data = {"b": 1, "a": "é", "list": [1, {"z": None, "y": True}]}
     first = dump_json(data)
@@ -238,6 +233,7 @@ class _NoCalls:
         raise AssertionError(f"S3 was called ({name}) for a bad key")
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("key", BAD_KEYS)
 def test_bad_keys_are_refused_before_any_io(key: str, tmp_path: Path):
     root = tmp_path / "data"
@@ -257,6 +253,7 @@ def test_bad_keys_are_refused_before_any_io(key: str, tmp_path: Path):
     assert not root.exists()  # the folder is only created by a valid write
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("prefix", ["/", "../", "a//", "reports/../"])
 def test_bad_list_prefixes_are_refused(prefix: str, tmp_path: Path):
     for store in (LocalStore(tmp_path), S3Store("bucket", client=_NoCalls())):
@@ -267,6 +264,7 @@ def test_bad_list_prefixes_are_refused(prefix: str, tmp_path: Path):
 # --------------------------------------------------------------------------- LocalStore specifics
 
 
+@pytest.mark.unit
 def test_local_tag_is_content_hash_and_survives_a_copy(tmp_path: Path):
     store = LocalStore(tmp_path / "data")
     tag = store.write_json("teams_history.json", HISTORY, if_tag=None)
@@ -276,6 +274,7 @@ def test_local_tag_is_content_hash_and_survives_a_copy(tmp_path: Path):
     assert LocalStore(tmp_path / "copy").tag("teams_history.json") == tag
 
 
+@pytest.mark.unit
 def test_local_hash_of_a_large_file_is_remembered_across_processes_until_the_file_changes(tmp_path: Path,
                                                                                           monkeypatch):
     """A daily run is a new process: it must not hash every large file again, yet a file replaced
@@ -305,6 +304,7 @@ def test_local_hash_of_a_large_file_is_remembered_across_processes_until_the_fil
     assert LocalStore(tmp_path / "copy").tag("teams_history.json") == real(changed).hexdigest()
 
 
+@pytest.mark.unit
 def test_local_folder_is_created_on_first_write_and_holds_no_leftovers(tmp_path: Path):
     root = tmp_path / "deep" / "data"
     store = LocalStore(root)
@@ -322,6 +322,7 @@ def test_local_folder_is_created_on_first_write_and_holds_no_leftovers(tmp_path:
     assert on_disk == [REPORT_KEY, "teams_history.json"]  # no temp files left behind
 
 
+@pytest.mark.unit
 def test_local_list_keys_skips_temp_files_of_a_crashed_write(tmp_path: Path):
     store = LocalStore(tmp_path)
     store.write_bytes("reports/r/day=2026-01-05/part-0.ndjson.gz", b"x")
@@ -356,6 +357,7 @@ def _assert_one_winner_per_round(store: LocalStore, outcomes: list[tuple[int, in
         assert store.read_json(f"race-{round_no}.json").data == {"writer": winners[0]}
 
 
+@pytest.mark.integration
 def test_local_conditional_writes_racing_across_processes_have_one_winner(tmp_path: Path, monkeypatch):
     rounds, workers = 10, 4
     # spawn re-runs the parent's __main__ in each child; after an AppTest that is a page
@@ -379,6 +381,7 @@ def test_local_conditional_writes_racing_across_processes_have_one_winner(tmp_pa
     _assert_one_winner_per_round(store, outcomes, rounds, workers)
 
 
+@pytest.mark.unit
 def test_local_conditional_writes_racing_across_threads_have_one_winner(tmp_path: Path):
     rounds, workers = 30, 8
     store = LocalStore(tmp_path)
@@ -401,6 +404,7 @@ def test_local_conditional_writes_racing_across_threads_have_one_winner(tmp_path
 # --------------------------------------------------------------------------- S3 specifics
 
 
+@pytest.mark.integration
 def test_s3_keys_live_under_the_prefix(s3_client, bucket: str):
     store = S3Store(bucket, "/team/copilot/", client=s3_client)
     store.write_json("teams_history.json", [], if_tag=None)
@@ -410,6 +414,7 @@ def test_s3_keys_live_under_the_prefix(s3_client, bucket: str):
     assert store.url == f"s3://{bucket}/team/copilot"
 
 
+@pytest.mark.integration
 def test_s3_missing_bucket_is_unavailable(s3_client):
     name = f"missing-{uuid.uuid4().hex}"
     store = S3Store(name, client=s3_client)
@@ -426,6 +431,7 @@ def test_s3_missing_bucket_is_unavailable(s3_client):
         assert str(caught.value) == expected
 
 
+@pytest.mark.integration
 def test_s3_unreachable_endpoint_is_unavailable_with_one_line_message(s3_endpoint: str):
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
@@ -447,6 +453,7 @@ def test_s3_unreachable_endpoint_is_unavailable_with_one_line_message(s3_endpoin
 # --------------------------------------------------------------------------- open_store
 
 
+@pytest.mark.unit
 def test_open_store_file_url_relative_to_current_folder(tmp_path: Path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     store = open_store("file://./data")
@@ -458,12 +465,14 @@ def test_open_store_file_url_relative_to_current_folder(tmp_path: Path, monkeypa
     assert (tmp_path / "data" / "teams_history.json").read_bytes() == dump_json([])
 
 
+@pytest.mark.unit
 def test_open_store_file_url_absolute(tmp_path: Path):
     store = open_store(f"file://{tmp_path}/store")
     assert isinstance(store, LocalStore)
     assert store.root == tmp_path / "store"
 
 
+@pytest.mark.integration
 def test_open_store_s3_url_parses_bucket_and_prefix(s3_client):
     store = open_store("s3://my-bucket/copilot/usage/", s3_client=s3_client)
     assert isinstance(store, S3Store)
@@ -474,6 +483,7 @@ def test_open_store_s3_url_parses_bucket_and_prefix(s3_client):
     assert (bare.bucket, bare.prefix, bare.url) == ("my-bucket", "", "s3://my-bucket")
 
 
+@pytest.mark.integration
 def test_open_store_s3_default_client_honours_aws_endpoint_url(s3_endpoint: str, s3_client, bucket, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
     store = open_store(f"s3://{bucket}/p")
@@ -485,12 +495,14 @@ def test_open_store_s3_default_client_honours_aws_endpoint_url(s3_endpoint: str,
     assert obj["ETag"] == tag
 
 
+@pytest.mark.unit
 def test_open_store_bad_scheme_names_store_url():
     with pytest.raises(SettingsError) as caught:
         open_store("ftp://x")
     assert str(caught.value) == "STORE_URL must start with file:// or s3:// (got 'ftp://x')"
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("url", ["./data", "", "S3://bucket", "file:/data", "file://", "s3://", "s3:///prefix", "s3://Bad_Bucket", "s3://bucket/../x"])
 def test_open_store_malformed_urls_name_store_url(url: str):
     with pytest.raises(SettingsError, match="STORE_URL"):

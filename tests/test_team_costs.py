@@ -16,6 +16,8 @@ from copilot_usage.contract.days import TeamDay
 from copilot_usage.contract.seats import Seat
 from copilot_usage.contract.teams import Team, TeamHistory
 
+pytestmark = pytest.mark.unit
+
 TODAY = date(2026, 8, 1)
 START = date(2026, 6, 1)
 PRICES = Prices(ai_credit=0.02, seat_business=20.0, seat_enterprise=40.0)

@@ -4,6 +4,7 @@ and the pages read one team (or the summary), never the whole organisation."""
 from __future__ import annotations
 
 import hashlib
+import shutil
 from datetime import date, timedelta
 
 import pandas as pd
@@ -15,13 +16,16 @@ import copilot_usage.web.ui.data as ui_data
 from copilot_usage.analysis.frames import summary_frame, teams_frame
 from copilot_usage.collector.run import collect
 from copilot_usage.contract.keys import HISTORY_KEY, INDEX_KEY, SUMMARY_KEY, team_key
+from copilot_usage.contract.rules import FIRST_REPORT_DAY
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import StoreUnavailable
 from copilot_usage.store import LocalStore
 from copilot_usage.store.histories import load_team_histories
 from copilot_usage.store.team_files import load_index, load_team_file, merge_team_days
 
-END = date(2026, 10, 31)
+# The organisation's 40 days are the first 40 of GitHub's reports: a run with nothing recorded
+# to resume from goes back to FIRST_REPORT_DAY, so it fetches those 40 days, not a year of them.
+END = FIRST_REPORT_DAY + timedelta(days=39)
 TODAY = END + timedelta(days=2)
 
 
@@ -71,6 +75,12 @@ def run(org, store, until: date, since: date | None = None):
         return collect(client, store, org.org, since=since, until=until, today=TODAY)
 
 
+def copy_of(demo_store_dir, root):
+    """A copy of the demo store (the demo organisation collected, with its admin teams) in `root`:
+    the pages' tests change it without collecting again."""
+    shutil.copytree(demo_store_dir, root, dirs_exist_ok=True)
+
+
 def assert_read_side_matches(store: LocalStore) -> None:
     histories, _ = load_team_histories(store)
     recorded = {h.team.slug: h for h in histories if h.data}
@@ -89,6 +99,7 @@ def assert_read_side_matches(store: LocalStore) -> None:
                                   expected[summary.columns].astype(same_unit).sort_values(key).reset_index(drop=True))
 
 
+@pytest.mark.integration
 def test_collect_writes_one_file_per_team_and_a_summary_that_equal_the_full_history(org, tmp_path):
     store = LocalStore(tmp_path)
     run(org, store, until=END - timedelta(days=10), since=org.first_day - timedelta(days=1))
@@ -98,6 +109,7 @@ def test_collect_writes_one_file_per_team_and_a_summary_that_equal_the_full_hist
     assert max(e.last_day for e in load_index(store).values()) == END
 
 
+@pytest.mark.integration
 def test_a_run_with_nothing_new_rewrites_no_team_file(org, tmp_path):
     store = RecordingStore(tmp_path)
     run(org, store, until=END, since=org.first_day - timedelta(days=1))
@@ -107,6 +119,7 @@ def test_a_run_with_nothing_new_rewrites_no_team_file(org, tmp_path):
     assert [k for k in store.writes if k.startswith(("teams", "facts/"))] == []
 
 
+@pytest.mark.integration
 def test_a_daily_run_reads_and_writes_only_the_days_it_fetched(org, tmp_path):
     store = RecordingStore(tmp_path)
     run(org, store, until=END - timedelta(days=1), since=org.first_day - timedelta(days=1))
@@ -130,6 +143,7 @@ def test_a_daily_run_reads_and_writes_only_the_days_it_fetched(org, tmp_path):
     assert "teams_history.json" not in store.reads
 
 
+@pytest.mark.integration
 def test_a_run_stopped_before_the_index_is_repaired_by_the_next(org, tmp_path):
     store = RecordingStore(tmp_path, fail_on=INDEX_KEY)
     with pytest.raises(StoreUnavailable):
@@ -139,6 +153,7 @@ def test_a_run_stopped_before_the_index_is_repaired_by_the_next(org, tmp_path):
     assert_read_side_matches(store)
 
 
+@pytest.mark.integration
 def test_a_team_the_index_describes_wrongly_is_rewritten_even_when_not_named_as_changed(org, tmp_path):
     # What a run stopped between the team files and the index leaves: a team with days the index lacks.
     store = LocalStore(tmp_path)
@@ -155,6 +170,7 @@ def test_a_team_the_index_describes_wrongly_is_rewritten_even_when_not_named_as_
     assert_read_side_matches(store)
 
 
+@pytest.mark.integration
 def test_a_missing_index_is_rebuilt_for_a_store_written_by_an_older_version(org, tmp_path):
     store = LocalStore(tmp_path)
     run(org, store, until=END, since=org.first_day - timedelta(days=1))
@@ -173,6 +189,7 @@ def recorded_app(org, tmp_path, monkeypatch, demo_store_dir):
     return store
 
 
+@pytest.mark.unit
 def test_the_team_page_reads_one_team_file_not_the_whole_history(recorded_app):
     at = signed_in("two-teams")
     assert len([e for e in at.main if e.type == "vega_lite_chart"]) >= 7
@@ -182,6 +199,7 @@ def test_the_team_page_reads_one_team_file_not_the_whole_history(recorded_app):
     assert HISTORY_KEY not in recorded_app.reads
 
 
+@pytest.mark.unit
 def test_the_overview_reads_the_summary_not_the_whole_history(recorded_app):
     at = signed_in("admin")  # lands on the team page first
     recorded_app.reads.clear()
@@ -191,9 +209,10 @@ def test_the_overview_reads_the_summary_not_the_whole_history(recorded_app):
     assert not [k for k in recorded_app.reads if k.startswith("teams/")]
 
 
-def test_a_team_file_gone_missing_falls_back_to_the_full_history(org, tmp_path, monkeypatch):
+@pytest.mark.unit
+def test_a_team_file_gone_missing_falls_back_to_the_full_history(demo_store_dir, tmp_path, monkeypatch):
+    copy_of(demo_store_dir, tmp_path)
     store = RecordingStore(tmp_path)
-    run(org, store, until=END, since=org.first_day - timedelta(days=1))
     slug = sorted(load_index(store))[0]
     (tmp_path / team_key(slug)).unlink()
     demo_mode(monkeypatch, f"file://{tmp_path}")
@@ -204,14 +223,15 @@ def test_a_team_file_gone_missing_falls_back_to_the_full_history(org, tmp_path, 
     assert HISTORY_KEY in store.reads
 
 
+@pytest.mark.unit
 @pytest.mark.parametrize("key, broken, page, persona", [
     (INDEX_KEY, b'{"platform": {"days": "many"}}', None, "two-teams"),
     (SUMMARY_KEY, b'{"columns": ["date"], "teams": [{"rows": [["x"]]}]}', "app_pages/teams_overview.py", "admin"),
 ])
-def test_a_broken_read_side_file_is_named_in_a_sentence(org, tmp_path, monkeypatch, key, broken, page, persona):
+def test_a_broken_read_side_file_is_named_in_a_sentence(demo_store_dir, tmp_path, monkeypatch, key, broken, page,
+                                                        persona):
+    copy_of(demo_store_dir, tmp_path)
     store = LocalStore(tmp_path)
-    run(org, store, until=END, since=org.first_day - timedelta(days=1))
-    store.write_json("admin_teams.json", org.admin_teams, if_tag=None)
     store.write_bytes(key, broken)
     demo_mode(monkeypatch, f"file://{tmp_path}")
     at = signed_in(persona)
@@ -221,10 +241,10 @@ def test_a_broken_read_side_file_is_named_in_a_sentence(org, tmp_path, monkeypat
     assert any(key in e.value and "next collection writes it again" in e.value for e in at.error)
 
 
-def test_the_overview_shows_the_same_table_from_the_summary_and_from_an_older_store(org, tmp_path, monkeypatch):
-    store = LocalStore(tmp_path)
-    run(org, store, until=END, since=org.first_day - timedelta(days=1))
-    store.write_json("admin_teams.json", org.admin_teams, if_tag=None)
+@pytest.mark.unit
+def test_the_overview_shows_the_same_table_from_the_summary_and_from_an_older_store(demo_store_dir, tmp_path,
+                                                                                   monkeypatch):
+    copy_of(demo_store_dir, tmp_path)
 
     def overview_table_shown():
         demo_mode(monkeypatch, f"file://{tmp_path}")  # fresh caches

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from cli_runner import run_main
 
 from copilot_usage.store import open_store
 from copilot_usage.store.histories import load_team_histories
 
 
+@pytest.mark.integration
 def test_team_history_in_demo_mode_prints_the_demo_teams_days(demo_org, demo_store_dir, tmp_path):
     since = demo_org.end_day - timedelta(days=10)
     code, out, err = run_main({"STORE_URL": f"file://{tmp_path}"}, "team-history", "--team", "Checkout",
@@ -27,6 +29,7 @@ def test_team_history_in_demo_mode_prints_the_demo_teams_days(demo_org, demo_sto
     assert printed["data"] == expected
 
 
+@pytest.mark.unit
 def test_team_history_names_the_missing_org_once_a_collector_credential_is_set(tmp_path):
     code, out, err = run_main({"STORE_URL": f"file://{tmp_path}", "GITHUB_TOKEN": "ghp_x"},
                               "team-history", "--team", "checkout")

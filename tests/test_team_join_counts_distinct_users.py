@@ -2,9 +2,12 @@
 
 from datetime import date
 
+import pytest
 from recipe import join_lines
 
 from copilot_usage.collector.days import org_day
+
+pytestmark = pytest.mark.unit
 
 DAY = date(2026, 6, 3)
 ORG = 42

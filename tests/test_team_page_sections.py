@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 from copilot_usage.store import open_store
 from copilot_usage.store.histories import load_team_histories
 
+pytestmark = pytest.mark.unit
+
 KPI_LABELS = ["Monthly active users (distinct, 28 days)", "Weekly active users", "Adoption (monthly)",
               "Acceptance rate", "Lines added", "Interactions", "Agent users / day"]
 

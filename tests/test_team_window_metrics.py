@@ -29,6 +29,8 @@ from copilot_usage.demo import DemoTransport
 from copilot_usage.store import LocalStore
 from copilot_usage.store.team_files import EncodedTeamDay, load_team_file
 
+pytestmark = pytest.mark.unit
+
 FIRST = date(2026, 6, 1)
 LAST = FIRST + timedelta(days=44)
 TODAY = LAST + timedelta(days=1)

@@ -67,6 +67,7 @@ def days_of(histories) -> dict:
     return {(h.team.slug, d.date): d for h in histories for d in h.data}
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("kind", ["local", "s3"])
 def test_a_store_of_the_previous_version_is_upgraded_with_nothing_lost(org, tmp_path, kind, request):
     if kind == "s3":
@@ -100,6 +101,7 @@ def test_a_store_of_the_previous_version_is_upgraded_with_nothing_lost(org, tmp_
     assert again.originals_kept == []
 
 
+@pytest.mark.unit
 def test_a_history_moved_in_from_another_deployment_is_split_into_team_files(org, tmp_path):
     store = LocalStore(tmp_path)
     team = next(t for t in org.teams if t["slug"] in {line["slug"] for line in org.user_team_lines(END)})
@@ -117,6 +119,7 @@ def test_a_history_moved_in_from_another_deployment_is_split_into_team_files(org
         (slug, d.date): d for slug in load_index(store) for d in load_team_file(store, slug).data}
 
 
+@pytest.mark.unit
 def test_a_history_put_in_place_later_is_taken_in_by_the_next_run(org, tmp_path):
     store = LocalStore(tmp_path)
     with demo_client(org) as client:
@@ -132,6 +135,7 @@ def test_a_history_put_in_place_later_is_taken_in_by_the_next_run(org, tmp_path)
     assert (first.date, first.active_users) == (date(2026, 2, 1), 33)
 
 
+@pytest.mark.unit
 def test_a_broken_history_stops_the_upgrade_before_anything_is_written(org, tmp_path):
     store = LocalStore(tmp_path)
     broken = b'[{"team": {"name": "A"}, "data": []}, {"team": {"name": "B"}, "data": [{"date": "soon"}]}]'
@@ -141,6 +145,7 @@ def test_a_broken_history_stops_the_upgrade_before_anything_is_written(org, tmp_
     assert store.list_keys() == [HISTORY_KEY] and store.read_bytes(HISTORY_KEY) == broken
 
 
+@pytest.mark.unit
 def test_history_entries_are_read_one_at_a_time_across_chunk_boundaries():
     entries = [{"team": {"name": "Équipe ü"}, "data": [{"date": f"2026-01-0{n}"}]} for n in range(1, 6)]
     body = ("\ufeff" + json.dumps(entries, indent=2, ensure_ascii=False)).encode()

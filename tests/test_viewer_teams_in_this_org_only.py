@@ -10,6 +10,8 @@ from copilot_usage.errors import Forbidden
 from copilot_usage.github.client import GitHubClient
 from copilot_usage.web.viewer import resolve_viewer
 
+pytestmark = pytest.mark.unit
+
 API = "https://api.github.example"
 TOKEN = "gho_ViewerTokenNeverLogged000002"
 
@@ -33,7 +35,7 @@ def paged_teams(request: httpx.Request) -> httpx.Response:
 
 
 @pytest.fixture
-def github():
+def github_api():
     with respx.mock(base_url=API, assert_all_called=False) as mock:
         mock.get("/user").respond(json={"login": "octocat", "id": 1, "name": "Mona", "avatar_url": "a"})
         mock.get("/user/memberships/orgs/acme").respond(json={"state": "active", "role": "member"})
@@ -41,37 +43,37 @@ def github():
         yield mock
 
 
-def test_every_page_is_read_and_only_this_orgs_teams_count(github):
+def test_every_page_is_read_and_only_this_orgs_teams_count(github_api):
     with GitHubClient(API, token=TOKEN) as client:
         viewer = resolve_viewer(client, "acme", admin_entries=["copilot-admins"])
     assert viewer.in_org and viewer.login == "octocat"
     assert viewer.teams == sorted(f"team-{n}" for n in range(1, 71))
-    assert github.routes[2].call_count == 2            # 201 items at 100 a page
+    assert github_api.routes[2].call_count == 2            # 201 items at 100 a page
     assert not viewer.is_admin                         # copilot-admins exists only in other-org
 
 
-def test_admin_by_slug_or_by_name(github):
+def test_admin_by_slug_or_by_name(github_api):
     with GitHubClient(API, token=TOKEN) as client:
         assert resolve_viewer(client, "acme", admin_entries=["team-7"]).is_admin
         assert resolve_viewer(client, "acme", admin_entries=["TEAM 9"]).is_admin
 
 
-def test_a_viewer_outside_the_org_has_no_teams_and_is_not_admin(github):
-    github.get("/user/memberships/orgs/acme").respond(404, json={"message": "Not Found"})
+def test_a_viewer_outside_the_org_has_no_teams_and_is_not_admin(github_api):
+    github_api.get("/user/memberships/orgs/acme").respond(404, json={"message": "Not Found"})
     with GitHubClient(API, token=TOKEN) as client:
         viewer = resolve_viewer(client, "acme", admin_entries=["team-7"])
     assert not viewer.in_org and viewer.teams == [] and not viewer.is_admin
 
 
-def test_a_pending_invitation_is_not_membership(github):
-    github.get("/user/memberships/orgs/acme").respond(json={"state": "pending"})
+def test_a_pending_invitation_is_not_membership(github_api):
+    github_api.get("/user/memberships/orgs/acme").respond(json={"state": "pending"})
     with GitHubClient(API, token=TOKEN) as client:
         assert not resolve_viewer(client, "acme", admin_entries=[]).in_org
 
 
-def test_an_org_that_has_not_approved_the_app_says_an_owner_must(github, caplog):
+def test_an_org_that_has_not_approved_the_app_says_an_owner_must(github_api, caplog):
     caplog.set_level(logging.DEBUG)
-    github.get("/user/memberships/orgs/acme").respond(403, json={
+    github_api.get("/user/memberships/orgs/acme").respond(403, json={
         "message": "Although you appear to have the correct authorization credentials, the `acme` "
                    "organization has enabled OAuth App access restrictions, meaning that data access "
                    "to third-parties is limited."})

@@ -15,6 +15,8 @@ origin, so an app points both GITHUB_WEB_URL and GITHUB_API_URL at `github.url`.
 from __future__ import annotations
 
 import json
+import select
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,6 +25,22 @@ import httpx
 
 from .faults import Faults
 from .oauth import FakeOAuth
+
+
+def _hung_up_within(connection: socket.socket, seconds: float) -> bool:
+    """Wait up to `seconds` for the client to close the connection; True if it did."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        readable, _, _ = select.select([connection], [], [], left)
+        if not readable:
+            return False
+        try:
+            if not connection.recv(1, socket.MSG_PEEK):
+                return True  # end of stream: closed
+        except OSError:
+            return True
+        time.sleep(max(0.0, deadline - time.monotonic()))  # it sent more (clients never do): be slow
+    return False
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -36,7 +54,12 @@ class _Handler(BaseHTTPRequestHandler):
                                 content=body)
         fault = fake.faults.take(self.path)
         if fault and fault.delay:
-            time.sleep(fault.delay)
+            with fake.faults.delaying():
+                hung_up = _hung_up_within(self.connection, fault.delay)
+            if hung_up:  # the client gave up waiting: no answer is made
+                fake.faults.abandoned.append(self.path)
+                self.close_connection = True
+                return
         if fault and fault.reset:
             self.close_connection = True
             self.connection.shutdown(2)  # the peer sees the connection drop, with no answer
