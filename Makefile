@@ -1,13 +1,16 @@
 # Two commands for a fresh machine: `make run` (the app, with demo data when no
 # GitHub sign-in is configured) and `make test` (every test, browser included).
+# `make check` is the fast tier to run after every edit: ruff and the unit tests.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# pytest-xdist workers: one per core.
+JOBS   ?= auto
 # apt-get needs root; use sudo only when we are not root already.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test demo collect chromium clean lambda-zip deploy-check bench bench-smoke
+.PHONY: run check test demo collect chromium clean lambda-zip deploy-check bench bench-smoke
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +42,14 @@ chromium:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+# Unit tests: no server, browser, process or sleep (tests/conftest.py refuses them there).
+check: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --output-format concise .
+	$(PY) -m pytest -m unit -n $(JOBS)
+
 test: $(VENV)/.dev-installed chromium
 	$(VENV)/bin/ruff check --output-format concise .
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) --dist loadfile
 	$(PY) benchmarks/run.py --smoke --out test-artifacts/bench-smoke.json
 
 # Benchmarks print figures as ratios measured in one run; not a pass/fail test.

@@ -52,6 +52,21 @@ def tier_of(item) -> list[str]:
 
 
 def pytest_collection_modifyitems(config, items):
+    _check_tiers(items)
+    # Modules with browser tests first, then those with integration tests, then the rest, each
+    # module kept whole and in its own order: under pytest-xdist the long ones start first and
+    # the short ones fill in at the end.
+    heaviest: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        heaviest[module] = max(heaviest.get(module, 0), _WEIGHT[tier_of(item)[0]])
+    items.sort(key=lambda item: -heaviest[item.nodeid.split("::")[0]])
+
+
+_WEIGHT = {"browser": 2, "integration": 1, "unit": 0}
+
+
+def _check_tiers(items) -> None:
     problems = []
     for item in items:
         tiers = tier_of(item)
@@ -110,6 +125,27 @@ def _unit_guard(item):
         mp.setattr(subprocess.Popen, "__init__", start_process)
         mp.setattr(multiprocessing.process.BaseProcess, "start", _refused("start a process"))
         yield
+
+
+# ---------------------------------------------------------------- AppTest without polling
+
+def _wait_for_the_script(runner, timeout: float = 3) -> None:
+    """AppTest's wait for a script run, as a join: Streamlit's own polls every millisecond, and
+    each poll takes the GIL from the script it waits for."""
+    thread = runner._script_thread
+    if thread is not None:
+        thread.join(timeout)
+        if not thread.is_alive():
+            return
+    runner.request_stop()
+    runner.join()
+    raise RuntimeError(f"AppTest script run timed out after {timeout}(s)")
+
+
+def pytest_configure(config):
+    from streamlit.testing.v1 import local_script_runner
+
+    local_script_runner.require_widgets_deltas = _wait_for_the_script
 
 
 # ---------------------------------------------------------------- sections printed at the end
