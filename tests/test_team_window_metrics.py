@@ -4,7 +4,8 @@ Definitions (GitHub's per-day recipe): for team T and day D, users(d) are the id
 in d's users-1-day and members(T, d) the ids with a (user, T) line in d's user-teams-1-day.
 - weekly_active_users = |∪ d in [D-6, D] of users(d) ∩ members(T, d)|, monthly over [D-27, D];
   None when the window reaches before the first day with facts.
-- code_review_users / code_review_passive_users: members active that day with the flag true.
+- code_review_users / code_review_passive_users: members active that day with the flag true;
+  unknown (None) when no line of the team that day carries the flag.
 - by_adoption_phase: {phase: members active that day in it}; a line without a phase is not counted.
 - ai_credits: sum of ai_credits_used of members active that day; None when no line has the field.
 
@@ -184,7 +185,9 @@ def test_daily_fields_credits_code_review_and_phases(store):
     assert beta[30].by_adoption_phase == {"galaxy_brain": 1}
     assert beta[30].ai_credits == pytest.approx(3.75)  # cat and eve are in both teams
     assert alpha[20].ai_credits is None  # ann alone, no line with the field
-    assert (alpha[20].code_review_users, alpha[20].by_adoption_phase) == (0, {})
+    # ... nor the code review fields: unknown, not nobody
+    assert (alpha[20].code_review_users, alpha[20].code_review_passive_users, alpha[20].by_adoption_phase) == \
+        (None, None, {})
 
 
 def test_a_provisional_day_fetched_again_gets_its_windows_recomputed(hand, tmp_path):

@@ -16,7 +16,8 @@ from ...contract.rules import MONTH_DAYS, WEEK_DAYS
 _SPEC = {  # field: (label, format of the value, help)
     "active_users": ("Active users / day", "{:.1f}", "Daily average of members with any Copilot activity."),
     "engaged_users": ("Engaged users / day", "{:.1f}",
-                      "Daily average of members who accepted a suggestion or started an interaction."),
+                      "Daily average of members who used Copilot themselves: an interaction, an accepted "
+                      "suggestion, a CLI prompt, or agent or code review use."),
     "adoption": ("Adoption (daily avg)", "{:.1%}",
                  "Active users per day / licensed members, summed over every day of the range, weekends "
                  "included: a member active on some days only counts on those days, so adoption stays "
