@@ -11,13 +11,16 @@ so the files have the size a year of collection gives them. Then the daily run -
 one new day and the three provisional ones - runs the real collector in a fresh
 process against the loopback fake GitHub over HTTP, and its peak memory (VmHWM)
 and wall time are printed: three runs on copies of the aged store, the median time
-and the highest peak. Ratios compare runs made in this one invocation.
+and the highest peak. Ratios compare runs made in this one invocation. The long history's
+run is made again with TEAMS_HISTORY_JSON=off: the difference is what rewriting
+teams_history.json costs a day.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import statistics
@@ -87,7 +90,7 @@ def aged_store(root: str, org, history_days: int) -> int:
 
 # The daily run in a fresh interpreter, so that only what the collector holds counts.
 CHILD = """
-import json, re, resource, sys, time
+import json, os, re, resource, sys, time
 from datetime import date
 sys.path[:0] = [sys.argv[5], sys.argv[5] + "/tests"]
 from copilot_usage.github.client import GitHubClient
@@ -104,7 +107,8 @@ before = high_water_mb()
 cpu_before = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
 started = time.perf_counter()
 with GitHubClient(url, token="bench") as client:
-    summary = collect(client, LocalStore(root), org, since=since, today=today)
+    summary = collect(client, LocalStore(root), org, since=since, today=today,
+                      history_json=os.environ["TEAMS_HISTORY_JSON"])
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": time.perf_counter() - started, "peak": high_water_mb(), "before": before,
                   "cpu": usage.ru_utime + usage.ru_stime - cpu_before,
@@ -112,11 +116,12 @@ print(json.dumps({"seconds": time.perf_counter() - started, "peak": high_water_m
 """
 
 
-def collect_in_child(root: str, org, since: date | None = None) -> dict:
+def collect_in_child(root: str, org, since: date | None = None, history_json: str = "daily") -> dict:
     """The collector in a fresh process against the loopback fake: seconds and peak MB."""
     with FakeGitHub(org) as github:
         child = subprocess.run([sys.executable, "-c", CHILD, root, github.url, org.org, TODAY.isoformat(), str(ROOT),
-                                *([since.isoformat()] if since else [])], capture_output=True, text=True)
+                                *([since.isoformat()] if since else [])], capture_output=True, text=True,
+                               env={**os.environ, "TEAMS_HISTORY_JSON": history_json})
     if child.returncode:
         raise SystemExit(child.stderr[-3000:])
     return json.loads(child.stdout.strip().splitlines()[-1])
@@ -130,7 +135,7 @@ def remember_tags(root: str) -> None:
         store.tag(key)
 
 
-def daily_run(org, history_days: int, runs: int) -> dict:
+def daily_run(org, history_days: int, runs: int, history_json: str = "daily") -> dict:
     """The daily run `runs` times, each on a fresh copy of one aged store: the median time and
     the highest peak (one run on this shared machine can be off by a second)."""
     with tempfile.TemporaryDirectory() as aged, tempfile.TemporaryDirectory() as work:
@@ -140,7 +145,7 @@ def daily_run(org, history_days: int, runs: int) -> dict:
             root = Path(work) / str(n)
             shutil.copytree(aged, root)
             remember_tags(str(root))
-            results.append(collect_in_child(str(root), org))
+            results.append(collect_in_child(str(root), org, history_json=history_json))
             shutil.rmtree(root)
     result = {**results[0], "seconds": statistics.median(r["seconds"] for r in results),
               "peak": max(r["peak"] for r in results), "all_seconds": [r["seconds"] for r in results],
@@ -184,6 +189,10 @@ def main() -> None:
           "(target <= 1.25)")
     print(f"daily run time ratio {spans[1]}/{spans[0]} days: {long['seconds'] / short['seconds']:.2f} ratio "
           "(target <= 1.5)")
+    off = daily_run(org, spans[1], args.runs, history_json="off")
+    report(f"{teams} teams, {spans[1]} days of history, TEAMS_HISTORY_JSON=off", off)
+    print(f"teams_history.json's share of the daily run, {spans[1]} days: "
+          f"{long['seconds'] - off['seconds']:.2f} s (context: daily {long['seconds']:.2f} s, off {off['seconds']:.2f} s)")
     backfill(teams, users, 40 if args.smoke else 365)
     if args.large and not args.smoke:
         big = build_demo_org(seed=5, teams=2000, users=50_000, days=RECENT_DAYS + 1, end_day=NEW_DAY)

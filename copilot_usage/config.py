@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from datetime import date
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
@@ -70,6 +71,9 @@ class Settings(BaseSettings):
     admin_teams: str = ""
     aws_endpoint_url: str = ""
     collect_concurrency: int = Field(4, ge=1, le=32)
+    # How often the collector rewrites teams_history.json, every team's every day in one file
+    # (older tools and the seed's readers; the app reads the team files): README, "The store".
+    teams_history_json: Literal["daily", "weekly", "off"] = "daily"
     # The collector's patience with GitHub (GITHUB_API.md section 5). The scale multiplies the
     # client's own waits (1 s back-off after a 5xx or a dropped connection, at least 60 s after
     # a rate limit that names no reset), both doubling; `retry-after` and `x-ratelimit-reset`

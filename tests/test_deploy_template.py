@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib.util
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from cfnlint.api import ManualArgs, lint, lint_file
 from cfnlint.decode import decode
 
 from copilot_usage.collector.aws_lambda import SECRET_ARN_ENV
+from copilot_usage.config import Settings
 
 pytestmark = pytest.mark.unit
 
@@ -109,6 +111,12 @@ def test_the_collector_runs_daily_with_the_org_and_the_secret(template):
     assert variables[SECRET_ARN_ENV] == SECRET  # the name the handler reads
     assert variables["STORE_URL"] == {"Fn::Sub": "s3://${HistoryBucket}"}
     assert "GITHUB_APP_PRIVATE_KEY" not in variables and "GITHUB_TOKEN" not in variables
+    # Every variable is one the collector reads; the cadence offers exactly the setting's values.
+    assert {name.lower() for name in variables} - {SECRET_ARN_ENV.lower()} <= set(Settings.model_fields)
+    assert variables["TEAMS_HISTORY_JSON"] == {"Ref": "TeamsHistoryJson"}
+    cadence = template["Parameters"]["TeamsHistoryJson"]
+    assert cadence["AllowedValues"] == list(get_args(Settings.model_fields["teams_history_json"].annotation))
+    assert cadence["Default"] == Settings.model_fields["teams_history_json"].default
 
 
 def test_the_function_matches_what_make_lambda_zip_builds(template):

@@ -58,7 +58,8 @@ def handler(event, context) -> dict:
         raise SettingsError("GITHUB_ORG: set the organisation to collect")
     with service_client(settings) as client:
         summary = collect(client, open_store(settings.store_url), settings.github_org,
-                          concurrency=settings.collect_concurrency, **window)
+                          concurrency=settings.collect_concurrency, history_json=settings.teams_history_json,
+                          **window)
     result = summary.as_dict()
     print(json.dumps({"collected": result}))  # one line in CloudWatch Logs per run
     return result

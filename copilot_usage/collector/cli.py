@@ -53,7 +53,7 @@ def _demo_collector(settings: Settings) -> bool:
 
 
 def run_collect(client, store, org: str, *, since=None, until=None, today=None,
-                concurrency: int = 4, quiet: bool = False) -> CollectSummary:
+                concurrency: int = 4, history_json: str = "daily", quiet: bool = False) -> CollectSummary:
     """`collect` with a progress bar per day on stderr."""
     bars = []  # made once the window is known, so it starts with its total
 
@@ -67,7 +67,7 @@ def run_collect(client, store, org: str, *, since=None, until=None, today=None,
 
     try:
         return collect(client, store, org, since, until, today=today, concurrency=concurrency,
-                       progress=progress, on_window=window)
+                       history_json=history_json, progress=progress, on_window=window)
     finally:
         for bar in bars:
             bar.close()
@@ -92,7 +92,8 @@ def cmd_collect(args, settings: Settings) -> int:
     check_window(since, until, utc_today(), names=("--since", "--until"))
     with service_client(settings) as client:
         summary = run_collect(client, open_store(settings.store_url), _require_org(settings),
-                              since=since, until=until, concurrency=settings.collect_concurrency)
+                              since=since, until=until, concurrency=settings.collect_concurrency,
+                              history_json=settings.teams_history_json)
     _print_summary(summary)
     return 0
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..contract.days import OrgDay
-from ..contract.keys import HISTORY_KEY, MEMBERS_KEY, SEATS_KEY, TEAMS_KEY
+from ..contract.keys import MEMBERS_KEY, SEATS_KEY, TEAMS_KEY
 from ..contract.rules import PROVISIONAL_DAYS, utc_today
 from ..contract.teams import Team
 from ..errors import GitHubError, StoreConflict
@@ -25,7 +25,7 @@ from ..lookahead import STORE_WORKERS, map_ahead
 from ..store.base import Store
 from ..store.conflicts import update_json
 from ..store.histories import load_org_history, write_org_history
-from ..store.migration import is_current, record_history_tag, upgrade
+from ..store.migration import history_due, record_history_tag, upgrade
 from ..store.originals import keep_original
 from ..store.team_files import (
     EncodedTeamDay,
@@ -71,7 +71,7 @@ Progress = Callable[[CollectedDay], None]
 
 
 def collect(client, store: Store, org: str, since: date | None = None, until: date | None = None,
-            *, today: date | None = None, concurrency: int = 4,
+            *, today: date | None = None, concurrency: int = 4, history_json: str = "daily",
             progress: Progress | None = None, on_window: Callable[[list[date]], None] | None = None
             ) -> CollectSummary:
     """Bring the store up to date with GitHub; safe to re-run at any time.
@@ -80,7 +80,8 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     reports are fetched once, become facts (facts/) and team days, whose weekly and monthly
     active users come from the facts of the 28 days before (windows.py); the team days are
     merged into the team files one team at a time, with conditional writes that re-read
-    and merge when another writer got there first.
+    and merge when another writer got there first. `teams_history.json`, every team in one
+    file, is rewritten as `history_json` (TEAMS_HISTORY_JSON) says: daily, weekly or off.
     """
     limit_malloc_arenas()  # before the run's threads start
     today = today or utc_today()
@@ -118,9 +119,9 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
         checkpoint.flush(store, summary)
     before = index
     index = _refresh_team_names(store, teams)
-    if index != before or not is_current(store) or not store.exists(HISTORY_KEY):
+    if history_due(store, history_json, today, changed=index != before):
         # teams_history.json follows the team files (older tools read it)
-        record_history_tag(store, assemble_history(store))
+        record_history_tag(store, assemble_history(store), history_written=today.isoformat())
     _write_teams(store, index, teams)
     if latest_members:
         _write_members(store, latest_members)

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
 
 from ..contract.keys import HISTORY_KEY, ORIGINAL_KEYS, STORE_LAYOUT, STORE_VERSION_KEY
+from ..contract.rules import WEEK_DAYS
 from ..contract.teams import TeamHistory
 from ..errors import InvalidStoreFile
 from .base import Store
@@ -48,6 +49,23 @@ def is_current(store: Store) -> bool:
     if not isinstance(version.get("layout"), int) or version["layout"] < STORE_LAYOUT:
         return False
     return store.tag(HISTORY_KEY) in (None, version.get("history_tag"))
+
+
+def history_due(store: Store, cadence: str, today: date, *, changed: bool) -> bool:
+    """Whether a run rewrites `teams_history.json` (TEAMS_HISTORY_JSON): `daily` when the run
+    changed a team (or the file is missing or not the one this app wrote), `weekly` when the
+    last rewrite is a week old or the file is missing, `off` never (a file there stays as it is)."""
+    if cadence == "off":
+        return False
+    if not store.exists(HISTORY_KEY):
+        return True
+    if cadence == "weekly":
+        try:
+            written = date.fromisoformat(_version(store).get("history_written") or "")
+        except (TypeError, ValueError):
+            return True  # never noted, or not a date: write it now and note the day
+        return (today - written).days >= WEEK_DAYS
+    return changed or not is_current(store)
 
 
 def upgrade(store: Store, *, now: datetime | None = None) -> list[str]:
