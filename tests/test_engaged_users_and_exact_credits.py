@@ -28,10 +28,12 @@ def test_cli_agent_chat_and_requested_reviews_are_engagement_but_a_bare_line_is_
         idle(5),
         user(6, gen=10, acc=0),  # suggestions shown, none taken
         user(7, acc=2),
+        idle(8, used_chat=True),
+        idle(9, used_cli=True),  # the flag without a totals_by_cli object
     )
-    assert platform.active_users == 7
-    # Counted by hand: 1 (CLI prompts), 2 (agent), 3 (review asked for), 7 (accepted).
-    assert platform.engaged_users == 4
+    assert platform.active_users == 9
+    # Counted by hand: 1 (CLI prompts), 2 (agent), 3 (review asked for), 7 (accepted), 8 (chat), 9 (CLI).
+    assert platform.engaged_users == 6
     assert (platform.code_review_users, platform.code_review_passive_users) == (1, 1)
 
 
