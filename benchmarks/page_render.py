@@ -45,7 +45,7 @@ from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient  # noqa: E402
 from copilot_usage.store import LocalStore
 from copilot_usage.store.histories import load_team_histories
-from copilot_usage.store.team_files import merge_team_days, update_index, update_summary
+from copilot_usage.store.team_tables import EncodedTeamDay, TeamDayRow, update_directory, upsert_team_days
 
 PAGES = {"team": ("two-teams", None, 7), "overview": ("admin", "app_pages/teams_overview.py", 4),
          "org": ("two-teams", "app_pages/org_usage.py", 7)}
@@ -70,18 +70,17 @@ def scale(root: str, total: int) -> None:
         source = collected[n % len(collected)]
         copy = n // len(collected) + 1
         team = source.team.model_copy(update={"slug": f"{source.team.slug}-copy-{copy}",
-                                              "name": f"{source.team.name} (copy {copy})"})
+                                              "name": f"{source.team.name} (copy {copy})",
+                                              "id": 10**9 + n})
         histories.append(TeamHistory(team=team, data=source.data))
         source_of[team.slug] = source.team.slug
     histories.sort(key=lambda h: h.team.slug)
-    # The full file as the collector's merge writes it, but compact (indenting 1 GB takes minutes).
+    # The full file as the collector writes it, but compact (indenting 1 GB takes minutes).
     store.write_bytes(HISTORY_KEY, b"[" + b",".join(h.model_dump_json().encode() for h in histories) + b"]\n")
-    entries, changes = {}, {}
-    for history in histories:  # as a migration moves them in: one team file at a time
-        merged = merge_team_days(store, history.team, {day.date: day for day in history.data})
-        entries[history.team.slug], changes[history.team.slug] = merged.entry, (history.team, merged.written)
-    update_summary(store, changes)
-    update_index(store, entries)
+    teams = {h.team.slug: h.team for h in histories}
+    for start in range(0, len(histories), 20):  # into the tables as a migration moves them in
+        batch = [TeamDayRow(h.team, EncodedTeamDay.of(day)) for h in histories[start:start + 20] for day in h.data]
+        update_directory(store, teams, upsert_team_days(store, batch))
     members = store.read_json(MEMBERS_KEY).data
     members["teams"] = {slug: members["teams"].get(source, []) for slug, source in source_of.items()}
     store.write_json(MEMBERS_KEY, members, if_tag=store.tag(MEMBERS_KEY))

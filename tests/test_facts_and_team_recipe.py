@@ -18,10 +18,19 @@ from recipe import join_lines, use_store_facts
 
 from copilot_usage.collector.run import collect
 from copilot_usage.collector.sql import load
-from copilot_usage.contract.keys import FACT_TABLES, fact_key
+from copilot_usage.contract.keys import (
+    FACT_TABLES,
+    TEAM_DAY_LINES,
+    TEAM_DAYS,
+    TEAMS_DIRECTORY,
+    fact_key,
+    table_key,
+    table_prefix,
+)
 from copilot_usage.demo import build_demo_org
+from copilot_usage.read.tables import recorded_history
 from copilot_usage.store import LocalStore
-from copilot_usage.store.team_files import load_index, load_team_file
+from copilot_usage.store.team_tables import load_directory
 
 pytestmark = pytest.mark.unit
 
@@ -128,10 +137,11 @@ def test_the_documented_athena_sql_is_the_collectors_and_gives_its_team_days(col
     by_team: dict[str, dict[date, dict]] = {}
     for row in rows.fetchall():
         values = dict(zip(names, row, strict=True))
+        values.pop("team_id")
         by_team.setdefault(values.pop("slug"), {})[values.pop("day")] = values
-    assert set(by_team) == set(load_index(collected))
+    assert set(by_team) == set(load_directory(collected))
     for slug, days in by_team.items():
-        recorded = {d.date: d for d in load_team_file(collected, slug).data}
+        recorded = {d.date: d for d in recorded_history(collected, slug).data}
         assert set(days) == set(recorded)
         for day, values in days.items():
             expected = recorded[day].model_dump(include=set(values))
@@ -152,6 +162,40 @@ def test_the_documented_athena_ddl_names_every_fact_column(collected):
         assert "day" not in stored  # the partition (folder) holds the day
 
 
+def test_the_documented_ddl_of_the_team_tables_names_every_stored_column(collected):
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    con = duckdb.connect()
+    for table in (TEAM_DAYS, TEAM_DAY_LINES, TEAMS_DIRECTORY):
+        ddl = re.search(rf"CREATE EXTERNAL TABLE IF NOT EXISTS copilot_usage\.{table} \((.*?)\n\)", text, re.S)
+        assert ddl, f"no DDL for {table}"
+        declared = re.findall(r"^\s*`(\w+)`\s", ddl.group(1), re.M)
+        files = [str(collected.root / key) for key in collected.list_keys(table_prefix(table))]
+        stored = [row[0] for row in con.execute("DESCRIBE SELECT * FROM read_parquet(?, hive_partitioning = false)",
+                                                [files]).fetchall()]
+        assert declared == stored, table  # in the stored order: Athena reads Parquet by name, people by order
+
+
+def test_the_documented_team_tables_query_gives_what_the_pages_show(collected):
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    sql = re.search(r"A team's figures under its current name.*?```sql\n(.*?)```", text, re.S).group(1)
+    con = duckdb.connect()
+    for table in (TEAM_DAYS, TEAM_DAY_LINES):  # as Athena sees them: `month` from the folder
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{collected.root}/tables/{table}/*/*.parquet',"
+                    " hive_partitioning = true)")
+    con.execute(f"CREATE VIEW {TEAMS_DIRECTORY} AS SELECT * FROM read_parquet("
+                f"'{collected.root}/{table_key(TEAMS_DIRECTORY)}')")
+    rows = con.execute(sql).fetchall()
+    directory = load_directory(collected)
+    assert {slug for slug, *_ in rows} == set(directory)
+    for slug, name, month, days, active, rate, loc_added in rows:
+        shown = [d for d in recorded_history(collected, slug).data if d.date.isoformat()[:7] == month]
+        assert name == directory[slug].team.name and days == len(shown) == directory[slug].months[month]
+        assert active == pytest.approx(sum(d.active_users for d in shown) / len(shown))
+        generations = sum(d.code_generations for d in shown)
+        assert rate == (pytest.approx(sum(d.code_acceptances for d in shown) / generations) if generations else None)
+        assert loc_added == sum(d.loc_added for d in shown)
+
+
 def test_the_documented_window_sql_over_all_facts_gives_the_collectors_rolling_counts(collected):
     sql = documented_sql("team_windows")
     assert sql.strip() == load("team_windows").strip()
@@ -162,8 +206,8 @@ def test_the_documented_window_sql_over_all_facts_gives_the_collectors_rolling_c
     con.execute("CREATE TABLE first_fact_day AS SELECT min(day) AS day FROM user_days")
     windows = {(slug, day): (weekly, monthly) for day, slug, weekly, monthly in con.execute(sql).fetchall()}
     checked = 0
-    for slug in load_index(collected):
-        for day in load_team_file(collected, slug).data:
+    for slug in load_directory(collected):
+        for day in recorded_history(collected, slug).data:
             assert windows[(slug, day.date)] == (day.weekly_active_users, day.monthly_active_users), (slug, day.date)
             checked += day.weekly_active_users is not None
     assert checked > 0  # the demo's 20 days hold whole weeks (its month is null: shorter than 28 days)

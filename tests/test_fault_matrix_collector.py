@@ -36,7 +36,14 @@ from conftest import print_at_the_end
 from fake_github import FakeGitHub
 from github_tap import Tap, answer, edit_lines, insert_line
 
-from copilot_usage.contract.keys import HISTORY_KEY, INDEX_KEY, MEMBERS_KEY, ORG_HISTORY_KEY, TEAMS_KEY
+from copilot_usage.contract.keys import (
+    HISTORY_KEY,
+    MEMBERS_KEY,
+    ORG_HISTORY_KEY,
+    TEAMS_DIRECTORY,
+    TEAMS_KEY,
+    table_key,
+)
 from copilot_usage.contract.rules import utc_today
 from copilot_usage.demo import build_demo_org
 from copilot_usage.store import LocalStore, S3Store, Store, open_store
@@ -431,7 +438,7 @@ FAULTS = [
           check=same_as_reference_already),
     Fault("lines with missing counters",
           tapped(f"/downloads/users-1-day/{day(0)}/", edit_lines(missing_counters)), check=recent_day_kept(day(0))),
-    Fault("S3 412 on a conditional write", s3_fault(status=412, code="PreconditionFailed", key=INDEX_KEY,
+    Fault("S3 412 on a conditional write", s3_fault(status=412, code="PreconditionFailed", key=table_key(TEAMS_DIRECTORY),
                                                      conditional=True), store="s3"),
     Fault("S3 500 on a put, once", s3_fault(status=500, code="InternalError"), store="s3"),
     Fault("S3 500 on every put", s3_fault(status=500, code="InternalError", times=10**6), store="s3",

@@ -23,6 +23,7 @@ from copilot_usage.contract.keys import (
 from copilot_usage.contract.teams import Team, TeamHistory, listed_teams
 from copilot_usage.errors import InvalidStoreFile
 from copilot_usage.github.reports import check_whole, parse_report
+from copilot_usage.read.tables import recorded_history as load_team_file
 from copilot_usage.store import LocalStore, dump_json
 from copilot_usage.store.histories import (
     load_org_history,
@@ -32,7 +33,7 @@ from copilot_usage.store.histories import (
 )
 from copilot_usage.store.migration import upgrade
 from copilot_usage.store.originals import keep_original, written_by_app
-from copilot_usage.store.team_files import load_team_file, merge_team_days
+from copilot_usage.store.team_tables import EncodedTeamDay, TeamDayRow, update_directory, upsert_team_days
 from copilot_usage.web.notes import range_notes
 
 pytestmark = pytest.mark.unit
@@ -181,7 +182,7 @@ def test_entries_sharing_a_slug_read_and_merge_by_the_same_rule(tmp_path):
     assert [d.date.isoformat() for d in history.data] == ["2024-09-24", "2024-09-25", *(d["date"] for d in metrics)]
     overlap = history.data[2]                                    # in both entries: the later one wins
     assert overlap.active_users == metrics[0]["total_active_users"] and overlap.legacy == metrics[0]
-    # The upgrade of that store moves the entries into one team file by the same rule, and a
+    # The upgrade of that store moves the entries into one team by the same rule, and a
     # collected day merges into it like any other.
     validated = [TeamHistory.model_validate(e) for e in renamed_team(metrics)]
     assert one_entry_per_slug(validated) == [history]
@@ -189,7 +190,8 @@ def test_entries_sharing_a_slug_read_and_merge_by_the_same_rule(tmp_path):
     upgrade(store)
     assert load_team_file(store, "data-science") == history
     newer = TeamDay(date=date(2026, 5, 1), active_users=6, licensed_members=7)
-    merge_team_days(store, Team(name="Data Science", slug="data-science"), {newer.date: newer})
+    team = Team(name="Data Science", slug="data-science")
+    update_directory(store, {}, upsert_team_days(store, [TeamDayRow(team, EncodedTeamDay.of(newer))]))
     merged = load_team_file(store, "data-science")
     assert merged.data == [*history.data, newer]
     upgrade(store)  # the store is current now: nothing taken in twice

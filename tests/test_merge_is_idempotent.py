@@ -7,12 +7,18 @@ from test_legacy_history_loads import LEGACY_DAY as LEGACY
 
 from copilot_usage.collector.days import day_window
 from copilot_usage.contract.days import OrgDay, TeamDay
-from copilot_usage.contract.keys import team_key
 from copilot_usage.contract.rules import FIRST_REPORT_DAY
 from copilot_usage.contract.teams import Team
+from copilot_usage.read.tables import recorded_history
 from copilot_usage.store import LocalStore
 from copilot_usage.store.histories import merge_org
-from copilot_usage.store.team_files import day_line, load_team_file, merge_team_days, team_file_bytes
+from copilot_usage.store.team_tables import (
+    EncodedTeamDay,
+    TeamDayRow,
+    load_directory,
+    update_directory,
+    upsert_team_days,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -25,9 +31,17 @@ def days(start: int, count: int, active: int = 5, source="usage-metrics"):
                     source=source) for n in range(count)]
 
 
+def merge_team_days(store, team, new: dict, *, keep_legacy=True):
+    """What the collector does at a checkpoint: the days into the tables, then the directory."""
+    result = upsert_team_days(store, [TeamDayRow(team, EncodedTeamDay.of(d)) for d in new.values()],
+                              keep_legacy=keep_legacy)
+    update_directory(store, {team.slug: team}, result)
+    return result
+
+
 def merged(store, team, new):
     merge_team_days(store, team, {d.date: d for d in new})
-    return load_team_file(store, team.slug)
+    return recorded_history(store, team.slug)
 
 
 def test_new_days_are_added_and_sorted(tmp_path):
@@ -41,11 +55,11 @@ def test_merging_the_same_days_twice_writes_nothing_the_second_time(tmp_path):
     merged(store, TEAM, days(0, 5))
     new = days(3, 4, active=6)
     first = merge_team_days(store, TEAM, {d.date: d for d in new})
-    body = store.read_bytes(team_key(TEAM.slug))
+    bodies = {key: store.read_bytes(key) for key in store.list_keys("tables/")}
     again = merge_team_days(store, TEAM, {d.date: d for d in new})
-    assert (first.added, first.replaced) == (2, 2) and (again.added, again.replaced, again.written) == (0, 0, {})
-    assert store.read_bytes(team_key(TEAM.slug)) == body
-    assert [d.date.day for d in load_team_file(store, TEAM.slug).data] == [1, 2, 3, 4, 5, 6, 7]
+    assert (first.added, first.replaced) == (2, 2) and (again.added, again.replaced) == (0, 0)
+    assert {key: store.read_bytes(key) for key in store.list_keys("tables/")} == bodies
+    assert [d.date.day for d in recorded_history(store, TEAM.slug).data] == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_a_provisional_day_is_replaced_by_newer_numbers(tmp_path):
@@ -96,9 +110,9 @@ def test_the_window_starts_after_since_but_never_before_the_reports_or_a_year_ba
     lambda: days(0, 12, active=9),                      # every day, and two more
     lambda: [],                                         # nothing new (a renamed team)
 ])
-def test_the_team_file_merge_splices_what_the_rule_gives(tmp_path, new_days):
-    # The collector merges into the team file by cutting it before the first new day; the
-    # result must be exactly the rule's (newer days replace, a legacy day stays), written whole.
+def test_the_table_merge_gives_what_the_rule_gives(tmp_path, new_days):
+    # The collector merges a month partition at a time; the result must be exactly the rule's
+    # (newer days replace, a legacy day stays), whatever months the new days touch.
     store = LocalStore(tmp_path)
     legacy = TeamDay.model_validate({**LEGACY, "date": "2026-05-06"})  # day 5: kept over newer data
     existing = sorted([*days(0, 5), legacy, *days(6, 4)], key=lambda d: d.date)
@@ -109,8 +123,9 @@ def test_the_team_file_merge_splices_what_the_rule_gives(tmp_path, new_days):
     by_date = {d.date: d for d in existing}
     by_date.update({d.date: d for d in new if d.date != legacy.date})
     expected = [by_date[d] for d in sorted(by_date)]
-    assert store.read_bytes(team_key(TEAM.slug)) == team_file_bytes(renamed, [day_line(d) for d in expected])
-    assert load_team_file(store, TEAM.slug).data == expected
-    assert (result.entry.days, result.entry.first_day, result.entry.last_day) == (
-        len(expected), expected[0].date, expected[-1].date)
-    assert set(result.written) == {d.date for d in new} - {legacy.date}
+    history = recorded_history(store, TEAM.slug)
+    assert history.data == expected and history.team == renamed
+    entry = load_directory(store)[TEAM.slug]
+    assert (entry.days, entry.first_day, entry.last_day) == (len(expected), expected[0].date, expected[-1].date)
+    changed = {d.date for d in new} - {legacy.date}
+    assert result.added + result.replaced == len(changed)

@@ -27,8 +27,9 @@ from copilot_usage.collector.run import collect
 from copilot_usage.contract.days import TeamDay
 from copilot_usage.contract.keys import fact_key
 from copilot_usage.demo import DemoTransport
+from copilot_usage.read.tables import recorded_history
 from copilot_usage.store import LocalStore
-from copilot_usage.store.team_files import EncodedTeamDay, load_team_file
+from copilot_usage.store.team_tables import EncodedTeamDay
 
 pytestmark = pytest.mark.unit
 
@@ -140,7 +141,7 @@ def store(hand, tmp_path_factory) -> LocalStore:
 
 
 def recorded(store, slug: str) -> dict[int, TeamDay]:
-    return {(d.date - FIRST).days + 1: d for d in load_team_file(store, slug).data}
+    return {(d.date - FIRST).days + 1: d for d in recorded_history(store, slug).data}
 
 
 def test_windows_are_null_until_they_fit_after_the_first_day_with_facts(store):

@@ -14,8 +14,9 @@ from copilot_usage.config import load_settings
 from copilot_usage.contract.keys import HISTORY_KEY
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import SettingsError
+from copilot_usage.read.tables import recorded_history
 from copilot_usage.store import LocalStore
-from copilot_usage.store.team_files import load_index, load_team_file
+from copilot_usage.store.team_tables import load_directory
 
 END = date(2026, 10, 31)
 
@@ -28,7 +29,7 @@ def org():
 def run(org, store: LocalStore, last: date, cadence: str):
     """A run whose last day is `last`: the first from the demo's first day, then each from
     where the store stands, as the scheduler starts it."""
-    since = None if load_index(store) else org.first_day - timedelta(days=1)
+    since = None if load_directory(store) else org.first_day - timedelta(days=1)
     with demo_client(org) as client:
         collect(client, store, org.org, since, until=last, today=last + timedelta(days=2), history_json=cadence)
 
@@ -41,7 +42,7 @@ def history_days(store: LocalStore) -> set[str]:
 
 def recorded_days(store: LocalStore) -> set[str]:
     """The days the team files (what the app reads) hold, over every team."""
-    return {day.date.isoformat() for slug in load_index(store) for day in load_team_file(store, slug).data}
+    return {day.date.isoformat() for slug in load_directory(store) for day in recorded_history(store, slug).data}
 
 
 @pytest.mark.integration  # the collector over a week of days

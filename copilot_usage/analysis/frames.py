@@ -47,7 +47,7 @@ def teams_frame(histories: Iterable[TeamHistory]) -> pd.DataFrame:
 
 
 def summary_frame(summary: dict) -> pd.DataFrame:
-    """`teams_summary.json` (store/team_files.py) as the same long frame as `teams_frame`."""
+    """`teams_summary.json` (store v2, store/team_files.py) as the same long frame as `teams_frame`."""
     frames = []
     for entry in summary.get("teams", []):
         rows = pd.DataFrame(entry["rows"], columns=summary["columns"])

@@ -22,7 +22,7 @@ from ..contract.rules import FIRST_REPORT_DAY, REPORT_HISTORY_DAYS
 from ..contract.teams import is_valid_slug
 from ..lookahead import map_ahead
 from ..store.base import Store
-from ..store.team_files import EncodedTeamDay
+from ..store.team_tables import EncodedTeamDay
 from .facts import DayFacts, FactsEngine
 from .reports import fetch_report, keep_copy
 
@@ -36,6 +36,7 @@ class CollectedDay:
     team_days: dict[str, TeamDay | EncodedTeamDay] = field(default_factory=dict)
     org_day: OrgDay | None = None
     members: dict[str, list[str]] = field(default_factory=dict)  # slug -> licensed logins
+    team_ids: dict[str, int | None] = field(default_factory=dict)  # slug -> GitHub's team id
     facts: DayFacts | None = None  # the day's facts, local until the collector stores them
 
 
@@ -72,8 +73,9 @@ def fetch_day(client, store: Store | None, org: str, day: date, *, today: date,
     convert = EncodedTeamDay.of if encoded else (lambda team_day: team_day)
     collected = CollectedDay(day, "ok" if "ok" in statuses else "no-data",
                              {slug: convert(facts.team_days[slug]) for slug in valid},
-                             organisation, {slug: facts.members[slug] for slug in valid}, facts)
-    facts.team_days, facts.members = {}, {}  # the facts wait for the checkpoint without them
+                             organisation, {slug: facts.members[slug] for slug in valid},
+                             {slug: facts.team_ids.get(slug) for slug in valid}, facts)
+    facts.team_days, facts.members, facts.team_ids = {}, {}, {}  # the facts wait for the checkpoint without them
     return collected
 
 

@@ -38,7 +38,17 @@ import duckdb
 from ..contract.counters import COUNTER_FIELDS
 from ..contract.days import OrgDay, TeamDay
 from ..contract.facts import ORG_DAY_COLUMNS, USER_DAY_COLUMNS, USER_TEAM_COLUMNS
-from ..contract.keys import GZIP_MAGIC, ORG_DAYS, ORGANIZATION, USER_DAYS, USER_TEAM_DAYS, USER_TEAMS, USERS, fact_key
+from ..contract.keys import (
+    GZIP_MAGIC,
+    ORG_DAYS,
+    ORGANIZATION,
+    TEAM_DAYS,
+    USER_DAYS,
+    USER_TEAM_DAYS,
+    USER_TEAMS,
+    USERS,
+    fact_key,
+)
 from ..errors import MalformedReport
 from ..github.reports import parse_report
 from ..store.base import Store
@@ -55,6 +65,7 @@ class DayFacts:
     files: dict[str, Path]
     team_days: dict[str, TeamDay] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)  # slug -> licensed logins
+    team_ids: dict[str, int | None] = field(default_factory=dict)  # slug -> GitHub's team id
 
     def store(self, store: Store) -> int:
         """Write the day's facts/ files where they differ from the stored ones (a provisional
@@ -138,7 +149,7 @@ class FactsEngine:
             for table, fact in ((USER_DAYS, "fact_users"), (USER_TEAM_DAYS, "fact_user_teams")):
                 cursor.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS "
                                f"SELECT DATE '{day.isoformat()}' AS day, * FROM {fact}")
-            facts.team_days, facts.members = team_days(cursor)
+            facts.team_days, facts.members, facts.team_ids = team_days(cursor)
             return facts
         finally:
             cursor.close()
@@ -195,21 +206,21 @@ def _empty(folder: Path) -> Path:
     return path
 
 
-def team_days(cursor) -> tuple[dict[str, TeamDay], dict[str, list[str]]]:
+def team_days(cursor) -> tuple[dict[str, TeamDay], dict[str, list[str]], dict[str, int | None]]:
     """Run the recipe over the `user_days`/`user_teams` views of ONE day.
 
-    Returns ({slug: TeamDay}, {slug: licensed logins}).
+    Returns ({slug: TeamDay}, {slug: licensed logins}, {slug: team id}).
     """
     by_day = team_days_by_day(cursor)
     if len(by_day) > 1:
         raise ValueError("team_days() is for one day; use team_days_by_day()")
-    return next(iter(by_day.values()), ({}, {}))
+    return next(iter(by_day.values()), ({}, {}, {}))
 
 
-def team_days_by_day(cursor) -> dict[date, tuple[dict[str, TeamDay], dict[str, list[str]]]]:
-    """The recipe over every day the views hold: {day: ({slug: TeamDay}, {slug: logins})}."""
+def team_days_by_day(cursor) -> dict[date, tuple[dict[str, TeamDay], dict[str, list[str]], dict[str, int | None]]]:
+    """The recipe over every day the views hold: {day: ({slug: TeamDay}, {slug: logins}, {slug: id})}."""
     create_models(cursor)
-    totals = cursor.execute(load("team_days"))
+    totals = cursor.execute(load(TEAM_DAYS))  # the SQL that fills the team_days table
     names = [column[0] for column in totals.description]
     rows = {(r[0], r[1]): dict(zip(names, r, strict=True)) for r in totals.fetchall()}
     # Each team-day's breakdowns come as one JSON object shaped by DuckDB, and the TeamDay is
@@ -221,14 +232,16 @@ def team_days_by_day(cursor) -> dict[date, tuple[dict[str, TeamDay], dict[str, l
     phases: dict[tuple, dict[str, int]] = {}
     for day, slug, phase, users in cursor.execute(load("team_phases")).fetchall():
         phases.setdefault((day, slug), {})[phase] = users
-    out: dict[date, tuple[dict, dict]] = {}
+    out: dict[date, tuple[dict, dict, dict]] = {}
     for (day, slug), row in rows.items():
         row.pop("day"), row.pop("slug")
+        team_id = row.pop("team_id")
         head = json.dumps({"date": day.isoformat(), **row, "by_adoption_phase": phases.get((day, slug), {})})
         items = breakdowns.get((day, slug))
-        team_days_, members = out.setdefault(day, ({}, {}))
+        team_days_, members, ids = out.setdefault(day, ({}, {}, {}))
         team_days_[slug] = TeamDay.model_validate_json(f"{head[:-1]}, {items[1:]}" if items else head)
         members[slug] = logins.get((day, slug), [])
+        ids[slug] = team_id
     return out
 
 

@@ -11,7 +11,6 @@ skipped. Memory and time follow the days fetched, not the history kept.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -21,21 +20,18 @@ from ..contract.rules import PROVISIONAL_DAYS, utc_today
 from ..contract.teams import Team
 from ..errors import GitHubError, StoreConflict
 from ..github.directory import list_teams, seat_snapshot
-from ..lookahead import STORE_WORKERS, map_ahead
 from ..store.base import Store
 from ..store.conflicts import update_json
 from ..store.histories import load_org_history, write_org_history
 from ..store.migration import history_due, record_history_tag, upgrade
 from ..store.originals import keep_original
-from ..store.team_files import (
-    EncodedTeamDay,
-    IndexEntry,
-    TeamMerge,
-    assemble_history,
-    load_index,
-    merge_team_days,
-    update_index,
-    update_summary,
+from ..store.team_tables import (
+    DirectoryEntry,
+    TeamDayRow,
+    load_directory,
+    update_directory,
+    upsert_team_days,
+    write_history,
 )
 from .days import CollectedDay, day_window, fetch_days
 from .facts import DayFacts, FactsEngine
@@ -79,21 +75,28 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     A store written by an older version is upgraded first (store/migration.py). Each day's
     reports are fetched once, become facts (facts/) and team days, whose weekly and monthly
     active users come from the facts of the 28 days before (windows.py); the team days are
-    merged into the team files one team at a time, with conditional writes that re-read
-    and merge when another writer got there first. `teams_history.json`, every team in one
-    file, is rewritten as `history_json` (TEAMS_HISTORY_JSON) says: daily, weekly or off.
+    merged into the month partitions of the team tables (store/team_tables.py), with
+    conditional writes that re-read and merge when another writer got there first.
+    `teams_history.json`, every team in one file, is rewritten from the tables as
+    `history_json` (TEAMS_HISTORY_JSON) says: daily, weekly or off.
     """
     limit_malloc_arenas()  # before the run's threads start
     today = today or utc_today()
     org_days, _ = load_org_history(store)  # a file that fails validation stops the run here…
-    summary = CollectSummary(originals_kept=upgrade(store))  # …or here, before anything is written
-    index = load_index(store) or {}
-    days = day_window(since if since else _resume_after(index, org_days), until, today)
+    listed: dict[str, Team] = {}
+
+    def teams_now() -> dict[str, Team]:  # listed once, and only after the store was found sound
+        listed.update({} if listed else {team.slug: team for team in list_teams(client, org)})
+        return listed
+
+    summary = CollectSummary(originals_kept=upgrade(store, teams_now))  # …or here, before anything is written
+    teams = teams_now()
+    directory = load_directory(store) or {}
+    days = day_window(since if since else _resume_after(directory, org_days), until, today)
     del org_days
     if on_window:
         on_window(days)
 
-    teams = {team.slug: team for team in list_teams(client, org)}
     latest_members: CollectedDay | None = None
     with FactsEngine() as engine:
         checkpoint = _Checkpoint(teams, engine)
@@ -117,15 +120,16 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
             if checkpoint.due():
                 checkpoint.flush(store, summary)  # a long backfill that fails later keeps what it has
         checkpoint.flush(store, summary)
-    before = index
-    index = _refresh_team_names(store, teams)
-    if history_due(store, history_json, today, changed=index != before):
-        # teams_history.json follows the team files (older tools read it)
-        record_history_tag(store, assemble_history(store), history_written=today.isoformat())
-    _write_teams(store, index, teams)
+    before = directory
+    directory = update_directory(store, teams)  # a team renamed on GitHub takes its new name
+    changed = directory != before or summary.days_added or summary.days_replaced
+    if history_due(store, history_json, today, changed=bool(changed)):
+        # teams_history.json follows the tables (older tools read it)
+        record_history_tag(store, write_history(store), history_written=today.isoformat())
+    _write_teams(store, directory, teams)
     if latest_members:
         _write_members(store, latest_members)
-    summary.teams_qualifying = len(index)
+    summary.teams_qualifying = len(directory)
     _write_seats(client, store, org, summary)
     summary.requests = client.request_count
     return summary
@@ -138,77 +142,50 @@ class _Checkpoint:
         self.teams = teams
         self.engine = engine
         self.size = 0
-        self.team_days: dict[str, dict[date, EncodedTeamDay]] = {}
+        self.rows: list[TeamDayRow] = []
         self.org_days: list[OrgDay] = []
         self.facts: list[DayFacts] = []
 
     def due(self) -> bool:
-        """A checkpoint every CHECKPOINT_DAYS days: each rewrites the touched team files."""
+        """A checkpoint every CHECKPOINT_DAYS days: each rewrites the months its days touch."""
         return self.size >= CHECKPOINT_DAYS
 
     def add(self, collected: CollectedDay) -> None:
         self.size += 1
         for slug, team_day in collected.team_days.items():
-            self.team_days.setdefault(slug, {})[collected.day] = team_day  # encoded
+            self.rows.append(TeamDayRow(self._team(slug, collected.team_ids.get(slug)), team_day))  # encoded
         if collected.org_day:
             self.org_days.append(collected.org_day)
         if collected.facts:
             self.facts.append(collected.facts)
 
+    def _team(self, slug: str, team_id: int | None) -> Team:
+        """The team as GitHub lists it; the report's id when the list has none (a team deleted since)."""
+        listed = self.teams.get(slug)
+        if listed is not None and (team_id is None or listed.id == team_id):
+            return listed
+        return Team(name=slug, slug=slug, id=team_id)
+
     def flush(self, store: Store, summary: CollectSummary) -> None:
-        """The days' facts, then one team file at a time, the summary, the index (last)."""
+        """The days' facts, then the tables' months, the organisation's days, the directory (last)."""
         for facts in self.facts:
             facts.store(store)
             self.engine.discard(facts)
-        entries, changes = {}, {}
-        slugs = sorted(self.team_days)
-        teams = {slug: self.teams.get(slug) or Team(name=slug, slug=slug) for slug in slugs}
-
-        def merge_one(slug: str) -> TeamMerge:
-            return merge_team_days(store, teams[slug], self.team_days.pop(slug))
-
-        # Team files are independent: a few merge at once (their reads, hashes, writes and
-        # S3 round trips overlap); the results are taken in slug order, as in a plain loop.
-        with ThreadPoolExecutor(max_workers=STORE_WORKERS) as pool:
-            merges = list(map_ahead(pool, merge_one, slugs, ahead=STORE_WORKERS))
-        for slug, merged in zip(slugs, merges, strict=True):
-            team = teams[slug]
-            summary.days_added += merged.added
-            summary.days_replaced += merged.replaced
-            if merged.entry is not None:
-                entries[slug] = merged.entry
-            if merged.written:
-                changes[slug] = (team, merged.written)
-        if changes:
-            update_summary(store, changes)
-        if entries:
-            update_index(store, entries)
+        merged = upsert_team_days(store, self.rows)
+        summary.days_added += merged.added
+        summary.days_replaced += merged.replaced
+        if merged.teams:
+            update_directory(store, self.teams, merged)
         if self.org_days:
             write_org_history(store, self.org_days)
         self.engine.refresh()  # what DuckDB kept of these days goes with them
         self.__init__(self.teams, self.engine)
 
 
-def _resume_after(index: dict[str, IndexEntry], org_days: list[OrgDay]) -> date | None:
+def _resume_after(directory: dict[str, DirectoryEntry], org_days: list[OrgDay]) -> date | None:
     """The day before the last recorded days that are provisional, or None."""
-    recorded = [entry.last_day for entry in index.values()] + [d.date for d in org_days[-1:]]
+    recorded = [entry.last_day for entry in directory.values()] + [d.date for d in org_days[-1:]]
     return max(recorded) - timedelta(days=PROVISIONAL_DAYS) if recorded else None
-
-
-def _refresh_team_names(store: Store, teams: dict[str, Team]) -> dict[str, IndexEntry]:
-    """A team renamed on GitHub is renamed in its file, summary and index, without new days."""
-    index = load_index(store) or {}
-    renamed = {slug: teams[slug] for slug, entry in index.items() if slug in teams and teams[slug] != entry.team}
-    if not renamed:
-        return index
-    entries, changes = {}, {}
-    for slug, team in renamed.items():
-        merged = merge_team_days(store, team, {})
-        if merged.entry is not None:
-            entries[slug], changes[slug] = merged.entry, (team, {})
-    update_summary(store, changes)
-    update_index(store, entries)
-    return load_index(store) or {}
 
 
 def _read(key: str, missing=None):
@@ -219,8 +196,8 @@ def _read(key: str, missing=None):
     return load
 
 
-def _write_teams(store: Store, index: dict[str, IndexEntry], teams: dict[str, Team]) -> None:
-    qualifying = [teams.get(slug, entry.team).model_dump(mode="json") for slug, entry in sorted(index.items())]
+def _write_teams(store: Store, directory: dict[str, DirectoryEntry], teams: dict[str, Team]) -> None:
+    qualifying = [teams.get(slug, entry.team).model_dump(mode="json") for slug, entry in sorted(directory.items())]
     update_json(store, TEAMS_KEY, _read(TEAMS_KEY, []), lambda current: qualifying)
 
 

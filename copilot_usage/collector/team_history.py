@@ -53,4 +53,4 @@ def get_team_history(client, org: str, team: str, since: date | None = None, *,
                 engine.discard(collected.facts)
             if found.slug in collected.team_days and collected.day in wanted:
                 days.append(windows.fill(collected.day, {found.slug: collected.team_days[found.slug]})[found.slug])
-    return TeamHistory(team=found, data=days)
+    return TeamHistory(team=found.model_copy(update={"id": None}), data=days)  # the seed's shape: no id

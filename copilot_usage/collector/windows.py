@@ -23,7 +23,7 @@ from ..contract.days import TeamDay
 from ..contract.keys import USER_DAYS, USER_TEAM_DAYS, fact_day, fact_key, fact_prefix
 from ..contract.rules import MONTH_DAYS
 from ..store.base import Store
-from ..store.team_files import EncodedTeamDay
+from ..store.team_tables import EncodedTeamDay
 from .facts import DayFacts, FactsEngine
 from .sql import create_models, load
 

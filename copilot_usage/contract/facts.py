@@ -11,7 +11,7 @@ The per-user tables keep GitHub's report names, so Athena users read GitHub's do
 from __future__ import annotations
 
 from .counters import REPORT_COUNTERS
-from .days import OrgDay
+from .days import TEAM_DAY_SCALARS, OrgDay
 
 _COUNTERS = ", ".join(f"{name} BIGINT" for name in REPORT_COUNTERS)
 
@@ -42,3 +42,16 @@ ORG_DAY_COLUMNS = {"date": "VARCHAR", **{
     name: ("JSON" if name.startswith("by_") or name == "pull_requests" else
            "DOUBLE" if name == "ai_credits" else "VARCHAR" if name == "source" else "BIGINT")
     for name in OrgDay.model_fields if name not in ("date", "legacy")}}  # legacy: never a collected day
+
+# ---------------------------------------------------------------- the read side (tables/)
+# A row of team_days / team_day_lines is a team's day: `team_id` is GitHub's (None for a team
+# known only from an older deployment's file, which is then told apart by `slug`), `slug` the
+# team's slug that day (a renamed team keeps its id).
+TEAM_ROW_KEY = {"team_id": "BIGINT", "slug": "VARCHAR", "day": "DATE", "source": "VARCHAR"}
+TEAM_DAY_TABLE_COLUMNS = {**TEAM_ROW_KEY, **{
+    name: "DOUBLE" if name == "ai_credits" else "BIGINT" for name in TEAM_DAY_SCALARS}}
+# The day exactly as teams_history.json holds it (breakdowns, phases, a legacy day's own numbers).
+TEAM_DAY_LINE_COLUMNS = {**TEAM_ROW_KEY, "line": "VARCHAR"}
+TEAMS_DIRECTORY_COLUMNS = {"team_id": "BIGINT", "slug": "VARCHAR", "name": "VARCHAR", "description": "VARCHAR",
+                           "url": "VARCHAR", "first_day": "DATE", "last_day": "DATE", "days": "BIGINT",
+                           "months": "MAP(VARCHAR, BIGINT)", "earlier_slugs": "VARCHAR[]"}

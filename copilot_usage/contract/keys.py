@@ -5,6 +5,7 @@ Nothing else in the package writes a key name out: it imports it from here.
 
     team_key("platform")                       # "teams/platform.json"
     fact_key("user_days", date(2026, 5, 1))    # "facts/user_days/day=2026-05-01/part-0.parquet"
+    table_key("team_days", "2026-05")          # "tables/team_days/month=2026-05/part-0.parquet"
     report_prefix("users-1-day", day)          # "reports/users-1-day/day=2026-05-01/"
 """
 
@@ -32,7 +33,7 @@ ADMIN_TEAMS_KEY = "admin_teams.json"      # admin team slugs (or names)
 INDEX_KEY = "teams_index.json"            # per team: name, days, sha256 of its file
 SUMMARY_KEY = "teams_summary.json"        # every team's scalar fields per day, as columns
 STORE_VERSION_KEY = "store_version.json"  # the layout, and the teams_history.json this app wrote
-STORE_LAYOUT = 2                          # the layout this version writes (store v2: team files)
+STORE_LAYOUT = 3                          # the layout this version writes (store v3: team tables)
 # What an older version or another deployment wrote, and this version rewrites: kept under
 # originals/ byte for byte before the first rewrite.
 ORIGINAL_KEYS = (HISTORY_KEY, ORG_HISTORY_KEY, TEAMS_KEY, SUMMARY_KEY)
@@ -49,6 +50,14 @@ USER_DAYS = "user_days"      # one row per user and day
 USER_TEAM_DAYS = "user_teams"  # one row per (user, team, day)
 ORG_DAYS = "org_days"        # the organisation's day
 FACT_TABLES = (USER_DAYS, USER_TEAM_DAYS, ORG_DAYS)
+# The read side (store v3): tables derived from the facts, one Parquet file a month each
+# (`month=YYYY-MM`), so a daily run rewrites the month its days touch, not the years kept.
+TABLES_PREFIX = "tables/"
+TEAM_DAYS = "team_days"            # one row per (team, day): the scalar fields (the overview)
+TEAM_DAY_LINES = "team_day_lines"  # one row per (team, day): the day as recorded, JSON (breakdowns)
+TEAMS_DIRECTORY = "team_directory"  # one row per team: id, slug, name, days recorded (one file)
+MONTH_TABLES = (TEAM_DAYS, TEAM_DAY_LINES)
+_TABLE_KEY = re.compile(r"^tables/(?P<table>[a-z_]+)/month=(?P<month>\d{4}-\d{2})/part-0\.parquet$")
 _FACT_KEY = re.compile(r"^facts/(?P<table>[a-z_]+)/day=(?P<day>\d{4}-\d{2}-\d{2})/part-0\.parquet$")
 
 
@@ -69,6 +78,25 @@ def fact_day(key: str, table: str) -> date | None:
     """The day of a `fact_key(table, day)`, or None for any other key."""
     found = _FACT_KEY.match(key)
     return date.fromisoformat(found["day"]) if found and found["table"] == table else None
+
+
+def table_prefix(table: str) -> str:
+    return f"{TABLES_PREFIX}{table}/"
+
+
+def table_key(table: str, month: str | None = None) -> str:
+    """A month of a month table (`month` is "YYYY-MM"), or the one file of the directory."""
+    return f"{table_prefix(table)}month={month}/part-0.parquet" if month else f"{table_prefix(table)}part-0.parquet"
+
+
+def month_of(day: date) -> str:
+    return day.isoformat()[:7]
+
+
+def table_month(key: str, table: str) -> str | None:
+    """The month ("YYYY-MM") of a `table_key(table, month)`, or None for any other key."""
+    found = _TABLE_KEY.match(key)
+    return found["month"] if found and found["table"] == table else None
 
 
 def report_prefix(report: str, day: date) -> str:

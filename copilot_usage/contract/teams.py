@@ -29,10 +29,14 @@ def slugify(name: str) -> str:
 
 
 class Team(Record):
+    """A team. `id` is GitHub's team id, the key of its rows (a renamed team keeps it); None for
+    a team known only from an older deployment's file, and then left out of what is written."""
+
     name: str
     slug: str
     description: str = ""
     url: str = ""
+    id: int | None = Field(default=None, exclude_if=lambda value: value is None)
 
     @model_validator(mode="before")
     @classmethod

@@ -15,7 +15,8 @@ from ..errors import NotFound
 
 def team_from_github(item: dict) -> Team:
     return Team(name=item.get("name") or item["slug"], slug=item["slug"],
-                description=item.get("description") or "", url=item.get("html_url") or "")
+                description=item.get("description") or "", url=item.get("html_url") or "",
+                id=item.get("id") if isinstance(item.get("id"), int) else None)
 
 
 def list_teams(client, org: str) -> list[Team]:

@@ -17,17 +17,16 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from ..contract.counters import BREAKDOWNS, COUNTER_FIELDS, COUNTERS, UNKNOWN_ITEM
 from ..contract.keys import USER_DAYS, fact_day, fact_key, fact_prefix
 from ..store.base import Store
+from .tables import cursor
 
 # Flags a day carries: the features a person used that day.
 FLAGS = {"used_agent": "agent", "used_chat": "chat", "used_cli": "cli",
@@ -49,20 +48,6 @@ class PersonFacts:
     @property
     def empty(self) -> bool:
         return self.days.empty
-
-
-_database: duckdb.DuckDBPyConnection | None = None
-_lock = threading.Lock()
-
-
-def _cursor() -> duckdb.DuckDBPyConnection:
-    """A cursor of the process's in-memory database (opening a database costs tens of ms; each
-    cursor has its own temporary tables, so concurrent sessions never see each other's rows)."""
-    global _database
-    with _lock:
-        if _database is None:
-            _database = duckdb.connect(config={"threads": 2, "memory_limit": "256MB"})
-        return _database.cursor()
 
 
 def collected_days(store: Store) -> list[date]:
@@ -119,7 +104,7 @@ def _read(paths: list[Path], user_id: int) -> PersonFacts:
     files = [str(p) for p in paths]
     counters = ", ".join(f"coalesce({src}, 0) AS {dst}" for dst, src in COUNTERS.items())
     flags = ", ".join(f"coalesce({src}, false) AS {dst}" for src, dst in FLAGS.items())
-    with _cursor() as db:
+    with cursor() as db:
         # The person's rows once, into memory; the breakdowns are unnested from those few rows.
         db.execute(f"CREATE OR REPLACE TEMP TABLE me AS SELECT {', '.join(READ_COLUMNS)} FROM read_parquet(?, "
                    "hive_partitioning = true) WHERE user_id = ?", [files, user_id])

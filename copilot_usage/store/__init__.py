@@ -8,7 +8,8 @@
     url.py           open_store: a STORE_URL -> its store
     conflicts.py     re-read, merge, retry: the one loop every writer of a shared file uses
     histories.py     teams_history.json and the organisation's days, read and merged
-    team_files.py    the team files, their summary and index (store v2's read side)
+    team_tables.py   the team tables (store v3): month partitions, the directory, teams_history.json
+    team_files.py    store v2's team files, summary and index: read from older stores only
     migration.py     an older store upgraded; originals.py keeps what came from elsewhere
     report_copies.py the raw report files as GitHub served them
 """

@@ -1,6 +1,6 @@
 """Upgrade a store written by an older version (or moved in from another deployment).
 
-Store layout 2 keeps team days in the team files (`team_files.py`) and per-user
+Store layout 3 keeps team days in the team tables (`team_tables.py`) and per-user
 facts under `facts/`. A store without `store_version.json` saying so is upgraded
 by the next collection, before anything else is written:
 
@@ -9,33 +9,39 @@ by the next collection, before anything else is written:
    before anything is written;
 2. the files an older version (or another tool) wrote are kept byte-for-byte under
    `originals/{date}/…` (`originals.py`);
-3. every team of `teams_history.json` is merged into its team file;
-4. the summary and index are written, then `store_version.json`, which records the
-   version of `teams_history.json` the app itself assembles after each run.
+3. the team days of a layout-2 store (its team files, `team_files.py`, which stay where
+   they are, no longer written) and of `teams_history.json` go into the tables, each
+   team under GitHub's id when a team of that slug exists now;
+4. the directory is written, then `store_version.json`, which records the version of
+   `teams_history.json` the app itself writes after each run.
 
 A `teams_history.json` put in place by someone else later (its version differs from
 the recorded one) is taken in the same way by the next run. A run that stops
 halfway does it all again; the originals are kept once a day.
 
-    upgrade(store)      # -> the original keys kept, [] when the store is already current
+    upgrade(store, teams)      # -> the original keys kept, [] when the store is already current
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
 
 from ..contract.keys import HISTORY_KEY, ORIGINAL_KEYS, STORE_LAYOUT, STORE_VERSION_KEY
 from ..contract.rules import WEEK_DAYS
-from ..contract.teams import TeamHistory
+from ..contract.teams import Team, TeamHistory
 from ..errors import InvalidStoreFile
 from .base import Store
 from .conflicts import retry_on_conflict
 from .originals import keep_original
-from .team_files import merge_team_days, update_index, update_summary
+from .team_files import load_index, load_team_file
+from .team_tables import EncodedTeamDay, TeamDayRow, update_directory, upsert_team_days
+
+# Days taken in per write of the tables (a year of 300 teams is 110,000).
+UPGRADE_BATCH = 20_000
 
 
 def _version(store: Store) -> dict:
@@ -44,7 +50,7 @@ def _version(store: Store) -> dict:
 
 
 def is_current(store: Store) -> bool:
-    """Layout 2, and `teams_history.json` is the one this app assembled last (or absent)."""
+    """Layout 3, and `teams_history.json` is the one this app wrote last (or absent)."""
     version = _version(store)
     if not isinstance(version.get("layout"), int) or version["layout"] < STORE_LAYOUT:
         return False
@@ -68,9 +74,11 @@ def history_due(store: Store, cadence: str, today: date, *, changed: bool) -> bo
     return changed or not is_current(store)
 
 
-def upgrade(store: Store, *, now: datetime | None = None) -> list[str]:
-    """Upgrade the store to layout 2 if it is older, or take in a `teams_history.json`
-    written by someone else since; return the keys kept as originals.
+def upgrade(store: Store, teams: Callable[[], dict[str, Team]] = dict, *, now: datetime | None = None) -> list[str]:
+    """Upgrade the store to layout 3 if it is older, or take in a `teams_history.json`
+    written by someone else since; return the keys kept as originals. `teams()`: the
+    organisation's teams now, by slug (their ids key the days taken in), asked for once
+    the store is found sound.
 
     The whole file is validated before anything is written: a file that fails stops
     the run with its name (InvalidStoreFile) and the store is left as it was.
@@ -78,27 +86,50 @@ def upgrade(store: Store, *, now: datetime | None = None) -> list[str]:
     if is_current(store):
         return []
     now = now or datetime.now(UTC)
+    version = _version(store)
+    foreign = store.tag(HISTORY_KEY) not in (None, version.get("history_tag"))
     for _ in iter_histories(store):
-        pass  # validation only: refuse before writing anything
+        pass  # validation only: refuse before writing anything (or asking GitHub)
+    current = teams()
     kept = [k for k in (keep_original(store, key, today=now.date(), even_ours=True) for key in ORIGINAL_KEYS) if k]
-    entries, changes, seen = {}, {}, set()
-    for history in iter_histories(store):
-        if not history.data:
-            continue
-        # Merged, not written: the store may have team files. A team listed twice (renamed, in
-        # a file keyed by name) is combined by the reader's rule: the later entry wins a date.
-        merged = merge_team_days(store, history.team, {day.date: day for day in history.data},
-                                 keep_legacy=history.team.slug not in seen)
-        seen.add(history.team.slug)
-        if merged.entry is not None:
-            entries[history.team.slug] = merged.entry
-            changes[history.team.slug] = (history.team, {})
-    if changes:
-        update_summary(store, changes)
-    if entries:
-        update_index(store, entries)
+    index = load_index(store) if version.get("layout", 0) < STORE_LAYOUT else None
+    sources = []
+    if index:  # layout 2: the team files are the record (teams_history.json may be older)
+        sources.append(h for slug in sorted(index) if (h := load_team_file(store, slug)) is not None)
+    if foreign or not index:
+        sources.append(iter_histories(store))
+    batch: list[TeamDayRow] = []
+    seen: set[str] = set()
+    for source in sources:
+        for history in source:
+            if not history.data:
+                continue
+            team = _with_id(history.team, current)
+            rows = [TeamDayRow(team, EncodedTeamDay.of(day)) for day in history.data]
+            if team.slug in seen:
+                # A team listed twice (renamed, in a file keyed by name) is combined by the
+                # reader's rule: the later entry wins a date, a legacy one too.
+                _write(store, current, batch)
+                _write(store, current, rows, keep_legacy=False)
+                continue
+            seen.add(team.slug)
+            batch += rows
+            if len(batch) >= UPGRADE_BATCH:
+                _write(store, current, batch)
+    _write(store, current, batch)
     record_history_tag(store, store.tag(HISTORY_KEY), upgraded_at=now, originals=kept)
     return kept
+
+
+def _with_id(team: Team, teams: dict[str, Team]) -> Team:
+    listed = teams.get(team.slug)
+    return team.model_copy(update={"id": listed.id}) if listed is not None and team.id is None else team
+
+
+def _write(store: Store, teams: dict[str, Team], rows: list[TeamDayRow], *, keep_legacy: bool = True) -> None:
+    if rows:
+        update_directory(store, teams, upsert_team_days(store, rows, keep_legacy=keep_legacy))
+        rows.clear()
 
 
 def record_history_tag(store: Store, tag: str | None, **changes) -> None:

@@ -13,7 +13,7 @@
 -- Tables: user_teams (facts/) and the view member_days. Portable SQL: DuckDB in the collector,
 -- Athena/Trino at scale.
 WITH licensed AS (
-    SELECT day, slug, count(*) AS licensed_members
+    SELECT day, slug, max(team_id) AS team_id, count(*) AS licensed_members
     FROM user_teams
     GROUP BY day, slug
     HAVING count(*) >= {{ min_licensed_members }}
@@ -36,7 +36,7 @@ active AS (
            CAST(ai_credits_used AS DECIMAL(18, 6)) AS ai_credits_used
     FROM member_days
 )
-SELECT l.day, l.slug, l.licensed_members,
+SELECT l.day, l.slug, l.team_id, l.licensed_members,
        count(a.user_id) AS active_users,
        count(CASE WHEN a.interactions > 0 OR a.code_acceptances > 0 OR a.cli_prompts > 0
                         OR a.used_chat OR a.used_cli OR a.used_agent OR coalesce(a.used_code_review, false)
@@ -58,5 +58,5 @@ SELECT l.day, l.slug, l.licensed_members,
        CAST(sum(a.ai_credits_used) AS DOUBLE) AS ai_credits
 FROM licensed l
 LEFT JOIN active a ON a.day = l.day AND a.slug = l.slug
-GROUP BY l.day, l.slug, l.licensed_members
+GROUP BY l.day, l.slug, l.team_id, l.licensed_members
 ORDER BY l.day, l.slug

@@ -20,15 +20,19 @@ from ...contract.keys import (
     ORG_HISTORY_KEY,
     SEATS_KEY,
     SUMMARY_KEY,
+    TEAMS_DIRECTORY,
     TEAMS_KEY,
+    table_key,
     team_key,
 )
 from ...contract.teams import Team, TeamHistory
 from ...errors import AccessDenied, CopilotUsageError
 from ...read import org as org_reads
+from ...read import tables as table_reads
 from ...read import teams as team_reads
 from ...store.base import Store
 from ...store.team_files import IndexEntry
+from ...store.team_tables import DirectoryEntry
 from ...store.url import open_store
 from .text import inert
 
@@ -83,6 +87,23 @@ def _full_frame(url: str, tag: str | None) -> pd.DataFrame:
     return teams_frame(_histories(url, tag).values())
 
 
+# The tables (store v3): the directory is written last by each run, so its version tag is
+# the version of every table a page reads.
+@st.cache_data(ttl=300)
+def _directory(url: str, tag: str | None) -> dict[str, DirectoryEntry] | None:
+    return table_reads.team_directory(store_for(url))
+
+
+@st.cache_data(ttl=300, show_spinner="Loading the teams…")
+def _table_frame(url: str, tag: str | None) -> pd.DataFrame:
+    return table_reads.team_days_frame(store_for(url), _directory(url, tag) or {})
+
+
+@st.cache_data(ttl=300, show_spinner="Loading team history…")
+def _table_history(url: str, slug: str, tag: str | None) -> TeamHistory:
+    return table_reads.team_history(store_for(url), (_directory(url, tag) or {})[slug])
+
+
 @st.cache_data(ttl=300, show_spinner="Loading organisation history…")
 def _org_days(url: str, tag: str | None) -> list[OrgDay]:
     return org_reads.org_days(store_for(url))
@@ -105,6 +126,16 @@ def team_histories(settings: Settings) -> dict[str, TeamHistory]:
     return _histories(settings.store_url, _tag(store, HISTORY_KEY))
 
 
+def _directory_tag(settings: Settings) -> str | None:
+    return _tag(store_for(settings.store_url), table_key(TEAMS_DIRECTORY))
+
+
+def team_directory(settings: Settings) -> dict[str, DirectoryEntry] | None:
+    """Recorded teams by slug, from the tables; None for a store collected before them."""
+    tag = _directory_tag(settings)
+    return None if tag is None else _directory(settings.store_url, tag)
+
+
 def team_index(settings: Settings) -> dict[str, IndexEntry] | None:
     """Recorded teams by slug (small), or None for a store written before the index existed."""
     store = store_for(settings.store_url)
@@ -112,7 +143,13 @@ def team_index(settings: Settings) -> dict[str, IndexEntry] | None:
 
 
 def team_history(settings: Settings, slug: str) -> TeamHistory:
-    """One team's history, reading only that team's file when the store has one."""
+    """One team's history: its rows of the tables, or in an older store its own file (store v2)
+    or its entry of `teams_history.json`."""
+    tag = _directory_tag(settings)
+    if tag is not None:
+        if slug in (_directory(settings.store_url, tag) or {}):
+            return _table_history(settings.store_url, slug, tag)
+        raise KeyError(slug)
     if slug in (team_index(settings) or {}):
         found = _team_file(settings.store_url, slug, _tag(store_for(settings.store_url), team_key(slug)))
         if found is not None:
@@ -121,8 +158,12 @@ def team_history(settings: Settings, slug: str) -> TeamHistory:
 
 
 def all_teams_frame(settings: Settings) -> pd.DataFrame:
-    """Every team's scalar days as one long frame (the overview), from the summary when present."""
+    """Every team's scalar days as one long frame (the overview): from the tables, or from an
+    older store's summary or `teams_history.json`."""
     store = store_for(settings.store_url)
+    directory_tag = _directory_tag(settings)
+    if directory_tag is not None:
+        return _table_frame(settings.store_url, directory_tag)
     tag = _tag(store, SUMMARY_KEY)
     if tag is not None and team_index(settings) is not None:
         return _summary(settings.store_url, tag)
@@ -131,6 +172,9 @@ def all_teams_frame(settings: Settings) -> pd.DataFrame:
 
 def recorded_teams(settings: Settings) -> list[Team]:
     """Teams with at least one recorded day, as the history names them."""
+    directory = team_directory(settings)
+    if directory is not None:
+        return [entry.team for _, entry in sorted(directory.items()) if entry.days]
     index = team_index(settings)
     if index is not None:
         return [entry.team for _, entry in sorted(index.items()) if entry.days]

@@ -1,9 +1,8 @@
-"""The read side of team history: per-team files, summary and index match teams_history.json,
-and the pages read one team (or the summary), never the whole organisation."""
+"""The team tables (store v3): the collector writes month partitions and a directory that equal
+the full history, rewrites only the months its days touch, and the pages read only those tables."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from datetime import date, timedelta
 
@@ -13,15 +12,26 @@ from conftest import demo_client
 from demo_app import demo_mode, signed_in
 
 import copilot_usage.web.ui.data as ui_data
-from copilot_usage.analysis.frames import summary_frame, teams_frame
+from copilot_usage.analysis.frames import teams_frame
 from copilot_usage.collector.run import collect
-from copilot_usage.contract.keys import HISTORY_KEY, INDEX_KEY, SUMMARY_KEY, team_key
+from copilot_usage.contract.keys import (
+    HISTORY_KEY,
+    INDEX_KEY,
+    TEAM_DAY_LINES,
+    TEAM_DAYS,
+    TEAMS_DIRECTORY,
+    month_of,
+    table_key,
+)
 from copilot_usage.contract.rules import FIRST_REPORT_DAY
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import StoreUnavailable
+from copilot_usage.read.tables import recorded_history, team_days_frame
 from copilot_usage.store import LocalStore
 from copilot_usage.store.histories import load_team_histories
-from copilot_usage.store.team_files import load_index, load_team_file, merge_team_days
+from copilot_usage.store.team_tables import load_directory
+
+DIRECTORY = table_key(TEAMS_DIRECTORY)
 
 # The organisation's 40 days are the first 40 of GitHub's reports: a run with nothing recorded
 # to resume from goes back to FIRST_REPORT_DAY, so it fetches those 40 days, not a year of them.
@@ -84,43 +94,45 @@ def copy_of(demo_store_dir, root):
 def assert_read_side_matches(store: LocalStore) -> None:
     histories, _ = load_team_histories(store)
     recorded = {h.team.slug: h for h in histories if h.data}
-    index = load_index(store)
-    assert set(index) == set(recorded)
+    directory = load_directory(store)
+    assert set(directory) == set(recorded)
     for slug, history in recorded.items():
-        assert load_team_file(store, slug) == history
-        body = store.read_bytes(team_key(slug))
-        assert index[slug].sha256 == hashlib.sha256(body).hexdigest()
-        assert (index[slug].days, index[slug].last_day) == (len(history.data), history.data[-1].date)
+        assert recorded_history(store, slug) == history
+        assert (directory[slug].days, directory[slug].last_day) == (len(history.data), history.data[-1].date)
+        assert directory[slug].team.id is not None  # keyed by GitHub's id
     expected = teams_frame(recorded.values())
-    summary = summary_frame(store.read_json(SUMMARY_KEY).data)
+    tables = team_days_frame(store, directory)
     key = ["slug", "date"]
     same_unit = {"date": "datetime64[ns]"}  # the resolution pandas infers differs; the days do not
-    pd.testing.assert_frame_equal(summary.astype(same_unit).sort_values(key).reset_index(drop=True),
-                                  expected[summary.columns].astype(same_unit).sort_values(key).reset_index(drop=True))
+    pd.testing.assert_frame_equal(tables.astype(same_unit).sort_values(key).reset_index(drop=True),
+                                  expected[tables.columns].astype(same_unit).sort_values(key).reset_index(drop=True))
 
 
 @pytest.mark.integration
-def test_collect_writes_one_file_per_team_and_a_summary_that_equal_the_full_history(org, tmp_path):
+def test_collect_writes_tables_that_equal_the_full_history(org, tmp_path):
     store = LocalStore(tmp_path)
     run(org, store, until=END - timedelta(days=10), since=org.first_day - timedelta(days=1))
     assert_read_side_matches(store)
-    run(org, store, until=END)  # incremental: the new days reach the team files too
+    run(org, store, until=END)  # incremental: the new days reach the tables too
     assert_read_side_matches(store)
-    assert max(e.last_day for e in load_index(store).values()) == END
+    assert max(e.last_day for e in load_directory(store).values()) == END
+    assert not store.list_keys("teams/")  # store v2's team files are no longer written
 
 
 @pytest.mark.integration
-def test_a_run_with_nothing_new_rewrites_no_team_file(org, tmp_path):
+def test_a_run_with_nothing_new_rewrites_no_partition(org, tmp_path):
     store = RecordingStore(tmp_path)
     run(org, store, until=END, since=org.first_day - timedelta(days=1))
-    assert {k for k in store.writes if k.startswith("teams/")} == {team_key(s) for s in load_index(store)}
+    months = {month_of(org.first_day + timedelta(days=n)) for n in range((END - org.first_day).days + 1)}
+    assert {k for k in store.writes if k.startswith(f"tables/{TEAM_DAYS}/")} == {table_key(TEAM_DAYS, m)
+                                                                                for m in months}
     store.writes.clear()
     run(org, store, until=END)  # re-fetches the provisional days, which have not changed
-    assert [k for k in store.writes if k.startswith(("teams", "facts/"))] == []
+    assert [k for k in store.writes if k.startswith(("tables/", "facts/"))] == []
 
 
 @pytest.mark.integration
-def test_a_daily_run_reads_and_writes_only_the_days_it_fetched(org, tmp_path):
+def test_a_daily_run_reads_and_writes_only_the_days_and_months_it_fetched(org, tmp_path):
     store = RecordingStore(tmp_path)
     run(org, store, until=END - timedelta(days=1), since=org.first_day - timedelta(days=1))
     store.reads.clear(), store.writes.clear()
@@ -134,47 +146,29 @@ def test_a_daily_run_reads_and_writes_only_the_days_it_fetched(org, tmp_path):
     facts_read = {k for k in store.reads if k.startswith("facts/") and k.split("day=")[1][:10] not in fetched}
     assert facts_read == {f"facts/{table}/day={day}/part-0.parquet"
                           for table in ("user_days", "user_teams") for day in window}
-    # Each team file is read twice (its merge; teams_history.json assembled from it), written
-    # once; the whole history is never read.
-    team_reads = [k for k in store.reads if k.startswith("teams/")]
-    assert sorted(team_reads) == sorted([team_key(slug) for slug in load_index(store)] * 2)
-    team_writes = [k for k in store.writes if k.startswith("teams/")]
-    assert team_writes and sorted(team_writes) == sorted(set(team_writes))
+    # Tables read and written: the months of the fetched days and the directory, nothing older.
+    touched = {table_key(table, month_of(date.fromisoformat(d))) for d in fetched for table in (TEAM_DAYS,
+                                                                                                 TEAM_DAY_LINES)}
+    assert {k for k in store.reads if k.startswith("tables/")} <= touched | {DIRECTORY}
+    assert {k for k in store.writes if k.startswith("tables/")} <= touched | {DIRECTORY}
     assert "teams_history.json" not in store.reads
 
 
 @pytest.mark.integration
-def test_a_run_stopped_before_the_index_is_repaired_by_the_next(org, tmp_path):
-    store = RecordingStore(tmp_path, fail_on=INDEX_KEY)
+def test_a_run_stopped_before_the_directory_is_made_good_by_the_next(org, tmp_path):
+    store = RecordingStore(tmp_path, fail_on=DIRECTORY)
     with pytest.raises(StoreUnavailable):
         run(org, store, until=END, since=org.first_day - timedelta(days=1))
-    assert store.list_keys("teams/") and load_index(store) is None
+    assert store.list_keys(f"tables/{TEAM_DAYS}/") and load_directory(store) is None
     run(org, store, until=END)
     assert_read_side_matches(store)
 
 
 @pytest.mark.integration
-def test_a_team_the_index_describes_wrongly_is_rewritten_even_when_not_named_as_changed(org, tmp_path):
-    # What a run stopped between the team files and the index leaves: a team with days the index lacks.
-    store = LocalStore(tmp_path)
-    run(org, store, until=END - timedelta(days=5), since=org.first_day - timedelta(days=1))
-    histories = {h.team.slug: h for h in load_team_histories(store)[0] if h.data}
-    slug = sorted(histories)[0]
-    stale = load_index(store)[slug]
-    extra = histories[slug].data[-1].model_copy(update={"date": END - timedelta(days=4)})
-    merge_team_days(store, histories[slug].team, {extra.date: extra})
-    assert load_index(store)[slug] == stale
-    run(org, store, until=END)
-    entry, body = load_index(store)[slug], store.read_bytes(team_key(slug))
-    assert (entry.last_day, entry.sha256) == (END, hashlib.sha256(body).hexdigest())
-    assert_read_side_matches(store)
-
-
-@pytest.mark.integration
-def test_a_missing_index_is_rebuilt_for_a_store_written_by_an_older_version(org, tmp_path):
+def test_a_store_collected_before_the_tables_gets_them_from_its_history(org, tmp_path):
     store = LocalStore(tmp_path)
     run(org, store, until=END, since=org.first_day - timedelta(days=1))
-    for key in [INDEX_KEY, SUMMARY_KEY, *store.list_keys("teams/")]:
+    for key in [*store.list_keys("tables/"), "store_version.json"]:
         (tmp_path / key).unlink()
     run(org, store, until=END)
     assert_read_side_matches(store)
@@ -190,43 +184,29 @@ def recorded_app(org, tmp_path, monkeypatch, demo_store_dir):
 
 
 @pytest.mark.unit
-def test_the_team_page_reads_one_team_file_not_the_whole_history(recorded_app):
+def test_the_team_page_reads_the_tables_not_the_whole_history(recorded_app):
     at = signed_in("two-teams")
     assert len([e for e in at.main if e.type == "vega_lite_chart"]) >= 7
     shown = at.selectbox[0].value
-    team_files = [k for k in recorded_app.reads if k.startswith("teams/")]
-    assert team_files == [team_key(shown)]
-    assert HISTORY_KEY not in recorded_app.reads
+    assert shown in load_directory(recorded_app)
+    assert DIRECTORY in recorded_app.reads
+    assert HISTORY_KEY not in recorded_app.reads and not [k for k in recorded_app.reads if k.startswith("teams/")]
 
 
 @pytest.mark.unit
-def test_the_overview_reads_the_summary_not_the_whole_history(recorded_app):
+def test_the_overview_reads_the_tables_not_the_whole_history(recorded_app):
     at = signed_in("admin")  # lands on the team page first
     recorded_app.reads.clear()
     at.switch_page("app_pages/teams_overview.py").run()
     assert not at.exception and at.dataframe
-    assert SUMMARY_KEY in recorded_app.reads and HISTORY_KEY not in recorded_app.reads
-    assert not [k for k in recorded_app.reads if k.startswith("teams/")]
-
-
-@pytest.mark.unit
-def test_a_team_file_gone_missing_falls_back_to_the_full_history(demo_store_dir, tmp_path, monkeypatch):
-    copy_of(demo_store_dir, tmp_path)
-    store = RecordingStore(tmp_path)
-    slug = sorted(load_index(store))[0]
-    (tmp_path / team_key(slug)).unlink()
-    demo_mode(monkeypatch, f"file://{tmp_path}")
-    monkeypatch.setattr(ui_data, "open_store", lambda url: store)
-    settings = ui_data.load_settings()
-    full = {h.team.slug: h for h in load_team_histories(store)[0]}
-    assert ui_data.team_history(settings, slug) == full[slug]
-    assert HISTORY_KEY in store.reads
+    assert HISTORY_KEY not in recorded_app.reads
+    assert not [k for k in recorded_app.reads if k.startswith("teams")]
 
 
 @pytest.mark.unit
 @pytest.mark.parametrize("key, broken, page, persona", [
-    (INDEX_KEY, b'{"platform": {"days": "many"}}', None, "two-teams"),
-    (SUMMARY_KEY, b'{"columns": ["date"], "teams": [{"rows": [["x"]]}]}', "app_pages/teams_overview.py", "admin"),
+    (DIRECTORY, b"PAR1 not a table", None, "two-teams"),
+    (DIRECTORY, b"PAR1 not a table", "app_pages/teams_overview.py", "admin"),
 ])
 def test_a_broken_read_side_file_is_named_in_a_sentence(demo_store_dir, tmp_path, monkeypatch, key, broken, page,
                                                         persona):
@@ -242,8 +222,8 @@ def test_a_broken_read_side_file_is_named_in_a_sentence(demo_store_dir, tmp_path
 
 
 @pytest.mark.unit
-def test_the_overview_shows_the_same_table_from_the_summary_and_from_an_older_store(demo_store_dir, tmp_path,
-                                                                                   monkeypatch):
+def test_the_overview_shows_the_same_table_from_the_tables_and_from_an_older_store(demo_store_dir, tmp_path,
+                                                                                  monkeypatch):
     copy_of(demo_store_dir, tmp_path)
 
     def overview_table_shown():
@@ -253,8 +233,9 @@ def test_the_overview_shows_the_same_table_from_the_summary_and_from_an_older_st
         assert not at.exception
         return at.dataframe[0].value
 
-    from_summary = overview_table_shown()
-    (tmp_path / INDEX_KEY).unlink()  # as a store written before the read side existed
+    from_tables = overview_table_shown()
+    shutil.rmtree(tmp_path / "tables")  # as a store written before the tables existed (and the index)
+    assert not (tmp_path / INDEX_KEY).exists()
     from_full_history = overview_table_shown()
-    assert len(from_summary) >= 3
-    pd.testing.assert_frame_equal(from_summary, from_full_history)
+    assert len(from_tables) >= 3
+    pd.testing.assert_frame_equal(from_tables, from_full_history)

@@ -1,0 +1,471 @@
+"""Team days as tables (store v3): month partitions of Parquet, merged a month at a time.
+
+    tables/team_days/month=YYYY-MM/part-0.parquet       one row per (team, day): the scalar fields
+    tables/team_day_lines/month=YYYY-MM/part-0.parquet  one row per (team, day): the day as recorded
+    tables/team_directory/part-0.parquet                 the teams directory, written last
+
+A day's rows are keyed by GitHub's `team_id` (a renamed team keeps one history); a team
+known only from an older deployment's file has no id and is told apart by its slug. A run
+rewrites the months its days touch, and the directory (one row per team): what it costs
+follows the days fetched and the teams, not the years kept (DESIGN.md, "Cost rule").
+`teams_history.json` is streamed from the lines (`history_chunks`), one team after another.
+
+DuckDB does the merging and the Parquet (the collector has no pandas or pyarrow).
+
+    merged = upsert_team_days(store, [TeamDayRow(team, EncodedTeamDay.of(day)), …])
+    directory = load_directory(store)              # {slug: DirectoryEntry} or None (older store)
+    update_directory(store, teams, merged)         # after the months, never before
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from pydantic import Field, ValidationError
+
+from ..contract.days import TEAM_DAY_SCALARS, Record, TeamDay
+from ..contract.facts import TEAM_DAY_LINE_COLUMNS, TEAM_DAY_TABLE_COLUMNS, TEAMS_DIRECTORY_COLUMNS
+from ..contract.keys import (
+    HISTORY_KEY,
+    TEAM_DAY_LINES,
+    TEAM_DAYS,
+    TEAMS_DIRECTORY,
+    month_of,
+    table_key,
+    table_month,
+    table_prefix,
+)
+from ..contract.rules import LEGACY_METRICS
+from ..contract.teams import Team
+from ..errors import InvalidStoreFile
+from .base import Store
+from .conflicts import retry_on_conflict
+
+# The scalar fields of a day, in the order of EncodedTeamDay.row.
+ROW_COLUMNS = ["date", "source", *TEAM_DAY_SCALARS]
+# Rows in a partition: a team's days together and in order, so a reader of one team reads
+# few row groups and teams_history.json is a merge of the months, not a sort of the years.
+ROW_ORDER = "team_id NULLS LAST, CASE WHEN team_id IS NULL THEN slug END, day"
+ROW_GROUP = 4096
+_PARQUET = f"FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP}"
+
+
+# ---------------------------------------------------------------- a day as it is written
+
+def day_line(day: TeamDay) -> bytes:
+    return day.model_dump_json().encode()
+
+
+def scalar_row(day: TeamDay) -> list:
+    return [day.date.isoformat(), *(getattr(day, c) for c in ROW_COLUMNS[1:])]
+
+
+@dataclass(frozen=True)
+class EncodedTeamDay:
+    """A team day as it is written: its line (teams_history.json's JSON) and its scalar row.
+
+    What the collector holds between checkpoints: a tenth of the memory of the TeamDay.
+    """
+
+    line: bytes
+    row: list
+
+    @classmethod
+    def of(cls, day: TeamDay) -> EncodedTeamDay:
+        return cls(day_line(day), scalar_row(day))
+
+    @property
+    def day(self) -> date:
+        return date.fromisoformat(self.row[0])
+
+    def with_values(self, **values: int | None) -> EncodedTeamDay:
+        """The record with scalar fields that were null set (the rolling counts, known once the
+        earlier days are joined), without parsing the line: it is the model's compact JSON,
+        where a top-level field appears once, so the bytes are those of `EncodedTeamDay.of`."""
+        line, row = self.line, list(self.row)
+        for name, value in values.items():
+            null = b'"' + name.encode() + b'":null'
+            if value is None or null not in line:
+                continue
+            line = line.replace(null, b'"' + name.encode() + b'":' + str(int(value)).encode(), 1)
+            row[ROW_COLUMNS.index(name)] = int(value)
+        return EncodedTeamDay(line, row)
+
+
+@dataclass(frozen=True)
+class TeamDayRow:
+    """One team's day, to be written: the team (its id and slug that day) and the day."""
+
+    team: Team
+    day: EncodedTeamDay
+
+
+# ---------------------------------------------------------------- the directory
+
+class DirectoryEntry(Record):
+    """One team of the directory: the team as last seen, its days, the slugs it had before.
+    `months`: days recorded per month ("YYYY-MM"), recounted from each month a run rewrites or
+    reads, so a run that stopped between the tables and the directory is made good by the next."""
+
+    team: Team
+    first_day: date
+    last_day: date
+    months: dict[str, int] = Field(default_factory=dict)
+    earlier_slugs: list[str] = Field(default_factory=list)
+
+    @property
+    def days(self) -> int:
+        return sum(self.months.values())
+
+
+def team_ref(team: Team) -> int | str:
+    """What a team's rows are keyed by: its id, or its slug when it has none."""
+    return team.id if team.id is not None else team.slug
+
+
+# ---------------------------------------------------------------- merging days
+
+@dataclass
+class TableMerge:
+    """What merging days into the tables did: counts, and per team what the directory needs."""
+
+    added: int = 0
+    replaced: int = 0
+    # team_ref -> (the team, {month: (its days there, first, last)}) for every team of the months read
+    teams: dict[int | str, tuple[Team, dict[str, tuple[int, date, date]]]] = field(default_factory=dict)
+    named: dict[int | str, Team] = field(default_factory=dict)  # the teams as the rows written named them
+
+
+@contextlib.contextmanager
+def _database() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+    """An in-memory DuckDB and a working folder, both gone afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix="copilot-tables-"))
+    db = duckdb.connect(config={"memory_limit": "256MB", "threads": 2, "temp_directory": str(folder / "spill"),
+                                "preserve_insertion_order": True})
+    try:
+        yield db, folder
+    finally:
+        db.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _spec(columns: dict[str, str]) -> str:
+    return "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
+
+
+_MATCH = ("{a}.day = {b}.day AND {a}.team_id IS NOT DISTINCT FROM {b}.team_id "
+          "AND ({a}.team_id IS NOT NULL OR {a}.slug = {b}.slug)")
+
+
+def upsert_team_days(store: Store, rows: Iterable[TeamDayRow], *, keep_legacy: bool = True) -> TableMerge:
+    """Upsert team days into the month partitions of both tables, conditionally on the
+    version read (a month another writer changed meanwhile is merged again on top of theirs).
+
+    A newer copy of a day replaces the recorded one (provisional days settle) unless the
+    recorded one is a legacy day (`rules.replaces`; `keep_legacy=False`: a later entry of an
+    older file wins even so). Writing the same days twice writes nothing the second time.
+    """
+    months: dict[str, dict[tuple[int | str, date], TeamDayRow]] = {}
+    teams: dict[int | str, Team] = {}
+    for row in rows:
+        ref = team_ref(row.team)
+        months.setdefault(month_of(row.day.day), {})[(ref, row.day.day)] = row
+        teams[ref] = row.team
+    merged = TableMerge()
+    with _database() as (db, folder):
+        for month in sorted(months):
+            incoming = folder / f"incoming-{month}.ndjson"
+            with incoming.open("wb") as out:
+                for row in months.pop(month).values():
+                    values = dict(zip(ROW_COLUMNS, row.day.row, strict=True))
+                    out.write(json.dumps({"team_id": row.team.id, "slug": row.team.slug, "day": values.pop("date"),
+                                          **values, "line": row.day.line.decode()}).encode() + b"\n")
+            db.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM read_json('{incoming}', "
+                       f"format = 'newline_delimited', columns = "
+                       f"{_spec({**TEAM_DAY_TABLE_COLUMNS, 'line': 'VARCHAR'})})")
+            incoming.unlink()
+            retry_on_conflict(table_key(TEAM_DAY_LINES, month),
+                              lambda month=month: _merge_month(store, db, folder, month, keep_legacy))
+            _count(db, merged, teams, month)
+    merged.named = teams
+    return merged
+
+
+def _merge_month(store: Store, db, folder: Path, month: str, keep_legacy: bool) -> None:
+    """One month: the lines decide which incoming days are new or changed (`accepted`); the
+    scalar rows are written first, the lines last, so a run that stops in between leaves the
+    days to be written again by the next (their lines still differ)."""
+    lines_tag = _existing(store, db, folder, TEAM_DAY_LINES, month)
+    legacy = f"coalesce(e.source = '{LEGACY_METRICS}', false)" if keep_legacy else "false"
+    db.execute(f"""
+        CREATE OR REPLACE TEMP TABLE accepted AS
+        SELECT i.team_id, i.slug, i.day, e.day IS NULL AS is_new
+        FROM incoming i LEFT JOIN existing_{TEAM_DAY_LINES} e ON {_MATCH.format(a="i", b="e")}
+        WHERE e.day IS NULL OR (NOT {legacy} AND i.line IS DISTINCT FROM e.line)""")
+    # Every team's days in this month once merged (those only stored too): the directory's count.
+    db.execute(f"""
+        CREATE OR REPLACE TEMP TABLE month_days AS
+        SELECT team_id, any_value(slug) AS slug, count(*) AS days, min(day) AS first, max(day) AS last
+        FROM (SELECT team_id, slug, day FROM existing_{TEAM_DAY_LINES}
+              UNION ALL SELECT team_id, slug, day FROM accepted WHERE is_new)
+        GROUP BY team_id, CASE WHEN team_id IS NULL THEN slug END""")
+    if db.execute("SELECT count(*) FROM accepted").fetchone()[0] == 0:
+        return
+    retry_on_conflict(table_key(TEAM_DAYS, month), lambda: _write_month(
+        store, db, folder, TEAM_DAYS, month, _existing(store, db, folder, TEAM_DAYS, month)))
+    _write_month(store, db, folder, TEAM_DAY_LINES, month, lines_tag)
+
+
+def _existing(store: Store, db, folder: Path, table: str, month: str) -> str | None:
+    """The stored partition as the temp table `existing_{table}`; its version tag (None: none yet)."""
+    found = store.read_bytes_versioned(table_key(table, month))
+    names = ", ".join(_COLUMNS[table])
+    if found is None:
+        db.execute(f"CREATE OR REPLACE TEMP TABLE existing_{table} AS SELECT {names} FROM incoming WHERE false")
+        return None
+    path = folder / f"{table}-{month}.parquet"
+    path.write_bytes(found[0])
+    try:
+        db.execute(f"CREATE OR REPLACE TEMP TABLE existing_{table} AS SELECT {names} FROM read_parquet('{path}')")
+    except duckdb.Error:
+        raise InvalidStoreFile(f"{table_key(table, month)} in {store.url} is not the table this version "
+                               "writes; move it away and the next collection writes it again",
+                               key=table_key(table, month)) from None
+    finally:
+        path.unlink()
+    return found[1]
+
+
+_COLUMNS = {TEAM_DAYS: TEAM_DAY_TABLE_COLUMNS, TEAM_DAY_LINES: TEAM_DAY_LINE_COLUMNS}
+
+
+def _write_month(store: Store, db, folder: Path, table: str, month: str, tag: str | None) -> None:
+    """The stored rows less the accepted days, plus them, in row order, written conditionally."""
+    names = ", ".join(_COLUMNS[table])
+    out = folder / f"out-{table}-{month}.parquet"
+    db.execute(f"""
+        COPY (SELECT * FROM (
+                  SELECT {names} FROM existing_{table} e
+                  WHERE NOT EXISTS (SELECT 1 FROM accepted a WHERE {_MATCH.format(a="a", b="e")})
+                  UNION ALL
+                  SELECT {", ".join(f"i.{name}" for name in _COLUMNS[table])} FROM incoming i
+                  WHERE EXISTS (SELECT 1 FROM accepted a WHERE {_MATCH.format(a="a", b="i")}))
+              ORDER BY {ROW_ORDER})
+        TO '{out}' ({_PARQUET})""")
+    try:
+        store.write_bytes_if(table_key(table, month), out.read_bytes(), if_tag=tag)
+    finally:
+        out.unlink()
+
+
+def _count(db, merged: TableMerge, teams: dict[int | str, Team], month: str) -> None:
+    added, replaced = db.execute("SELECT count(*) FILTER (is_new), count(*) FILTER (NOT is_new) FROM accepted").fetchone()
+    merged.added += added
+    merged.replaced += replaced
+    for team_id, slug, days, first, last in db.execute("SELECT * FROM month_days").fetchall():
+        ref = team_id if team_id is not None else slug
+        team, months = merged.teams.get(ref, (None, {}))
+        team = teams.get(ref) or team or Team(name=slug, slug=slug, id=team_id)  # a team only stored
+        merged.teams[ref] = (team, {**months, month: (days, first, last)})
+
+
+# ---------------------------------------------------------------- the directory file
+
+def load_directory(store: Store) -> dict[str, DirectoryEntry] | None:
+    """The teams directory by current slug, or None when the store has no tables yet."""
+    found = store.read_bytes_versioned(table_key(TEAMS_DIRECTORY))
+    return None if found is None else parse_directory(found[0], store)
+
+
+def parse_directory(body: bytes, store: Store) -> dict[str, DirectoryEntry]:
+    with _database() as (db, folder):
+        path = folder / "teams.parquet"
+        path.write_bytes(body)
+        try:
+            cursor = db.execute(f"SELECT {', '.join(TEAMS_DIRECTORY_COLUMNS)} FROM read_parquet('{path}')")
+            names = [column[0] for column in cursor.description]
+            rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+            return {row["slug"]: _entry(row) for row in rows}
+        except (duckdb.Error, ValidationError, KeyError):
+            raise InvalidStoreFile(f"{table_key(TEAMS_DIRECTORY)} in {store.url} is not the teams directory "
+                                   "this version writes; move it away and the next collection writes it again",
+                                   key=table_key(TEAMS_DIRECTORY)) from None
+
+
+def _entry(row: dict) -> DirectoryEntry:
+    team = Team(name=row["name"], slug=row["slug"], description=row["description"] or "", url=row["url"] or "",
+                id=row["team_id"])
+    return DirectoryEntry(team=team, first_day=row["first_day"], last_day=row["last_day"],
+                          months=dict(row["months"] or {}), earlier_slugs=row["earlier_slugs"] or [])
+
+
+def write_directory(store: Store, entries: dict[str, DirectoryEntry], *, if_tag: str | None) -> str:
+    with _database() as (db, folder):
+        source = folder / "teams.ndjson"
+        with source.open("wb") as out:
+            for slug in sorted(entries):
+                entry = entries[slug]
+                out.write(json.dumps({"team_id": entry.team.id, "slug": entry.team.slug, "name": entry.team.name,
+                                      "description": entry.team.description, "url": entry.team.url,
+                                      "first_day": entry.first_day.isoformat(), "last_day": entry.last_day.isoformat(),
+                                      "days": entry.days, "months": entry.months,
+                                      "earlier_slugs": entry.earlier_slugs}).encode() + b"\n")
+        target = folder / "teams.parquet"
+        db.execute(f"COPY (SELECT * FROM read_json('{source}', format = 'newline_delimited', columns = "
+                   f"{_spec(TEAMS_DIRECTORY_COLUMNS)})) TO '{target}' ({_PARQUET})")
+        return store.write_bytes_if(table_key(TEAMS_DIRECTORY), target.read_bytes(), if_tag=if_tag)
+
+
+def update_directory(store: Store, teams: dict[str, Team], merged: TableMerge | None = None) -> dict[str, DirectoryEntry]:
+    """The directory with the teams just written (`merged`) and the teams as GitHub names them
+    now (`teams`, by slug: a renamed team's entry takes its new slug and keeps the old one).
+    Written conditionally, last (readers take its version tag as the tables' version)."""
+    by_id = {team.id: team for team in teams.values() if team.id is not None}
+
+    def attempt() -> dict[str, DirectoryEntry]:
+        found = store.read_bytes_versioned(table_key(TEAMS_DIRECTORY))
+        current = parse_directory(found[0], store) if found else {}
+        entries = {team_ref(e.team): e for e in current.values()}
+        for ref, (team, months) in (merged.teams.items() if merged else ()):
+            old = entries.get(ref)
+            first, last = min(m[1] for m in months.values()), max(m[2] for m in months.values())
+            counts = {month: days for month, (days, _, _) in months.items()}
+            if old is None:
+                entries[ref] = DirectoryEntry(team=team, first_day=first, last_day=last, months=counts)
+            else:
+                entries[ref] = _renamed(old, merged.named.get(ref, old.team)).model_copy(update={
+                    "months": dict(sorted({**old.months, **counts}.items())),
+                    "first_day": min(first, old.first_day), "last_day": max(last, old.last_day)})
+        for ref, entry in list(entries.items()):
+            named = by_id.get(ref) if isinstance(ref, int) else None
+            if named is None and isinstance(ref, str) and ref in teams and teams[ref].id is None:
+                named = teams[ref]
+            if named is not None:
+                entries[ref] = _renamed(entry, named)
+        result = _one_per_slug(entries)
+        if found is None or result != current:
+            write_directory(store, result, if_tag=found[1] if found else None)
+        return result
+
+    return retry_on_conflict(table_key(TEAMS_DIRECTORY), attempt)
+
+
+def _renamed(entry: DirectoryEntry, team: Team) -> DirectoryEntry:
+    """The entry under the team's name now; a slug it had before is kept (URLs, legacy rows)."""
+    if team == entry.team:
+        return entry
+    earlier = entry.earlier_slugs + ([entry.team.slug] if team.slug != entry.team.slug
+                                     and entry.team.slug not in entry.earlier_slugs else [])
+    return entry.model_copy(update={"team": team, "earlier_slugs": earlier})
+
+
+def _one_per_slug(entries: dict[int | str, DirectoryEntry]) -> dict[str, DirectoryEntry]:
+    """By slug. A team known only by slug from an older file and a team with an id and that
+    slug are one team: its days are read by both keys (`rows_of`), listed once."""
+    out: dict[str, DirectoryEntry] = {}
+    for entry in sorted(entries.values(), key=lambda e: e.team.id is None):  # teams with ids first
+        slug = entry.team.slug
+        if slug in out:
+            kept = out[slug]
+            months = {m: kept.months.get(m, 0) + entry.months.get(m, 0) for m in {*kept.months, *entry.months}}
+            out[slug] = kept.model_copy(update={"months": dict(sorted(months.items())),
+                                                "first_day": min(kept.first_day, entry.first_day),
+                                                "last_day": max(kept.last_day, entry.last_day)})
+        else:
+            out[slug] = entry
+    return out
+
+
+def rows_of(entry: DirectoryEntry) -> str:
+    """The SQL condition for a team's rows: its id, and the rows keyed by a slug it had."""
+    slugs = ", ".join(f"'{slug}'" for slug in [entry.team.slug, *entry.earlier_slugs])
+    by_slug = f"(team_id IS NULL AND slug IN ({slugs}))"
+    return f"(team_id = {int(entry.team.id)} OR {by_slug})" if entry.team.id is not None else by_slug
+
+
+# ---------------------------------------------------------------- whole tables
+
+def table_months(store: Store, table: str) -> list[str]:
+    """The months a table has, oldest first."""
+    return sorted(m for key in store.list_keys(table_prefix(table)) if (m := table_month(key, table)))
+
+
+@contextlib.contextmanager
+def local_copies(store: Store, table: str, months: list[str]) -> Iterator[list[Path]]:
+    """The partitions as local files: where they are in a folder store, else copied for the while."""
+    local = [store.local_file(table_key(table, month)) for month in months]
+    if all(path is not None for path in local):
+        yield [path for path in local if path is not None and path.exists()]
+        return
+    folder = Path(tempfile.mkdtemp(prefix="copilot-tables-read-"))
+    try:
+        paths = []
+        for month in months:
+            body = store.read_bytes(table_key(table, month))
+            if body is not None:
+                paths.append(folder / f"{month}.parquet")
+                paths[-1].write_bytes(body)
+        yield paths
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_SLUG_IN_LINE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def history_chunks(store: Store, directory: dict[str, DirectoryEntry]) -> Iterator[bytes]:
+    """`teams_history.json` as chunks, one team after another, from the lines table: each month
+    is read in its row order (team, day) and the months merged, so memory holds a few rows of
+    each month, whatever the years kept. Teams in the order of their rows (id, then slug)."""
+    by_ref = {team_ref(e.team): e for e in directory.values()}
+    slug_owner = {slug: e for e in directory.values() for slug in [e.team.slug, *e.earlier_slugs]}
+    yield b"[\n"
+    first_team, current = True, None
+    with local_copies(store, TEAM_DAY_LINES, table_months(store, TEAM_DAY_LINES)) as paths, \
+            _database() as (db, _):
+        for ref, line in _merged_rows(db, paths):
+            entry = by_ref.get(ref) if isinstance(ref, int) else slug_owner.get(ref)
+            entry = entry or by_ref.get(ref)
+            team = entry.team if entry else Team(name=str(ref), slug=str(ref)) if _SLUG_IN_LINE.match(str(ref)) \
+                else None
+            if team is None:
+                continue
+            if team != current:
+                head = b'{"team":' + team.model_dump_json().encode() + b',"data":[\n'
+                yield (b"" if first_team else b"\n]},\n") + head + line
+                first_team, current = False, team
+            else:
+                yield b",\n" + line
+    yield b"\n]\n" if first_team else b"\n]}\n]\n"
+
+
+def _merged_rows(db, paths: list[Path]) -> Iterator[tuple[int | str, bytes]]:
+    """(team_ref, line) of every partition, in (team, day) order: a merge of the months."""
+    def month_rows(path: Path) -> Iterator[tuple[tuple, int | str, bytes]]:
+        cursor = db.cursor()
+        try:
+            cursor.execute(f"SELECT team_id, slug, day, line FROM read_parquet('{path}')")  # stored in row order
+            while batch := cursor.fetchmany(256):
+                for team_id, slug, day, line in batch:
+                    key = (0, team_id, "", day) if team_id is not None else (1, 0, slug, day)
+                    yield key, team_id if team_id is not None else slug, line.encode()
+        finally:
+            cursor.close()
+
+    for _, ref, line in heapq.merge(*(month_rows(path) for path in paths), key=lambda item: item[0]):
+        yield ref, line
+
+
+def write_history(store: Store) -> str:
+    """Write `teams_history.json` from the tables (older tools and the seed read it); returns its tag."""
+    return store.write_stream(HISTORY_KEY, history_chunks(store, load_directory(store) or {}))
