@@ -55,6 +55,9 @@ if team.description:
     st.text(team.description)  # plain text: a description is never rendered as HTML
 if picker.is_team_link(team.url):
     st.markdown(f"[{team.slug} on GitHub]({team.url})")  # not in the caption: a faded link is too pale
+earlier = data.earlier_slugs(settings, team.slug)
+if earlier:  # a team renamed on GitHub: one history, under its name now
+    st.caption(f"Renamed on GitHub; its earlier slugs: {', '.join(earlier)}. Its days before are shown here too.")
 picker.apply_carried_view()  # range and granularity from the overview's "Open"
 view = sections.chart_view(view_controls(first, last))
 frame = in_range(daily_frame(history.data), view.start, view.end)

@@ -239,3 +239,28 @@ def test_the_overview_shows_the_same_table_from_the_tables_and_from_an_older_sto
     from_full_history = overview_table_shown()
     assert len(from_tables) >= 3
     pd.testing.assert_frame_equal(from_tables, from_full_history)
+
+
+@pytest.mark.integration
+def test_a_team_renamed_on_github_keeps_one_history_under_its_new_name(tmp_path):
+    org = build_demo_org(seed=5, teams=6, users=70, days=40, end_day=END)
+    store = LocalStore(tmp_path)
+    run(org, store, until=END - timedelta(days=10), since=org.first_day - timedelta(days=1))
+    before = load_directory(store)
+    team = next(t for t in org.teams if t["slug"] in before)
+    old_slug, days_before = team["slug"], before[team["slug"]].days
+    team.update(slug=f"{old_slug}-renamed", name=f"{team['name']} (renamed)")  # GitHub renames it
+    run(org, store, until=END)
+    directory = load_directory(store)
+    assert old_slug not in directory  # one team, not two
+    entry = directory[team["slug"]]
+    assert (entry.team.id, entry.team.name, entry.earlier_slugs) == (team["id"], team["name"], [old_slug])
+    history = recorded_history(store, team["slug"])
+    assert len(history.data) == entry.days > days_before and history.data[-1].date == END
+    assert len({d.date for d in history.data}) == len(history.data)  # each day once
+    frame = team_days_frame(store, directory)
+    assert set(frame[frame["slug"] == team["slug"]]["date"].dt.date) == {d.date for d in history.data}
+    assert old_slug not in set(frame["slug"])
+    histories, _ = load_team_histories(store)  # teams_history.json: one entry, under the new name
+    assert [h.team.slug for h in histories].count(team["slug"]) == 1
+    assert old_slug not in [h.team.slug for h in histories]

@@ -136,6 +136,12 @@ def team_directory(settings: Settings) -> dict[str, DirectoryEntry] | None:
     return None if tag is None else _directory(settings.store_url, tag)
 
 
+def earlier_slugs(settings: Settings, slug: str) -> list[str]:
+    """The slugs a team had before GitHub renamed it (none in a store older than the tables)."""
+    entry = (team_directory(settings) or {}).get(slug)
+    return list(entry.earlier_slugs) if entry else []
+
+
 def team_index(settings: Settings) -> dict[str, IndexEntry] | None:
     """Recorded teams by slug (small), or None for a store written before the index existed."""
     store = store_for(settings.store_url)
