@@ -129,3 +129,20 @@ def test_the_table_merge_gives_what_the_rule_gives(tmp_path, new_days):
     assert (entry.days, entry.first_day, entry.last_day) == (len(expected), expected[0].date, expected[-1].date)
     changed = {d.date for d in new} - {legacy.date}
     assert result.added + result.replaced == len(changed)
+
+
+def test_teams_history_json_is_every_team_once_in_day_order_whatever_the_group_size(tmp_path, monkeypatch):
+    import copilot_usage.store.team_tables as team_tables
+    from copilot_usage.store.histories import load_team_histories
+
+    store = LocalStore(tmp_path)
+    teams = [Team(name=f"T{n}", slug=f"t{n}", id=100 + n) for n in range(4)] + [Team(name="Old", slug="old")]
+    for n, team in enumerate(teams):  # across a month's end, each team its own number of days
+        merge_team_days(store, team, {d.date: d for d in days(25 + n, 3 + n, active=n + 1)})
+    expected = {team.slug: recorded_history(store, team.slug) for team in teams}
+    for group in (1, 4, 10**6):  # a team a group, a few, all at once
+        monkeypatch.setattr(team_tables, "HISTORY_ROWS", group)
+        team_tables.write_history(store)
+        histories, _ = load_team_histories(store)
+        assert [h.team.slug for h in histories] == ["t0", "t1", "t2", "t3", "old"]  # by id, then by slug
+        assert {h.team.slug: h for h in histories} == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from datetime import date, timedelta
 
+import boto3
 import pandas as pd
 import pytest
 from conftest import demo_client
@@ -27,7 +28,7 @@ from copilot_usage.contract.rules import FIRST_REPORT_DAY
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import StoreUnavailable
 from copilot_usage.read.tables import recorded_history, team_days_frame
-from copilot_usage.store import LocalStore
+from copilot_usage.store import LocalStore, S3Store
 from copilot_usage.store.histories import load_team_histories
 from copilot_usage.store.team_tables import load_directory
 
@@ -264,3 +265,38 @@ def test_a_team_renamed_on_github_keeps_one_history_under_its_new_name(tmp_path)
     histories, _ = load_team_histories(store)  # teams_history.json: one entry, under the new name
     assert [h.team.slug for h in histories].count(team["slug"]) == 1
     assert old_slug not in [h.team.slug for h in histories]
+
+
+@pytest.mark.integration
+def test_the_pages_read_the_tables_from_s3_through_a_cache_kept_by_version(org, tmp_path, request):
+    client = boto3.client("s3", endpoint_url=request.getfixturevalue("s3_endpoint"))
+
+    class CountingS3(S3Store):
+        downloads: list[str] = []
+
+        def read_bytes(self, key):
+            self.downloads.append(key)
+            return super().read_bytes(key)
+
+    store = CountingS3(request.getfixturevalue("bucket"), f"tables-{tmp_path.name}", client=client)
+    run(org, store, until=END - timedelta(days=5), since=org.first_day - timedelta(days=1))
+    local = LocalStore(tmp_path / "local")
+    run(org, local, until=END - timedelta(days=5), since=org.first_day - timedelta(days=1))
+    directory = load_directory(store)
+    assert directory == load_directory(local)
+    store.downloads.clear()
+    pd.testing.assert_frame_equal(team_days_frame(store, directory), team_days_frame(local, directory))
+    slug = sorted(directory)[0]
+    assert recorded_history(store, slug) == recorded_history(local, slug)
+    first = [k for k in store.downloads if k.startswith("tables/") and k != DIRECTORY]
+    assert first  # copied once…
+    store.downloads.clear()
+    team_days_frame(store, directory), recorded_history(store, slug)
+    assert [k for k in store.downloads if k.startswith("tables/") and k != DIRECTORY] == []  # …then read locally
+    run(org, store, until=END)  # a collection rewrites the last month(s): only those are copied again
+    store.downloads.clear()
+    directory = load_directory(store)
+    team_days_frame(store, directory)
+    again = {k for k in store.downloads if k.startswith(f"tables/{TEAM_DAYS}/")}
+    assert again and again <= {table_key(TEAM_DAYS, month_of(END - timedelta(days=n))) for n in range(9)}
+    assert table_key(TEAM_DAYS, month_of(org.first_day)) not in again  # an older month stays cached

@@ -8,7 +8,7 @@ A day's rows are keyed by GitHub's `team_id` (a renamed team keeps one history);
 known only from an older deployment's file has no id and is told apart by its slug. A run
 rewrites the months its days touch, and the directory (one row per team): what it costs
 follows the days fetched and the teams, not the years kept (DESIGN.md, "Cost rule").
-`teams_history.json` is streamed from the lines (`history_chunks`), one team after another.
+`teams_history.json` is streamed from the lines (`history_chunks`), a group of teams at a time.
 
 DuckDB does the merging and the Parquet (the collector has no pandas or pyarrow).
 
@@ -20,7 +20,6 @@ DuckDB does the merging and the Parquet (the collector has no pandas or pyarrow)
 from __future__ import annotations
 
 import contextlib
-import heapq
 import json
 import re
 import shutil
@@ -424,18 +423,18 @@ _SLUG_IN_LINE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 def history_chunks(store: Store, directory: dict[str, DirectoryEntry]) -> Iterator[bytes]:
-    """`teams_history.json` as chunks, one team after another, from the lines table: each month
-    is read in its row order (team, day) and the months merged, so memory holds a few rows of
-    each month, whatever the years kept. Teams in the order of their rows (id, then slug)."""
+    """`teams_history.json` as chunks, one team after another, from the lines table. Teams are
+    read a group at a time (about HISTORY_ROWS days, from every month: each month's rows are
+    in team order, so a group is a few row groups of each), so memory holds one group, whatever
+    the years kept. Teams in the order of their rows: by id, then those known by slug only."""
     by_ref = {team_ref(e.team): e for e in directory.values()}
     slug_owner = {slug: e for e in directory.values() for slug in [e.team.slug, *e.earlier_slugs]}
     yield b"[\n"
     first_team, current = True, None
     with local_copies(store, TEAM_DAY_LINES, table_months(store, TEAM_DAY_LINES)) as paths, \
             _database() as (db, _):
-        for ref, line in _merged_rows(db, paths):
+        for ref, line in _rows_in_order(db, [str(p) for p in paths], directory):
             entry = by_ref.get(ref) if isinstance(ref, int) else slug_owner.get(ref)
-            entry = entry or by_ref.get(ref)
             team = entry.team if entry else Team(name=str(ref), slug=str(ref)) if _SLUG_IN_LINE.match(str(ref)) \
                 else None
             if team is None:
@@ -449,21 +448,41 @@ def history_chunks(store: Store, directory: dict[str, DirectoryEntry]) -> Iterat
     yield b"\n]\n" if first_team else b"\n]}\n]\n"
 
 
-def _merged_rows(db, paths: list[Path]) -> Iterator[tuple[int | str, bytes]]:
-    """(team_ref, line) of every partition, in (team, day) order: a merge of the months."""
-    def month_rows(path: Path) -> Iterator[tuple[tuple, int | str, bytes]]:
-        cursor = db.cursor()
-        try:
-            cursor.execute(f"SELECT team_id, slug, day, line FROM read_parquet('{path}')")  # stored in row order
-            while batch := cursor.fetchmany(256):
-                for team_id, slug, day, line in batch:
-                    key = (0, team_id, "", day) if team_id is not None else (1, 0, slug, day)
-                    yield key, team_id if team_id is not None else slug, line.encode()
-        finally:
-            cursor.close()
+HISTORY_ROWS = 20_000  # days of teams read at once for teams_history.json (about 40 MB of lines)
 
-    for _, ref, line in heapq.merge(*(month_rows(path) for path in paths), key=lambda item: item[0]):
-        yield ref, line
+
+def _rows_in_order(db, paths: list[str], directory: dict[str, DirectoryEntry]) -> Iterator[tuple[int | str, bytes]]:
+    """(team_ref, line) of every row, in (team, day) order, a group of teams at a time. The groups'
+    bounds cover every id and slug, so rows of a team missing from the directory are read too."""
+    if not paths:
+        return
+    ids = sorted((e.team.id, e.days) for e in directory.values() if e.team.id is not None)
+    slugs = sorted((e.team.slug, e.days) for e in directory.values() if e.team.id is None)
+    conditions = [*_groups("team_id", ids), *(f"team_id IS NULL AND {c}" for c in _groups("slug", slugs))]
+    cursor = db.cursor()
+    try:
+        for condition in conditions:
+            cursor.execute(f"SELECT team_id, slug, line FROM read_parquet(?) WHERE {condition} ORDER BY {ROW_ORDER}",
+                           [paths])
+            while batch := cursor.fetchmany(512):
+                for team_id, slug, line in batch:
+                    yield (team_id if team_id is not None else slug), line.encode()
+    finally:
+        cursor.close()
+
+
+def _groups(column: str, keys: list[tuple[int | str, int]]) -> Iterator[str]:
+    """Conditions on `column` that split its sorted keys into groups of about HISTORY_ROWS days,
+    the first and last open-ended."""
+    def literal(value):
+        return str(int(value)) if isinstance(value, int) else f"'{value}'"
+    lower, size = None, 0
+    for n, (key, days) in enumerate(keys):
+        size += days
+        if size >= HISTORY_ROWS and n < len(keys) - 1:
+            yield " AND ".join(filter(None, [lower, f"{column} <= {literal(key)}"]))
+            lower, size = f"{column} > {literal(key)}", 0
+    yield lower or f"{column} IS NOT NULL"
 
 
 def write_history(store: Store) -> str:

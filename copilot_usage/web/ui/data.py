@@ -94,12 +94,15 @@ def _directory(url: str, tag: str | None) -> dict[str, DirectoryEntry] | None:
     return table_reads.team_directory(store_for(url))
 
 
-@st.cache_data(ttl=300, show_spinner="Loading the teams…")
+# Shared, not copied per render (st.cache_data unpickles its value on every hit: 1 s of a warm
+# overview at 1,000 teams x 365 days). The pages only derive new frames from these; nothing
+# about a viewer is in them. A few versions at most are kept.
+@st.cache_resource(ttl=300, max_entries=2, show_spinner="Loading the teams…")
 def _table_frame(url: str, tag: str | None) -> pd.DataFrame:
     return table_reads.team_days_frame(store_for(url), _directory(url, tag) or {})
 
 
-@st.cache_data(ttl=300, show_spinner="Loading team history…")
+@st.cache_resource(ttl=300, max_entries=64, show_spinner="Loading team history…")
 def _table_history(url: str, slug: str, tag: str | None) -> TeamHistory:
     return table_reads.team_history(store_for(url), (_directory(url, tag) or {})[slug])
 
