@@ -62,7 +62,9 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect  # a dependency of streamlit
 
-from copilot_usage.contract.keys import TEAMS_KEY, team_key
+from copilot_usage.contract.keys import TEAMS_KEY
+from copilot_usage.read.tables import recorded_history
+from copilot_usage.store import LocalStore
 from copilot_usage.web.session import COOKIE_NAME
 
 TARGET_SECONDS = 2.0  # p95 of a control change
@@ -96,11 +98,10 @@ def fill_demo_store(root: Path) -> list[TeamPage]:
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"the demo store could not be collected:\n{done.stderr[-3000:]}")
-    pages = []
+    pages, store = [], LocalStore(root)
     for team in json.loads((root / TEAMS_KEY).read_text()):
-        history = json.loads((root / team_key(team["slug"])).read_text())
-        pages.append(TeamPage(team["slug"], team["name"],
-                              tuple(date.fromisoformat(day["date"]) for day in history["data"])))
+        history = recorded_history(store, team["slug"])
+        pages.append(TeamPage(team["slug"], team["name"], tuple(day.date for day in history.data)))
     if not pages:
         raise SystemExit("the demo store has no qualifying team")
     return pages
