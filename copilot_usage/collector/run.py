@@ -83,11 +83,12 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     limit_malloc_arenas()  # before the run's threads start
     today = today or utc_today()
     org_days, _ = load_org_history(store)  # a file that fails validation stops the run here…
-    listed: dict[str, Team] = {}
+    listed: list[dict[str, Team]] = []
 
     def teams_now() -> dict[str, Team]:  # listed once, and only after the store was found sound
-        listed.update({} if listed else {team.slug: team for team in list_teams(client, org)})
-        return listed
+        if not listed:
+            listed.append({team.slug: team for team in list_teams(client, org)})
+        return listed[0]
 
     summary = CollectSummary(originals_kept=upgrade(store, teams_now))  # …or here, before anything is written
     teams = teams_now()
@@ -174,10 +175,10 @@ class _Checkpoint:
         merged = upsert_team_days(store, self.rows)
         summary.days_added += merged.added
         summary.days_replaced += merged.replaced
-        if merged.teams:
-            update_directory(store, self.teams, merged)
         if self.org_days:
             write_org_history(store, self.org_days)
+        if merged.teams:
+            update_directory(store, self.teams, merged)
         self.engine.refresh()  # what DuckDB kept of these days goes with them
         self.__init__(self.teams, self.engine)
 
