@@ -146,3 +146,16 @@ def test_teams_history_json_is_every_team_once_in_day_order_whatever_the_group_s
         histories, _ = load_team_histories(store)
         assert [h.team.slug for h in histories] == ["t0", "t1", "t2", "t3", "old"]  # by id, then by slug
         assert {h.team.slug: h for h in histories} == expected
+
+
+def test_a_month_partition_that_is_not_the_table_is_named_and_left_as_it_was(tmp_path):
+    from copilot_usage.contract.keys import TEAM_DAY_LINES, table_key
+    from copilot_usage.errors import InvalidStoreFile
+
+    store = LocalStore(tmp_path)
+    merged(store, TEAM, days(0, 2))
+    key = table_key(TEAM_DAY_LINES, "2026-05")
+    store.write_bytes(key, b"PAR1 written by someone else")
+    with pytest.raises(InvalidStoreFile, match=rf"{key} in file://.*move it away"):
+        merge_team_days(store, TEAM, {d.date: d for d in days(1, 2, active=9)})
+    assert store.read_bytes(key) == b"PAR1 written by someone else"

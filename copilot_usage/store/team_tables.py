@@ -149,7 +149,9 @@ class TableMerge:
 def _database() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """An in-memory DuckDB and a working folder, both gone afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="copilot-tables-"))
-    db = duckdb.connect(config={"memory_limit": "256MB", "threads": 2, "temp_directory": str(folder / "spill"),
+    # One thread and a small limit: a month of lines is sorted by spilling, not held (a year's
+    # backfill peaked at 2.0 x one day's memory with 256 MB and two threads).
+    db = duckdb.connect(config={"memory_limit": "128MB", "threads": 1, "temp_directory": str(folder / "spill"),
                                 "preserve_insertion_order": True})
     try:
         yield db, folder
@@ -230,18 +232,17 @@ def _existing(store: Store, db, folder: Path, table: str, month: str) -> str | N
     found = store.read_bytes_versioned(table_key(table, month))
     names = ", ".join(_COLUMNS[table])
     if found is None:
-        db.execute(f"CREATE OR REPLACE TEMP TABLE existing_{table} AS SELECT {names} FROM incoming WHERE false")
+        db.execute(f"CREATE OR REPLACE TEMP VIEW existing_{table} AS SELECT {names} FROM incoming WHERE false")
         return None
-    path = folder / f"{table}-{month}.parquet"
+    path = folder / f"{table}-{month}.parquet"  # read where it lies, not held (removed with the folder)
     path.write_bytes(found[0])
     try:
-        db.execute(f"CREATE OR REPLACE TEMP TABLE existing_{table} AS SELECT {names} FROM read_parquet('{path}')")
+        db.execute(f"CREATE OR REPLACE TEMP VIEW existing_{table} AS SELECT {names} FROM read_parquet('{path}')")
+        db.execute(f"SELECT count(*) FROM existing_{table}").fetchone()  # a file that is not the table fails here
     except duckdb.Error:
         raise InvalidStoreFile(f"{table_key(table, month)} in {store.url} is not the table this version "
                                "writes; move it away and the next collection writes it again",
                                key=table_key(table, month)) from None
-    finally:
-        path.unlink()
     return found[1]
 
 
