@@ -4,32 +4,33 @@
     frame = team_days_frame(store, directory)    # every team's scalar days (the overview)
     history = team_history(store, entry)         # one team's days, breakdowns included
 
-A folder store is read where it lies. An S3 store's partitions are copied once into a
-local cache keyed by their version tag (DuckDB's httpfs extension cannot be downloaded
-here, and may not be in a locked-down host): a new collection changes the last month
-or two, so a warm app copies those again and nothing else.
+A folder store is read where it lies; an S3 store's partitions through a local cache kept
+by version (`store.team_tables.cached_partitions`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
 import threading
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from ..analysis.frames import empty_teams_frame
 from ..contract.days import TEAM_DAY_SCALARS
-from ..contract.keys import TEAM_DAY_LINES, TEAM_DAYS, table_key
+from ..contract.keys import TEAM_DAY_LINES, TEAM_DAYS
 from ..contract.teams import TeamHistory
 from ..store.base import Store
-from ..store.team_tables import ROW_COLUMNS, DirectoryEntry, load_directory, rows_of, table_months
+from ..store.team_tables import (
+    ROW_COLUMNS,
+    DirectoryEntry,
+    cached_partitions,
+    load_directory,
+    rows_of,
+    table_months,
+)
 
 _database: duckdb.DuckDBPyConnection | None = None
 _lock = threading.Lock()
-_cache = Path(tempfile.gettempdir()) / "copilot-usage-tables"
 
 
 def cursor() -> duckdb.DuckDBPyConnection:
@@ -47,39 +48,10 @@ def team_directory(store: Store) -> dict[str, DirectoryEntry] | None:
     return load_directory(store)
 
 
-def partition_files(store: Store, table: str, months: list[str]) -> list[str]:
-    """Local paths of a table's partitions for these months (those that exist)."""
-    paths = []
-    for month in months:
-        key = table_key(table, month)
-        local = store.local_file(key)
-        if local is not None:
-            if local.exists():
-                paths.append(str(local))
-            continue
-        tag = store.tag(key)
-        if tag is None:
-            continue
-        name = hashlib.sha256(f"{store.url}\0{key}".encode()).hexdigest()[:24]
-        path = _cache / f"{name}-{hashlib.sha256(tag.encode()).hexdigest()[:16]}.parquet"
-        if not path.exists():
-            body = store.read_bytes(key)
-            if body is None:
-                continue
-            _cache.mkdir(parents=True, exist_ok=True)
-            for older in _cache.glob(f"{name}-*.parquet"):  # an earlier version of this month
-                older.unlink(missing_ok=True)
-            partial = path.with_suffix(f".{threading.get_ident()}.part")
-            partial.write_bytes(body)
-            partial.replace(path)  # readers never see half a file
-        paths.append(str(path))
-    return paths
-
-
 def team_days_frame(store: Store, directory: dict[str, DirectoryEntry]) -> pd.DataFrame:
     """Every team's scalar days as one long frame (`frames.teams_frame`'s columns), each day
     under the team's current slug and name, whatever slug it had that day."""
-    files = partition_files(store, TEAM_DAYS, table_months(store, TEAM_DAYS))
+    files = cached_partitions(store, TEAM_DAYS, table_months(store, TEAM_DAYS))
     if not files or not directory:
         return empty_teams_frame()
     with cursor() as db:
@@ -101,7 +73,7 @@ def team_history(store: Store, entry: DirectoryEntry) -> TeamHistory:
     """One team's days from the lines table: only the months it has days in are read, and of
     those only its rows. A day recorded under both its id and, from an older file, its
     slug is the legacy one (it comes last, and the last copy of a date wins)."""
-    files = partition_files(store, TEAM_DAY_LINES, sorted(entry.months))
+    files = cached_partitions(store, TEAM_DAY_LINES, sorted(entry.months))
     lines: list[str] = []
     if files:
         with cursor() as db:

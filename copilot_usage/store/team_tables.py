@@ -20,10 +20,11 @@ DuckDB does the merging and the Parquet (the collector has no pandas or pyarrow)
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
-import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -45,7 +46,7 @@ from ..contract.keys import (
     table_prefix,
 )
 from ..contract.rules import LEGACY_METRICS
-from ..contract.teams import Team
+from ..contract.teams import Team, is_valid_slug
 from ..errors import InvalidStoreFile
 from .base import Store
 from .conflicts import retry_on_conflict
@@ -56,6 +57,7 @@ ROW_COLUMNS = ["date", "source", *TEAM_DAY_SCALARS]
 # few row groups and teams_history.json is a merge of the months, not a sort of the years.
 ROW_ORDER = "team_id NULLS LAST, CASE WHEN team_id IS NULL THEN slug END, day"
 ROW_GROUP = 4096
+_CACHE = Path(tempfile.gettempdir()) / "copilot-usage-tables"  # the app's copies of S3 partitions
 _PARQUET = f"FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP}"
 
 
@@ -420,7 +422,36 @@ def local_copies(store: Store, table: str, months: list[str]) -> Iterator[list[P
         shutil.rmtree(folder, ignore_errors=True)
 
 
-_SLUG_IN_LINE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+def cached_partitions(store: Store, table: str, months: list[str]) -> list[str]:
+    """Local paths of a table's partitions for these months (those that exist), for reading:
+    a folder store's own files; an S3 store's copied once into a local cache kept by version
+    tag (DuckDB's httpfs extension cannot be downloaded here, and may not be in a locked-down
+    host), so after a collection only the month or two it rewrote are copied again."""
+    paths = []
+    for month in months:
+        key = table_key(table, month)
+        local = store.local_file(key)
+        if local is not None:
+            if local.exists():
+                paths.append(str(local))
+            continue
+        tag = store.tag(key)
+        if tag is None:
+            continue
+        name = hashlib.sha256(f"{store.url}\0{key}".encode()).hexdigest()[:24]
+        path = _CACHE / f"{name}-{hashlib.sha256(tag.encode()).hexdigest()[:16]}.parquet"
+        if not path.exists():
+            body = store.read_bytes(key)
+            if body is None:
+                continue
+            _CACHE.mkdir(parents=True, exist_ok=True)
+            for older in _CACHE.glob(f"{name}-*.parquet"):  # an earlier version of this month
+                older.unlink(missing_ok=True)
+            partial = path.with_suffix(f".{threading.get_ident()}.part")
+            partial.write_bytes(body)
+            partial.replace(path)  # readers never see half a file
+        paths.append(str(path))
+    return paths
 
 
 def history_chunks(store: Store, directory: dict[str, DirectoryEntry]) -> Iterator[bytes]:
@@ -436,7 +467,7 @@ def history_chunks(store: Store, directory: dict[str, DirectoryEntry]) -> Iterat
             _database() as (db, _):
         for ref, line in _rows_in_order(db, [str(p) for p in paths], directory):
             entry = by_ref.get(ref) if isinstance(ref, int) else slug_owner.get(ref)
-            team = entry.team if entry else Team(name=str(ref), slug=str(ref)) if _SLUG_IN_LINE.match(str(ref)) \
+            team = entry.team if entry else Team(name=str(ref), slug=str(ref)) if is_valid_slug(str(ref)) \
                 else None
             if team is None:
                 continue
