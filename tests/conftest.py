@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import hashlib
 import multiprocessing.process
 import os
@@ -143,9 +144,13 @@ def _wait_for_the_script(runner, timeout: float = 3) -> None:
 
 
 def pytest_configure(config):
+    from streamlit.components.v2 import manifest_scanner
     from streamlit.testing.v1 import local_script_runner
 
     local_script_runner.require_widgets_deltas = _wait_for_the_script
+    # Every AppTest scans the installed packages' metadata for components (0.65 s each here,
+    # most of a page test); what is installed does not change during a run.
+    manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
 # ---------------------------------------------------------------- sections printed at the end

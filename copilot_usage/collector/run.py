@@ -100,8 +100,7 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
 
     latest_members: CollectedDay | None = None
     with FactsEngine() as engine:
-        checkpoint = _Checkpoint(teams, engine)
-        windows = TeamWindows(engine, store, days)
+        checkpoint = _Checkpoint(teams, engine, TeamWindows(engine, store, days))
         for collected in fetch_days(client, store, org, days, today=today, concurrency=concurrency,
                                     engine=engine, encoded=True):
             if progress:
@@ -112,9 +111,6 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
             summary.days_fetched += 1
             summary.first_day = summary.first_day or collected.day
             summary.last_day = collected.day
-            if collected.facts:  # days come in order: the window of this one is now complete
-                windows.keep(collected.facts)
-                collected.team_days = windows.fill(collected.day, collected.team_days)
             checkpoint.add(collected)
             if collected.members:
                 latest_members = CollectedDay(collected.day, collected.status, members=collected.members)
@@ -139,11 +135,12 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
 class _Checkpoint:
     """Days fetched but not yet written, held encoded; flushed in order."""
 
-    def __init__(self, teams: dict[str, Team], engine: FactsEngine):
+    def __init__(self, teams: dict[str, Team], engine: FactsEngine, windows: TeamWindows):
         self.teams = teams
         self.engine = engine
+        self.windows = windows
         self.size = 0
-        self.rows: list[TeamDayRow] = []
+        self.days: list[CollectedDay] = []  # each with its team days (encoded) and ids only
         self.org_days: list[OrgDay] = []
         self.facts: list[DayFacts] = []
 
@@ -153,12 +150,20 @@ class _Checkpoint:
 
     def add(self, collected: CollectedDay) -> None:
         self.size += 1
-        for slug, team_day in collected.team_days.items():
-            self.rows.append(TeamDayRow(self._team(slug, collected.team_ids.get(slug)), team_day))  # encoded
+        self.days.append(CollectedDay(collected.day, collected.status, team_days=collected.team_days,
+                                      team_ids=collected.team_ids, facts=collected.facts))
         if collected.org_day:
             self.org_days.append(collected.org_day)
-        if collected.facts:
+        if collected.facts:  # days come in order: the window of this one is complete
+            self.windows.keep(collected.facts)
             self.facts.append(collected.facts)
+
+    def _rows(self) -> list[TeamDayRow]:
+        """The days' team rows, with the rolling counts of the days that have facts."""
+        filled = self.windows.fill({d.day: d.team_days for d in self.days if d.facts})
+        return [TeamDayRow(self._team(slug, collected.team_ids.get(slug)), team_day)
+                for collected in self.days
+                for slug, team_day in filled.get(collected.day, collected.team_days).items()]
 
     def _team(self, slug: str, team_id: int | None) -> Team:
         """The team as GitHub lists it; the report's id when the list has none (a team deleted since)."""
@@ -169,10 +174,11 @@ class _Checkpoint:
 
     def flush(self, store: Store, summary: CollectSummary) -> None:
         """The days' facts, then the tables' months, the organisation's days, the directory (last)."""
+        rows = self._rows()
         for facts in self.facts:
             facts.store(store)
             self.engine.discard(facts)
-        merged = upsert_team_days(store, self.rows)
+        merged = upsert_team_days(store, rows)
         summary.days_added += merged.added
         summary.days_replaced += merged.replaced
         if self.org_days:
@@ -180,7 +186,7 @@ class _Checkpoint:
         if merged.teams:
             update_directory(store, self.teams, merged)
         self.engine.refresh()  # what DuckDB kept of these days goes with them
-        self.__init__(self.teams, self.engine)
+        self.__init__(self.teams, self.engine, self.windows)
 
 
 def _resume_after(directory: dict[str, DirectoryEntry], org_days: list[OrgDay]) -> date | None:

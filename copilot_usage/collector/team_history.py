@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..contract.days import TeamDay
 from ..contract.rules import MONTH_DAYS, utc_today
 from ..contract.teams import Team, TeamHistory
 from ..errors import NotFound
@@ -16,6 +17,8 @@ from ..store.base import Store
 from .days import day_window, fetch_days
 from .facts import FactsEngine
 from .windows import TeamWindows
+
+FILL_DAYS = 30  # days per window query (its working set: these days and the 27 before)
 
 
 def find_team(teams: list[Team], team: str) -> Team:
@@ -43,7 +46,8 @@ def get_team_history(client, org: str, team: str, since: date | None = None, *,
     wanted = day_window(since, until, today)
     # The days before the first one wanted are fetched too, for its rolling counts.
     fetched = day_window(since - timedelta(days=MONTH_DAYS - 1), until, today) if since else wanted
-    days = []
+    days: list[TeamDay] = []
+    pending: dict[date, dict[str, TeamDay]] = {}  # filled a batch at a time: one window query each
     with FactsEngine() as engine:
         windows = TeamWindows(engine, None, fetched)
         for collected in fetch_days(client, store, org, fetched, today=today, concurrency=concurrency,
@@ -52,5 +56,9 @@ def get_team_history(client, org: str, team: str, since: date | None = None, *,
                 windows.keep(collected.facts)
                 engine.discard(collected.facts)
             if found.slug in collected.team_days and collected.day in wanted:
-                days.append(windows.fill(collected.day, {found.slug: collected.team_days[found.slug]})[found.slug])
+                pending[collected.day] = {found.slug: collected.team_days[found.slug]}
+            if len(pending) >= FILL_DAYS:
+                days.extend(teams[found.slug] for teams in windows.fill(pending).values())
+                pending = {}
+        days.extend(teams[found.slug] for teams in windows.fill(pending).values())
     return TeamHistory(team=found.model_copy(update={"id": None}), data=days)  # the seed's shape: no id

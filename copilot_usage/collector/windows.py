@@ -10,7 +10,10 @@ the store only at the next checkpoint); an earlier day is read from the store's 
 
     windows = TeamWindows(engine, store, run_days)
     windows.keep(facts)                                  # each day joined, in order
-    team_days = windows.fill(day, {slug: EncodedTeamDay})  # with weekly/monthly_active_users
+    filled = windows.fill({day: {slug: EncodedTeamDay}})  # with weekly/monthly_active_users
+
+`fill` takes the days of a checkpoint at once: one query for them all, since the query's
+fixed cost (views over the window's files, the models) was most of a daily collection.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from ..contract.days import TeamDay
 from ..contract.keys import USER_DAYS, USER_TEAM_DAYS, fact_day, fact_key, fact_prefix
@@ -26,6 +30,8 @@ from ..store.base import Store
 from ..store.team_tables import EncodedTeamDay
 from .facts import DayFacts, FactsEngine
 from .sql import create_models, load
+
+TeamDayT = TypeVar("TeamDayT", EncodedTeamDay, TeamDay)
 
 
 def first_fact_day(store: Store | None, run_days: list[date]) -> date | None:
@@ -54,28 +60,33 @@ class TeamWindows:
         """A day joined in this run: its slim copy, from the local facts (before they leave)."""
         self.kept[facts.day] = self._slim(facts.day, facts.files[USER_DAYS], facts.files[USER_TEAM_DAYS])
 
-    def fill(self, day: date, team_days: dict[str, EncodedTeamDay | TeamDay]) -> dict[str, EncodedTeamDay | TeamDay]:
-        """The day's team days (records or models) with their weekly and monthly active users set."""
-        counts = self.counts(day)
-        out = {}
-        for slug, team_day in team_days.items():
-            weekly, monthly = counts.get(slug, (None, None))
-            values = {"weekly_active_users": weekly, "monthly_active_users": monthly}
-            out[slug] = team_day.with_values(**values) if isinstance(team_day, EncodedTeamDay) else \
-                team_day.model_copy(update=values)
+    def fill(self, team_days: dict[date, dict[str, TeamDayT]]) -> dict[date, dict[str, TeamDayT]]:
+        """Each day's team days (records or models) with their weekly and monthly active users
+        set; the days must have been kept, and come after every day filled before."""
+        counts = self.counts(sorted(team_days))
+        out: dict[date, dict[str, TeamDayT]] = {}
+        for day, teams in team_days.items():
+            out[day] = {}
+            for slug, team_day in teams.items():
+                weekly, monthly = counts.get((day, slug), (None, None))
+                values = {"weekly_active_users": weekly, "monthly_active_users": monthly}
+                out[day][slug] = team_day.with_values(**values) if isinstance(team_day, EncodedTeamDay) else \
+                    team_day.model_copy(update=values)
         return out
 
-    def counts(self, day: date) -> dict[str, tuple[int | None, int | None]]:
-        """{slug: (weekly, monthly)} for every team with members on `day`; None when the window
-        reaches before the first day with facts."""
-        start = day - timedelta(days=MONTH_DAYS - 1)
+    def counts(self, days: list[date]) -> dict[tuple[date, str], tuple[int | None, int | None]]:
+        """{(day, slug): (weekly, monthly)} for every team with members on each of `days` (in
+        order); None when the window reaches before the first day with facts."""
+        if not days:
+            return {}
+        start = days[0] - timedelta(days=MONTH_DAYS - 1)
         for old in [d for d in self.kept if d < start]:  # days are walked in order: never needed again
             self._drop(old)
-        for n in range(MONTH_DAYS):
+        for n in range((days[-1] - start).days + 1):
             wanted = start + timedelta(days=n)
             if wanted not in self.kept and self.first is not None and wanted >= self.first:
                 self.kept[wanted] = self._from_store(wanted)
-        files = [paths for d, paths in self.kept.items() if paths and start <= d <= day]
+        files = [paths for d, paths in self.kept.items() if paths and start <= d <= days[-1]]
         if not files or self.first is None:
             return {}
         cursor = self.engine.cursor()
@@ -83,12 +94,13 @@ class TeamWindows:
             for table, index in ((USER_DAYS, 0), (USER_TEAM_DAYS, 1)):
                 cursor.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM read_parquet("
                                f"{[str(paths[index]) for paths in files]!r}, union_by_name = true)")
-            cursor.execute(f"CREATE OR REPLACE TEMP TABLE window_days AS SELECT DATE '{day.isoformat()}' AS day")
+            cursor.execute("CREATE OR REPLACE TEMP TABLE window_days AS SELECT * FROM (VALUES "
+                           + ", ".join(f"(DATE '{d.isoformat()}')" for d in days) + ") AS t(day)")
             cursor.execute(f"CREATE OR REPLACE TEMP TABLE first_fact_day AS "
                            f"SELECT DATE '{self.first.isoformat()}' AS day")
             create_models(cursor)
-            return {slug: (weekly, monthly)
-                    for _, slug, weekly, monthly in cursor.execute(load("team_windows")).fetchall()}
+            return {(day, slug): (weekly, monthly)
+                    for day, slug, weekly, monthly in cursor.execute(load("team_windows")).fetchall()}
         finally:
             cursor.close()
 
