@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import disable_debug_mode
 
 from ..analysis.frames import complete_periods, spans_switch, users_long
 from ..contract.rules import LEGACY_SWITCH, MONTH_DAYS, WEEK_DAYS
+
+# Altair validates every object it builds against Vega-Lite's schema (each axis date, each
+# encoding) by default: a fifth of a team page's render. A whole spec is still validated
+# where it counts: the chart tests call to_dict(), which validates.
+disable_debug_mode()
 
 USER_SERIES = {"active_users": "Active users", "engaged_users": "Engaged users"}
 # Contrasting hues: engaged users often nearly equal active users, and two blues merge.
@@ -64,6 +70,19 @@ def reliable_rate(frame: pd.DataFrame, field: str = "acceptance_rate") -> pd.Dat
     return frame.assign(**{field: frame[field].where(frame["code_generations"] >= MIN_GENERATIONS)})
 
 
+_INDEPENDENT_Y = alt.Resolve(scale=alt.ScaleResolveMap(y="independent"))
+
+
+def _with(chart, **properties):
+    """`chart` with top-level properties set in place. Altair's .properties(), .resolve_scale()
+    and .configure_*() return a copy, and copying a layered chart rebuilds it: every layer
+    deep-copied twice, data included (docs/architecture.md, "Pages"). For a chart just built
+    here, not yet shared."""
+    for name, value in properties.items():
+        setattr(chart, name, value)
+    return chart
+
+
 def _with_switch(chart, frame: pd.DataFrame):
     """Mark 2026-04-02, when GitHub's metrics changed meaning, if the range spans it."""
     if not spans_switch(frame):
@@ -101,7 +120,7 @@ def active_users_chart(frame: pd.DataFrame, series: dict[str, str] = USER_SERIES
     area = base.transform_filter(alt.datum.series == first).mark_area(opacity=0.2, line=True, point=True)
     lines = base.transform_filter(alt.datum.series != first).mark_line(
         strokeWidth=2.5, strokeDash=[6, 3], point=alt.OverlayMarkDef(shape="diamond", size=50))
-    return _with_switch(alt.layer(area, lines), frame).properties(height=HEIGHT)
+    return _with(_with_switch(alt.layer(area, lines), frame), height=HEIGHT)
 
 
 def acceptance_chart(frame: pd.DataFrame, granularity: str = "day"):
@@ -131,7 +150,7 @@ def acceptance_chart(frame: pd.DataFrame, granularity: str = "day"):
     )
     title = alt.TitleParams("Code suggestions and acceptance rate",
                             subtitle=f"Rate shown for periods with {MIN_GENERATIONS} or more suggestions")
-    return alt.layer(bars, rate).resolve_scale(y="independent").properties(title=title, height=HEIGHT)
+    return _with(alt.layer(bars, rate), resolve=_INDEPENDENT_Y, title=title, height=HEIGHT)
 
 
 def lines_chart(frame: pd.DataFrame, granularity: str = "day"):
@@ -243,7 +262,7 @@ def series_chart(long: pd.DataFrame, field: str, *, title: str, axis_title: str,
             point=True, strokeWidth=2, strokeDash=[5, 3]))
     if field == "acceptance_rate":
         title = alt.TitleParams(title, subtitle=f"Shown for periods with {MIN_GENERATIONS} or more suggestions")
-    return _with_switch(alt.layer(*layers), long).properties(title=title, height=HEIGHT)
+    return _with(_with_switch(alt.layer(*layers), long), title=title, height=HEIGHT)
 
 
 def bands_chart(bands: pd.DataFrame):
@@ -308,7 +327,7 @@ def credits_chart(frame: pd.DataFrame, granularity: str = "day"):
         tooltip=[_date_tip(granularity), alt.Tooltip("credits_per_active_member:Q",
                                                      title="Credits per active member a day", format=",.2f")])
     title = alt.TitleParams("AI credits used", subtitle="Members active that day; lines without credits add none")
-    return alt.layer(bars, line).resolve_scale(y="independent").properties(title=title, height=HEIGHT)
+    return _with(alt.layer(bars, line), resolve=_INDEPENDENT_Y, title=title, height=HEIGHT)
 
 
 def review_cli_chart(frame: pd.DataFrame, granularity: str = "day"):
@@ -346,10 +365,12 @@ TEXT = "#333333"  # 12.6:1 on white; the default grey axis and legend labels rea
 
 
 def readable(chart):
-    """Axis, legend and subtitle text dark enough to read (at least 4.5:1 on white)."""
-    return (chart.configure_axis(labelColor=TEXT, titleColor=TEXT)
-            .configure_legend(labelColor=TEXT, titleColor=TEXT)
-            .configure_title(color=TEXT, subtitleColor=TEXT))
+    """Axis, legend and subtitle text dark enough to read (at least 4.5:1 on white); in place."""
+    config = chart.config if chart.config is not alt.Undefined else alt.Config()
+    config.axis = alt.AxisConfig(labelColor=TEXT, titleColor=TEXT)
+    config.legend = alt.LegendConfig(labelColor=TEXT, titleColor=TEXT)
+    config.title = alt.TitleConfig(color=TEXT, subtitleColor=TEXT)
+    return _with(chart, config=config)
 
 
 def title_text(chart) -> str:

@@ -38,7 +38,8 @@ _INTERNAL = ("order", "partial", "full_days", "period_days", "source")
 def show(chart) -> None:
     """A chart with an accessible name, and its figures as a table for screen readers and copying."""
     title = charts.title_text(chart) or "Chart"
-    chart = charts.readable(chart.properties(description=f"Chart: {title}. Its figures are in the table below it."))
+    chart.description = f"Chart: {title}. Its figures are in the table below it."  # in place: a copy rebuilds layers
+    chart = charts.readable(chart)
     # Streamlit validates each spec against Vega-Lite's JSON schema on every render, most of a
     # team page's render (docs/architecture.md, "Pages"); the chart tests validate the builders'.
     object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
