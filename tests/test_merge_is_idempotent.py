@@ -7,11 +7,12 @@ from test_legacy_history_loads import LEGACY_DAY as LEGACY
 
 from copilot_usage.collector.days import day_window
 from copilot_usage.contract.days import OrgDay, TeamDay
+from copilot_usage.contract.keys import ORG_HISTORY_KEY
 from copilot_usage.contract.rules import FIRST_REPORT_DAY
 from copilot_usage.contract.teams import Team
 from copilot_usage.read.tables import recorded_history
 from copilot_usage.store import LocalStore
-from copilot_usage.store.histories import merge_org
+from copilot_usage.store.histories import OrgHistory, load_org_history, merge_org
 from copilot_usage.store.team_tables import (
     EncodedTeamDay,
     TeamDayRow,
@@ -91,6 +92,19 @@ def test_org_days_merge_the_same_way():
     assert merge_org(merged_, b) == merged_
     legacy = [OrgDay.model_validate({**LEGACY, "date": "2026-05-02"})]
     assert [d.source for d in merge_org(legacy, b)] == ["legacy-metrics", "usage-metrics"]
+
+
+def test_a_run_merges_org_days_into_what_it_holds_and_into_another_writers_file(tmp_path):
+    store = LocalStore(tmp_path)
+    ours = OrgHistory(store)  # what a collector reads at its start
+    ours.add([OrgDay(date=date(2026, 5, 1), daily_active_users=1)])
+    tag = store.tag(ORG_HISTORY_KEY)
+    ours.add([OrgDay(date=date(2026, 5, 1), daily_active_users=1)])  # the same day again: nothing written
+    assert store.tag(ORG_HISTORY_KEY) == tag
+    OrgHistory(store).add([OrgDay(date=date(2026, 5, 2), daily_active_users=2)])  # another collector, meanwhile
+    ours.add([OrgDay(date=date(2026, 5, 3), daily_active_users=3)])  # conflicts, reads theirs, merges
+    days, _ = load_org_history(store)
+    assert [(d.date.day, d.daily_active_users) for d in days] == [(1, 1), (2, 2), (3, 3)]
 
 
 def test_the_window_starts_after_since_but_never_before_the_reports_or_a_year_back():

@@ -18,6 +18,7 @@ from copilot_usage.collector.run import collect
 from copilot_usage.contract.keys import (
     HISTORY_KEY,
     INDEX_KEY,
+    ORG_HISTORY_KEY,
     TEAM_DAY_LINES,
     TEAM_DAYS,
     TEAMS_DIRECTORY,
@@ -124,6 +125,9 @@ def test_collect_writes_tables_that_equal_the_full_history(org, tmp_path):
 def test_a_run_with_nothing_new_rewrites_no_partition(org, tmp_path):
     store = RecordingStore(tmp_path)
     run(org, store, until=END, since=org.first_day - timedelta(days=1))
+    # The organisation's days are read at the start (by the run and by the upgrade's check), not
+    # again by each of the four checkpoints: those merge into the days the run holds.
+    assert store.reads.count(ORG_HISTORY_KEY) == 2
     months = {month_of(org.first_day + timedelta(days=n)) for n in range((END - org.first_day).days + 1)}
     assert {k for k in store.writes if k.startswith(f"tables/{TEAM_DAYS}/")} == {table_key(TEAM_DAYS, m)
                                                                                 for m in months}

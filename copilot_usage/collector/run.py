@@ -22,7 +22,7 @@ from ..errors import GitHubError, StoreConflict
 from ..github.directory import list_teams, seat_snapshot
 from ..store.base import Store
 from ..store.conflicts import update_json
-from ..store.histories import load_org_history, write_org_history
+from ..store.histories import OrgHistory
 from ..store.migration import history_due, record_history_tag, upgrade
 from ..store.originals import keep_original
 from ..store.team_tables import (
@@ -82,7 +82,7 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     """
     limit_malloc_arenas()  # before the run's threads start
     today = today or utc_today()
-    org_days, _ = load_org_history(store)  # a file that fails validation stops the run here…
+    org_history = OrgHistory(store)  # a file that fails validation stops the run here…
     listed: list[dict[str, Team]] = []
 
     def teams_now() -> dict[str, Team]:  # listed once, and only after the store was found sound
@@ -93,14 +93,13 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     summary = CollectSummary(originals_kept=upgrade(store, teams_now))  # …or here, before anything is written
     teams = teams_now()
     directory = load_directory(store) or {}
-    days = day_window(since if since else _resume_after(directory, org_days), until, today)
-    del org_days
+    days = day_window(since if since else _resume_after(directory, org_history.last_day), until, today)
     if on_window:
         on_window(days)
 
     latest_members: CollectedDay | None = None
     with FactsEngine() as engine:
-        checkpoint = _Checkpoint(teams, engine, TeamWindows(engine, store, days))
+        checkpoint = _Checkpoint(teams, engine, TeamWindows(engine, store, days), org_history)
         for collected in fetch_days(client, store, org, days, today=today, concurrency=concurrency,
                                     engine=engine, encoded=True):
             if progress:
@@ -135,10 +134,12 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
 class _Checkpoint:
     """Days fetched but not yet written, held encoded; flushed in order."""
 
-    def __init__(self, teams: dict[str, Team], engine: FactsEngine, windows: TeamWindows):
+    def __init__(self, teams: dict[str, Team], engine: FactsEngine, windows: TeamWindows,
+                 org_history: OrgHistory):
         self.teams = teams
         self.engine = engine
         self.windows = windows
+        self.org_history = org_history
         self.size = 0
         self.days: list[CollectedDay] = []  # each with its team days (encoded) and ids only
         self.org_days: list[OrgDay] = []
@@ -182,16 +183,16 @@ class _Checkpoint:
         summary.days_added += merged.added
         summary.days_replaced += merged.replaced
         if self.org_days:
-            write_org_history(store, self.org_days)
+            self.org_history.add(self.org_days)
         if merged.teams:
             update_directory(store, self.teams, merged)
         self.engine.refresh()  # what DuckDB kept of these days goes with them
-        self.__init__(self.teams, self.engine, self.windows)
+        self.__init__(self.teams, self.engine, self.windows, self.org_history)
 
 
-def _resume_after(directory: dict[str, DirectoryEntry], org_days: list[OrgDay]) -> date | None:
+def _resume_after(directory: dict[str, DirectoryEntry], org_last_day: date | None) -> date | None:
     """The day before the last recorded days that are provisional, or None."""
-    recorded = [entry.last_day for entry in directory.values()] + [d.date for d in org_days[-1:]]
+    recorded = [entry.last_day for entry in directory.values()] + ([org_last_day] if org_last_day else [])
     return max(recorded) - timedelta(days=PROVISIONAL_DAYS) if recorded else None
 
 
