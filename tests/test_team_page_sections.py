@@ -81,6 +81,22 @@ def test_the_default_range_is_the_last_28_days_with_data(page, demo_store_dir):
     assert page.date_input[0].value == (last - timedelta(days=27), last)
 
 
+def test_every_chart_is_named_and_readable_through_every_rerun(page):
+    """The name and the dark text are set on each chart as it is shown (in place, not through
+    Altair's copies): every chart has them, after a control's rerun as on the first render."""
+    from copilot_usage.web.charts import TEXT
+
+    for at in (page, page.radio[0].set_value("week").run()):
+        specs = [json.loads(chart.proto.spec) for chart in charts(at)]
+        assert len(specs) >= 7
+        for spec in specs:
+            assert spec["description"].startswith("Chart: ") and "table below" in spec["description"]
+            assert spec["config"]["axis"] == {"labelColor": TEXT, "titleColor": TEXT}
+            assert spec["config"]["legend"] == {"labelColor": TEXT, "titleColor": TEXT}
+            assert spec["config"]["title"] == {"color": TEXT, "subtitleColor": TEXT}
+            assert spec["height"] >= 200, spec.get("title")  # set on the layered charts in place too
+
+
 def test_controls_change_the_kpi_row_and_the_charts(page):
     before = kpi_values(page)
     first, last = page.date_input[0].value
