@@ -39,7 +39,7 @@ from copilot_usage.collector.run import collect
 from copilot_usage.contract.keys import ORG_HISTORY_KEY, TABLES_PREFIX, month_of
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient  # noqa: E402
-from copilot_usage.read.tables import recorded_history
+from copilot_usage.read.tables import team_history
 from copilot_usage.store import LocalStore
 from copilot_usage.store.histories import load_org_history
 from copilot_usage.store.migration import record_history_tag
@@ -67,7 +67,7 @@ def aged_store(root: str, org, history_days: int) -> int:
                 until=NEW_DAY - timedelta(days=1), today=TODAY)
     first = NEW_DAY - timedelta(days=history_days)
     directory = load_directory(store)
-    recent = {slug: recorded_history(store, slug).data for slug in directory}
+    recent = {slug: team_history(store, entry).data for slug, entry in directory.items()}  # directory read once
     older = [first + timedelta(days=n) for n in range((min(e.first_day for e in directory.values()) - first).days)]
     teams = {entry.team.slug: entry.team for entry in directory.values()}
     for month in sorted({month_of(day) for day in older}):

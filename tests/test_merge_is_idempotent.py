@@ -162,6 +162,36 @@ def test_teams_history_json_is_every_team_once_in_day_order_whatever_the_group_s
         assert {h.team.slug: h for h in histories} == expected
 
 
+def test_a_month_written_a_group_of_teams_at_a_time_is_the_month_written_at_once(tmp_path, monkeypatch):
+    # A month too large to sort at once (5,000 teams) is sorted a group of teams at a time and
+    # the groups joined: the partitions must hold the same rows in the same order.
+    import duckdb
+
+    import copilot_usage.store.team_tables as team_tables
+    from copilot_usage.contract.keys import TEAM_DAY_LINES, TEAM_DAYS, table_key
+
+    teams = [Team(name=f"T{n}", slug=f"t{n}", id=100 + n) for n in (3, 0, 2, 1)] + [Team(name="Old", slug="old")]
+
+    def write(root, group_bytes):
+        monkeypatch.setattr(team_tables, "GROUP_BYTES", group_bytes)
+        store = LocalStore(root)
+        for first, count in ((0, 6), (6, 3), (4, 4)):  # stored days, new days, and days replaced
+            rows = [TeamDayRow(team, EncodedTeamDay.of(day)) for n, team in enumerate(teams)
+                    for day in days(first + n, count, active=first + n + 5)]
+            update_directory(store, {t.slug: t for t in teams}, upsert_team_days(store, rows))
+        return store
+
+    at_once, in_groups = write(tmp_path / "once", 2**30), write(tmp_path / "groups", 1)  # one team a group
+    for table in (TEAM_DAYS, TEAM_DAY_LINES):
+        key = table_key(table, "2026-05")
+        rows = [duckdb.sql(f"SELECT * FROM read_parquet('{store.root / key}')").fetchall()
+                for store in (at_once, in_groups)]
+        assert rows[0] == rows[1] and len(rows[0]) == 5 * 9  # each team nine days
+        ids = [row[0] for row in rows[1]]
+        assert ids == sorted(ids, key=lambda i: (i is None, i or 0))  # by team, the slug-only team last
+    assert recorded_history(in_groups, "t2") == recorded_history(at_once, "t2")
+
+
 def test_a_month_partition_that_is_not_the_table_is_named_and_left_as_it_was(tmp_path):
     from copilot_usage.contract.keys import TEAM_DAY_LINES, table_key
     from copilot_usage.errors import InvalidStoreFile
