@@ -253,9 +253,10 @@ _COLUMNS = {TEAM_DAYS: TEAM_DAY_TABLE_COLUMNS, TEAM_DAY_LINES: TEAM_DAY_LINE_COL
 
 
 # The lines of one group of teams sorted at a time: DuckDB 2.0 sorts rows that carry long
-# strings in memory, not spilled (a month of 5,000 teams, 155,000 lines or 390 MB, failed
-# under 128 and 256 MB; sorting 40,000 lines needed about 1.3 x their bytes). Groups of this
-# many bytes keep a month's write within the merge's limit whatever the number of teams.
+# strings in memory, not spilled (at 5,000 teams a month's merge failed under 128 MB on the
+# second daily run; a plain sort of 160,000 such lines, 400 MB, needed a 400 MB limit;
+# docs/architecture.md). Groups of this many bytes keep a month's write within the merge's
+# limit whatever the number of teams.
 GROUP_BYTES = 24 * 2**20
 
 

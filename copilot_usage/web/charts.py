@@ -19,7 +19,7 @@ from ..analysis.frames import complete_periods, spans_switch, users_long
 from ..contract.rules import LEGACY_SWITCH, MONTH_DAYS, WEEK_DAYS
 
 # Altair validates every object it builds against Vega-Lite's schema (each axis date, each
-# encoding) by default: a fifth of a team page's render. A whole spec is still validated
+# encoding) by default: about a sixth of a team page's render (py-spy). A whole spec is still validated
 # where it counts: the chart tests call to_dict(), which validates.
 disable_debug_mode()
 
