@@ -181,7 +181,14 @@ def test_a_month_written_a_group_of_teams_at_a_time_is_the_month_written_at_once
             update_directory(store, {t.slug: t for t in teams}, upsert_team_days(store, rows))
         return store
 
-    at_once, in_groups = write(tmp_path / "once", 2**30), write(tmp_path / "groups", 1)  # one team a group
+    sizes = []
+    grouping = team_tables._team_groups
+    monkeypatch.setattr(team_tables, "_team_groups", lambda db: sizes.append(len(grouping(db))) or grouping(db))
+    at_once = write(tmp_path / "once", 2**30)
+    assert set(sizes) == {1}  # the month fits: sorted at once
+    sizes.clear()
+    in_groups = write(tmp_path / "groups", 1)  # one team a group, then the slug-only team
+    assert max(sizes) == len(teams)
     for table in (TEAM_DAYS, TEAM_DAY_LINES):
         key = table_key(table, "2026-05")
         rows = [duckdb.sql(f"SELECT * FROM read_parquet('{store.root / key}')").fetchall()
