@@ -170,13 +170,15 @@ def report(label: str, result: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--runs", type=int, default=3, help="daily runs per aged store (median time, highest peak)")
+    parser.add_argument("--runs", type=int, help="daily runs per aged store (median time, highest peak); "
+                        "3, or 1 with --smoke")
     parser.add_argument("--large", action=argparse.BooleanOptionalAction, default=True,
                         help="also the 5,000-team, 100,000-person organisation with a year of history")
     parser.add_argument("--only-large", action="store_true", help="only that organisation's daily run")
     args = parser.parse_args()
     if args.only_large:
         return large()
+    args.runs = args.runs or (1 if args.smoke else 3)
     teams, users, spans = (12, 120, (10, 40)) if args.smoke else (300, 3000, (30, 1095))
     org = build_demo_org(seed=5, teams=teams, users=users, days=RECENT_DAYS + 1, end_day=NEW_DAY)
     # The targets are for the run without teams_history.json (the one whole-history file);

@@ -1,4 +1,4 @@
-"""Start `streamlit run` on a free loopback port for browser tests, and stop it."""
+"""Loopback servers for the tests in processes of their own: `streamlit run` (browser tests) and moto's S3."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -39,6 +40,32 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise RuntimeError("streamlit did not become healthy")
 
 
+@contextlib.contextmanager
+def moto_server():
+    """moto's S3 on http://127.0.0.1:PORT, in a process of its own: in the tests' process it would
+    share the interpreter's lock with the code under test (S3-heavy tests took about twice as long)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # until it answers HTTP, whatever the status
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"moto's server did not start (exit code {process.returncode})")
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 class RunningApp(str):
     """The app's URL, with the path of the server's log (for scans of what it printed)."""
 
@@ -67,6 +94,24 @@ def streamlit_app(**settings: str):
             process.wait(timeout=20)
 
 
+# The height of everything in the app's main area, which scrolls on its own (so a full-page
+# screenshot of a window shorter than its content would show only the window's part).
+_CONTENT_HEIGHT = """() => Math.max(document.documentElement.scrollHeight,
+  ...[...document.querySelectorAll('[data-testid="stMain"], [data-testid="stSidebarContent"]')]
+     .map(e => e.scrollHeight))"""
+
+
 def screenshot(page, name: str) -> None:
+    """The whole page as test-artifacts/{name}.png. The window grows to the content's height for
+    the picture only: a window as tall as the page for the whole test cost a third of the
+    browser tests' CPU (chromium paints all of it at every run)."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    window = page.viewport_size
+    height = page.evaluate(_CONTENT_HEIGHT)
+    if window and height > window["height"]:
+        page.set_viewport_size({"width": window["width"], "height": height})
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    finally:
+        if window:
+            page.set_viewport_size(window)

@@ -19,7 +19,7 @@ class Watched:
     """A browser context (its own cookie jar: a "browser") that records every host it asks."""
 
     def __init__(self, browser, **options):
-        self.context = browser.new_context(viewport={"width": 1400, "height": 2400},
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900},
                                            accept_downloads=True, **options)
         self.hosts: set[str] = set()
         self.context.on("request", lambda request: self.hosts.add(urlsplit(request.url).netloc))

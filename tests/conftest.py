@@ -28,7 +28,6 @@ from pathlib import Path
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 
 from copilot_usage.collector.run import collect
 from copilot_usage.contract.keys import ADMIN_TEAMS_KEY
@@ -54,13 +53,15 @@ def tier_of(item) -> list[str]:
 
 def pytest_collection_modifyitems(config, items):
     _check_tiers(items)
-    # Modules with browser tests first, then those with integration tests, then the rest, each
-    # module kept whole and in its own order: under pytest-xdist the long ones start first and
-    # the short ones fill in at the end.
+    # Modules with a `long` test first, then those with browser tests, then integration, then the
+    # rest, each module kept whole and in its own order: under pytest-xdist (with
+    # --no-loadscope-reorder, which keeps this order) the long ones start first and the short
+    # ones fill in at the end.
     heaviest: dict[str, int] = {}
     for item in items:
         module = item.nodeid.split("::")[0]
-        heaviest[module] = max(heaviest.get(module, 0), _WEIGHT[tier_of(item)[0]])
+        weight = 3 if item.get_closest_marker("long") else _WEIGHT[tier_of(item)[0]]
+        heaviest[module] = max(heaviest.get(module, 0), weight)
     items.sort(key=lambda item: -heaviest[item.nodeid.split("::")[0]])
 
 
@@ -289,13 +290,10 @@ def s3_endpoint() -> Iterator[str]:
             mp.setenv(name, value)
         for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
             mp.delenv(name, raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
+        from app_server import moto_server
+
+        with moto_server() as url:
+            yield url
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ def test_a_member_signed_in_at_github_sees_their_own_numbers(browser, app, demo_
     page.get_by_role("heading", name="Export").scroll_into_view_if_needed()
     wait_drawn(page)
     screenshot(page, f"my-usage-{persona}-1400-lower")
-    page.set_viewport_size({"width": 390, "height": 1600})
+    page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("heading", name="My usage").scroll_into_view_if_needed()
     wait_drawn(page)
     screenshot(page, f"my-usage-{persona}-390")

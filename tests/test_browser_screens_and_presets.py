@@ -45,8 +45,7 @@ def drawn_charts(page) -> list[dict]:
 
 @pytest.fixture(scope="module")
 def wide(browser, demo_app):
-    # Tall enough for a whole page in one screenshot (the main area scrolls on its own).
-    page = browser.new_page(viewport={"width": 1400, "height": 7000})
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
     sign_in(page, demo_app, "Admin")
     yield page
     page.close()
@@ -72,7 +71,7 @@ def test_every_page_draws_every_chart_at_day_week_and_month(wide, name):
 
 @pytest.fixture(scope="module")
 def phone(browser, demo_app):
-    page = browser.new_page(viewport={"width": 390, "height": 7000}, is_mobile=True, has_touch=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     sign_in(page, demo_app, "Admin")
     yield page
     page.close()

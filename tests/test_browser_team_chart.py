@@ -10,8 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_member_of_two_teams_sees_the_active_users_chart(browser, demo_app, demo_org):
-    # Tall enough for the whole page in one screenshot (the main area scrolls on its own).
-    page = browser.new_page(viewport={"width": 1400, "height": 4400})
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.goto(demo_app)
     page.get_by_text("Demo data").wait_for(timeout=30_000)
     page.get_by_text("Member of two teams").click()

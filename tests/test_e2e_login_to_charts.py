@@ -68,7 +68,7 @@ def app_url(github, store, bucket, s3_endpoint, demo_org):
 
 def log_in(browser, url: str, login: str, name: str):
     """Open `url`, click "Login with GitHub", pick who is signed in at GitHub, Authorize."""
-    page = browser.new_page(viewport={"width": 1400, "height": 4400}, accept_downloads=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     page.goto(url)
     button = page.frame_locator('iframe[title="streamlit_oauth.authorize_button"]').get_by_role("button")
     button.wait_for(timeout=30_000)
