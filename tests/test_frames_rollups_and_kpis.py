@@ -13,6 +13,7 @@ from copilot_usage.analysis.seats import members_frame, seats_per_day
 from copilot_usage.contract.days import Counters, TeamDay
 from copilot_usage.contract.seats import Seat
 from copilot_usage.web.notes import range_notes
+from copilot_usage.web.ui.kpis import changes_caption
 
 pytestmark = pytest.mark.unit
 
@@ -144,3 +145,20 @@ def test_days_with_acceptances_but_no_generations_stay_out_of_every_acceptance_r
                            START, START + timedelta(days=1))
     assert table["acceptance_rate"].tolist() == [pytest.approx(0.30)]
     assert rollup(frame, "week")["code_acceptances"].tolist() == [771]  # the counts themselves are kept
+
+
+def test_no_change_against_a_previous_period_collected_on_fewer_days():
+    # 10 days collected; the last 7 against the 7 before them, of which 3 were collected.
+    frame = daily_frame([day(n, active=2 if n < 3 else 4, accs=20 if n < 3 else 40) for n in range(10)])
+    row = kpis(frame, START + timedelta(days=3), START + timedelta(days=9))
+    lines = row["loc_added"]
+    assert (lines.days, lines.previous_days) == (7, 3) and not lines.covered
+    assert lines.previous == 30 and lines.value == 70  # both sums are there (10 lines a day)…
+    assert math.isnan(lines.change) and math.isnan(row["acceptance_rate"].points)  # …but not compared
+    assert changes_caption(row.values(), 7).startswith(
+        "No change against the previous 7 days: data was collected on 3 of 7 days there, against 7 in this range")
+    # The same range once the previous 7 days are all there: compared.
+    whole = daily_frame([day(n, active=2 if n < 7 else 4) for n in range(14)])
+    row = kpis(whole, START + timedelta(days=7), START + timedelta(days=13))
+    assert row["loc_added"].covered and row["active_users"].change == pytest.approx(1.0)
+    assert changes_caption(row.values(), 7).startswith("Changes against the previous 7 days")

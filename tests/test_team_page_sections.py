@@ -113,6 +113,25 @@ def test_controls_change_the_kpi_row_and_the_charts(page):
     assert '"yearmonth"' in spec and not page.exception   # the lines chart now shows months
 
 
+def test_no_change_against_days_that_were_never_collected(page, demo_store_dir):
+    _, last = page.date_input[0].value
+    chosen = (last - timedelta(days=89), last)
+    page.date_input[0].set_value(chosen).run()
+    days = {d.date for d in history_of(demo_store_dir, page.query_params["team"]).data}
+    before = sum(chosen[0] - timedelta(days=90) <= d < chosen[0] for d in days)
+    now = sum(chosen[0] <= d <= chosen[1] for d in days)
+    assert before < now  # the demo's 120 days: the 90 before the range are not all there
+    captions = [c.value for c in page.caption]
+    assert (f"No change against the previous 90 days: data was collected on {before} of 90 days there, "
+            f"against {now} in this range") in " ".join(captions)
+    deltas = {m.label: m.delta for m in page.metric if m.label in KPI_LABELS}
+    assert {deltas[k] for k in ("Lines added", "Interactions", "Acceptance rate", "Agent users / day")} == {"–"}
+    # The last 28 days, whose previous 28 were collected, compare as before.
+    page.date_input[0].set_value((last - timedelta(days=27), last)).run()
+    assert any(c.value.startswith("Changes against the previous 28 days") for c in page.caption)
+    assert {m.delta for m in page.metric if m.label == "Lines added"} != {"–"}
+
+
 def test_exports_hold_exactly_the_chosen_range(monkeypatch, demo_store_dir, downloads):
     at = start(monkeypatch, f"file://{demo_store_dir}")
     at.radio[0].set_value("two-teams")

@@ -1,7 +1,7 @@
 """The figures of a range: KPIs against the previous period, rolling distinct counts on the
 last day, the organisation's pull-request totals. Pure: frames in, figures out.
 
-    row = kpis(frame, start, end)          # {name: Kpi(value, previous, days)}
+    row = kpis(frame, start, end)          # {name: Kpi(value, previous, days, previous_days)}
     rolling = window_kpis(frame, start, end)
 """
 
@@ -24,17 +24,31 @@ KPI_FIELDS = ("active_users", "engaged_users", "adoption", "acceptance_rate", "l
 class Kpi:
     value: float          # NaN when there is no base
     previous: float       # the same measure over the previous period of equal length
-    days: int
+    days: int             # days with data in the range
+    # Days with data in the previous period; None when the comparison is with one day (a rolling
+    # count on the last day before the range).
+    previous_days: int | None = None
+
+    @property
+    def covered(self) -> bool:
+        """The previous period holds data on at least as many days as the range: a change against
+        a period with fewer collected days would count the missing days as zeros (a range of 90
+        days against 30 collected ones showed +443 % lines added)."""
+        return self.previous_days is None or self.previous_days >= self.days
 
     @property
     def change(self) -> float:
-        """Relative change against the previous period; NaN when that base is 0 or missing."""
-        return ratio(self.value - self.previous, self.previous) if self.previous == self.previous else float("nan")
+        """Relative change against the previous period; NaN when that base is 0 or missing, or
+        less covered than the range."""
+        if not self.covered or self.previous != self.previous:
+            return float("nan")
+        return ratio(self.value - self.previous, self.previous)
 
     @property
     def points(self) -> float:
-        """Absolute change in percentage points, for rates (0.352 -> 0.356 is +0.4 pp)."""
-        return (self.value - self.previous) * 100
+        """Absolute change in percentage points, for rates (0.352 -> 0.356 is +0.4 pp); NaN when
+        the previous period is less covered than the range."""
+        return (self.value - self.previous) * 100 if self.covered else float("nan")
 
 
 def period_figures(frame: pd.DataFrame) -> dict[str, float]:
@@ -61,10 +75,9 @@ def kpis(frame: pd.DataFrame, start: date, end: date) -> dict[str, Kpi]:
     """KPI figures over [start, end] and over the equally long period just before it."""
     length = (end - start).days + 1
     before_end = start - timedelta(days=1)
-    current = period_figures(in_range(frame, start, end))
-    previous = period_figures(in_range(frame, before_end - timedelta(days=length - 1), before_end))
-    days = len(in_range(frame, start, end))
-    return {name: Kpi(current[name], previous[name], days) for name in KPI_FIELDS}
+    now, before = in_range(frame, start, end), in_range(frame, before_end - timedelta(days=length - 1), before_end)
+    current, previous = period_figures(now), period_figures(before)
+    return {name: Kpi(current[name], previous[name], len(now), len(before)) for name in KPI_FIELDS}
 
 
 WINDOW_KPI_FIELDS = ("monthly_active_users", "weekly_active_users", "monthly_adoption")

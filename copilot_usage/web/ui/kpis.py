@@ -76,14 +76,27 @@ def metric_width(label: str) -> int:
     return 160 if len(label) <= 20 else min(320, 40 + 7 * len(label))
 
 
+def changes_caption(figures, days: int) -> str:
+    """What the changes under the metrics compare, or why the range's totals have none."""
+    figures = list(figures)
+    short = next((kpi for kpi in figures if not kpi.covered), None)
+    if short is None:
+        return (f"Changes against the previous {days} days: in percentage points (pp) for rates, "
+                "in percent for counts and averages.")
+    held = "no day" if short.previous_days == 0 else f"{short.previous_days} of {days} days"
+    return (f"No change against the previous {days} days: data was collected on {held} there, against "
+            f"{short.days} in this range (changes compare periods collected equally)."
+            + (" Rolling counts compare with the last day before the range."
+               if any(kpi.previous_days is None for kpi in figures) else ""))
+
+
 def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = None,
             labels: dict[str, str] | None = None) -> None:
     """The metrics, each with its change against the previous `days` days, in a row that wraps:
     four or more to a line on a desktop, two on a phone (columns would stack one per line)."""
     fields = fields or list(_SPEC)
     labels = labels or {}
-    st.caption(f"Changes against the previous {days} days: in percentage points (pp) for rates, "
-               "in percent for counts and averages.")
+    st.caption(changes_caption(figures.values(), days))
     with st.container(horizontal=True, gap="small"):
         for field in fields:
             kpi = figures[field]
