@@ -2,12 +2,15 @@
 
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from copilot_usage.analysis.breakdowns import (
     breakdown_frame,
     breakdown_rollup,
     breakdown_totals,
+    phase_frame,
+    phase_shares,
 )
 from copilot_usage.analysis.frames import daily_frame, rollup
 from copilot_usage.contract.days import Counters, TeamDay
@@ -100,3 +103,19 @@ def test_comparison_chart_draws_team_and_organisation(days):
     rows = [row for rows in spec["datasets"].values() for row in rows if "series" in row]
     assert {row["series"] for row in rows} == {"Platform", "Organisation"}
     assert titles(spec, "y") == {"Adoption (%)"}
+
+
+def test_adoption_phases_are_named_for_people_in_the_order_of_their_numbers():
+    start = date(2026, 6, 1)
+    team_days = [TeamDay(date=start + timedelta(days=n), active_users=4,
+                         by_adoption_phase={"multi_agent": 1, "code_first": 2, "no_cohort": 1, "galaxy_brain": n % 2})
+                 for n in range(7)]
+    shares = phase_shares(phase_frame(team_days), "day", start, start + timedelta(days=6))
+    spec = charts.phase_chart(shares).to_dict()
+    shown = {row["item"] for row in spec["datasets"][spec["data"]["name"]]}
+    assert shown == {"Multi-agent", "Code first", "Not classified", "Galaxy brain"}  # a new code reads as itself
+    assert spec["encoding"]["color"]["sort"] == ["Not classified", "Code first", "Agent first", "Multi-agent"]
+    person = pd.DataFrame({"date": pd.to_datetime([start, start + timedelta(days=1)]),
+                           "phase": ["agent_first", "code_first"], "phase_number": [2, 1]})
+    spec = charts.person_phase_chart(person).to_dict()
+    assert spec["encoding"]["y"]["sort"] == ["Agent first", "Code first"]  # highest phase on top

@@ -58,7 +58,8 @@ def test_streamlit_takes_them_from_the_file(monkeypatch):
     monkeypatch.chdir(ROOT)  # Streamlit reads .streamlit/config.toml of the folder it starts in
     streamlit_config.get_config_options(force_reparse=True)
     for option, value in (("client.showErrorDetails", "none"), ("server.enableXsrfProtection", True),
-                          ("browser.gatherUsageStats", False), ("client.toolbarMode", "minimal")):
+                          ("browser.gatherUsageStats", False), ("client.toolbarMode", "minimal"),
+                          ("global.disableWidgetStateDuplicationWarning", True)):
         assert streamlit_config.get_option(option) == value
         assert streamlit_config.get_where_defined(option) == str(CONFIG)
 

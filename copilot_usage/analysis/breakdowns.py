@@ -14,16 +14,8 @@ import pandas as pd
 
 from ..contract.counters import COUNTER_FIELDS
 from ..contract.days import UsageDay
+from ..contract.names import feature_name
 from .frames import GRANULARITIES, mark_partial, rated_acceptances
-
-FEATURE_GROUPS = {
-    "code_completion": "Code completion",
-    "chat_panel_ask_mode": "Chat: ask", "chat_panel_edit_mode": "Chat: edit",
-    "chat_panel_agent_mode": "Chat: agent", "chat_panel_plan_mode": "Chat: plan",
-    "chat_panel_custom_mode": "Chat: custom", "chat_panel_unknown_mode": "Chat: other",
-    "chat_inline": "Inline chat", "agent_edit": "Agent edits",
-    "chat_panel": "Chat (legacy)", "dotcom_chat": "Chat on github.com (legacy)",
-}
 
 
 def breakdown_frame(days: Iterable[UsageDay], name: str) -> pd.DataFrame:
@@ -34,7 +26,7 @@ def breakdown_frame(days: Iterable[UsageDay], name: str) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns)
     frame["events"] = frame["code_generations"] + frame["interactions"]
     if name == "by_feature":
-        frame["item"] = frame["item"].map(lambda f: FEATURE_GROUPS.get(f, f.replace("_", " ").capitalize()))
+        frame["item"] = frame["item"].map(feature_name)
     return frame
 
 

@@ -31,9 +31,9 @@ class Kpi:
 
     @property
     def covered(self) -> bool:
-        """The previous period holds data on at least as many days as the range: a change against
-        a period with fewer collected days would count the missing days as zeros (a range of 90
-        days against 30 collected ones showed +443 % lines added)."""
+        """The previous period holds data on at least as many days as the range: a sum over a
+        period with fewer collected days counts the missing days as zeros (a range of 90 days
+        against 30 collected ones showed +443 % lines added)."""
         return self.previous_days is None or self.previous_days >= self.days
 
     @property

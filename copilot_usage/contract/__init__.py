@@ -12,4 +12,5 @@ change to it is made.
     facts.py         the columns of the facts tables
     report_lines.py  GitHub's organisation line in an OrgDay's fields
     legacy.py        the retired endpoints' days, converted on read
+    names.py         what people read for GitHub's codes (features, adoption phases)
 """

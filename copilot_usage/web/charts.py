@@ -16,6 +16,7 @@ import pandas as pd
 from altair.utils.schemapi import disable_debug_mode
 
 from ..analysis.frames import complete_periods, spans_switch, users_long
+from ..contract.names import PHASES, phase_name
 from ..contract.rules import LEGACY_SWITCH, MONTH_DAYS, WEEK_DAYS
 
 # Altair validates every object it builds against Vega-Lite's schema (each axis date, each
@@ -338,11 +339,12 @@ def review_cli_chart(frame: pd.DataFrame, granularity: str = "day"):
 def phase_chart(shares: pd.DataFrame, granularity: str = "day"):
     """GitHub's adoption phases as a stacked share of active members per period (100% bars:
     the phases are a composition, and the page's other charts give the volume)."""
-    shares = complete_periods(shares)
+    shares = complete_periods(shares).assign(item=lambda f: f["item"].map(phase_name))
     return alt.Chart(shares, title="Adoption phases: share of active members").mark_bar().encode(
         x=_x_bars(granularity),
         y=alt.Y("share:Q", stack="zero", title="Share of active members (%)", axis=alt.Axis(format=".0%")),
-        color=alt.Color("item:N", title="Phase", scale=alt.Scale(range=SERIES_COLORS), legend=_legend()),
+        color=alt.Color("item:N", title="Phase", sort=list(PHASES.values()), scale=alt.Scale(range=SERIES_COLORS),
+                        legend=_legend()),
         tooltip=[_date_tip(granularity), alt.Tooltip("item:N", title="Phase"),
                  alt.Tooltip("share:Q", title="Share", format=".1%"),
                  alt.Tooltip("users:Q", title="Member-days", format=",")],
@@ -353,6 +355,7 @@ def person_phase_chart(days: pd.DataFrame):
     """One person's adoption phase (GitHub's ai_adoption_phase) on each active day, as a step line
     (My usage; a team's phases are `phase_chart`, a share of its active members)."""
     frame = days.dropna(subset=["phase_number"])[["date", "phase", "phase_number"]]
+    frame = frame.assign(phase=frame["phase"].map(phase_name))
     order = frame.sort_values("phase_number")["phase"].drop_duplicates().tolist()[::-1]  # highest on top
     return alt.Chart(frame, title="Adoption phase over time").mark_line(interpolate="step-after", point=True).encode(
         x=alt.X("date:T", title="Day", axis=alt.Axis(format="%d %b")),

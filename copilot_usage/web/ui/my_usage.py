@@ -21,6 +21,7 @@ from ...analysis.my_usage import FIGURES, average_member, my_figures
 from ...analysis.pricing import Prices, money
 from ...config import Settings
 from ...contract.keys import ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY
+from ...contract.names import feature_name
 from ...contract.rules import USAGE_METRICS
 from ...contract.seats import Seat, SeatSnapshot
 from ...contract.teams import Team
@@ -30,10 +31,6 @@ from . import data, sections
 from .controls import view_controls
 from .text import inert
 
-FEATURE_NAMES = {"code_completion": "Code completions", "chat_panel_ask_mode": "Chat: ask mode",
-                 "chat_panel_edit_mode": "Chat: edit mode", "chat_panel_agent_mode": "Chat: agent mode",
-                 "chat_panel_plan_mode": "Chat: plan mode", "chat_inline": "Inline chat",
-                 "agent_edit": "Agent edits"}
 FLAG_NAMES = {"agent": "Agent", "chat": "Chat", "cli": "Copilot CLI", "code_review": "Code review"}
 
 
@@ -217,7 +214,7 @@ BREAKDOWN_COLUMNS = {"item": "Name", "days": "Days used", "interactions": "Inter
 def breakdown_section(mine: PersonFacts) -> None:
     st.header("Features, IDEs, languages and models", anchor=False)
     features = mine.breakdowns["by_feature"].assign(
-        item=lambda f: f["item"].map(lambda name: FEATURE_NAMES.get(name, name)))
+        item=lambda f: f["item"].map(feature_name))
     for title, frame in (("Features", features), ("IDEs", mine.breakdowns["by_ide"]),
                          ("Languages", mine.breakdowns["by_language"]), ("Models", mine.breakdowns["by_model"])):
         st.markdown(f"**{title}**")
