@@ -17,7 +17,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 # Stamps: reinstall only when a requirements file changes. --no-compile: a module is compiled
-# when first imported, not all of every package at install (a fresh install 59 -> 32 s here).
+# when first imported, not all of every package at install (docs/architecture.md, "Tests").
 $(VENV)/.runtime-installed: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet --no-compile -r requirements.txt
 	touch $@

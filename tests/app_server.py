@@ -26,40 +26,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    """Until the server answers its health check "ok" (asked every 50 ms, for `seconds` at most)."""
+def _wait_answering(url: str, process: subprocess.Popen, name: str, *, ok=lambda status, body: True,
+                    seconds: float = 60) -> None:
+    """Until `url` answers and `ok(status, body)` holds (asked every 50 ms, for `seconds` at most)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
+            raise RuntimeError(f"{name} exited with {process.returncode}")
         try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if ok(answer.status, answer.read()):
+                    return
+        except urllib.error.HTTPError as answer:  # an answer all the same
+            if ok(answer.code, b""):
                 return
         except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("streamlit did not become healthy")
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{name} did not answer at {url}")
 
 
 @contextlib.contextmanager
 def moto_server():
     """moto's S3 on http://127.0.0.1:PORT, in a process of its own: in the tests' process it would
-    share the interpreter's lock with the code under test (S3-heavy tests took about twice as long)."""
+    share the interpreter's lock with the code under test (docs/architecture.md, "Tests")."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
-        while True:  # until it answers HTTP, whatever the status
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"moto's server did not start (exit code {process.returncode})")
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except urllib.error.HTTPError:
-                break
-            except OSError:
-                time.sleep(0.05)
+        _wait_answering(url, process, "moto's server")
         yield url
     finally:
         process.terminate()
@@ -87,7 +83,7 @@ def streamlit_app(**settings: str):
              "--server.address", "127.0.0.1", "--logger.level", "debug"], cwd=ROOT, env=env,
             stdout=log, stderr=subprocess.STDOUT)
         try:
-            _wait_healthy(app, process)
+            _wait_answering(f"{app}/_stcore/health", process, "streamlit", ok=lambda status, body: body == b"ok")
             yield app
         finally:
             process.terminate()
@@ -103,8 +99,8 @@ _CONTENT_HEIGHT = """() => Math.max(document.documentElement.scrollHeight,
 
 def screenshot(page, name: str) -> None:
     """The whole page as test-artifacts/{name}.png. The window grows to the content's height for
-    the picture only: a window as tall as the page for the whole test cost a third of the
-    browser tests' CPU (chromium paints all of it at every run)."""
+    the picture only: chromium paints the whole window at every run, so a window as tall as the
+    page for the whole test costs CPU (docs/architecture.md, "Tests")."""
     ARTIFACTS.mkdir(exist_ok=True)
     window = page.viewport_size
     height = page.evaluate(_CONTENT_HEIGHT)
