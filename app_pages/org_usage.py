@@ -32,7 +32,7 @@ for note in range_notes(frame, days[-1].date, utc_today()):
     st.info(note, icon=":material/info:")
 
 kpi_row(kpis(daily, view.start, view.end), view.days,
-        fields=["active_users", "adoption", "acceptance_rate", "loc_added", "interactions"],
+        fields=["active_users", "daily_active_share", "acceptance_rate", "loc_added", "interactions"],
         labels={"active_users": "Active users / day"})
 rolled = rollup(frame, view.granularity, view.start, view.end)
 st.header("Activity", anchor=False)

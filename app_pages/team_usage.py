@@ -70,8 +70,8 @@ for note in range_notes(frame, last, utc_today()):
 
 daily = daily_frame(history.data)
 kpi_row({**kpis(daily, view.start, view.end), **window_kpis(daily, view.start, view.end)}, view.days,
-        fields=["monthly_active_users", "weekly_active_users", "monthly_adoption", "acceptance_rate", "loc_added",
-                "interactions", "agent_users"])
+        fields=["adoption", "monthly_active_users", "weekly_active_users", "daily_active_share", "acceptance_rate",
+                "loc_added", "interactions", "agent_users"])
 rolled = rollup(frame, view.granularity, view.start, view.end)
 days = [day for day in history.data if view.start <= day.date <= view.end]
 st.subheader("Activity", anchor=False)

@@ -9,6 +9,7 @@ from copilot_usage.analysis.overview import (
     search,
     team_series,
 )
+from copilot_usage.contract.figures import figure
 from copilot_usage.contract.rules import utc_today
 from copilot_usage.web import charts
 from copilot_usage.web.charts import ORGANISATION
@@ -34,7 +35,7 @@ st.caption(f"{len(table)} teams with data between {view.start:%d %b %Y} and {vie
 
 shown = search(table, st.text_input("Search teams", placeholder="Team name or slug"))
 picked = st.dataframe(
-    sections.percent_columns(shown.drop(columns=["slug"]), ["adoption", "acceptance_rate"]), hide_index=True,
+    sections.percent_columns(shown.drop(columns=["slug"]), ["adoption", "daily_active_share", "acceptance_rate"]), hide_index=True,
     width="stretch", on_select="rerun",
     selection_mode="single-row", key="overview_table", column_config=sections.OVERVIEW_COLUMNS)
 if picked.selection.rows:
@@ -58,7 +59,8 @@ org = data.org_rollup(settings, view)
 if org is not None:
     series = sections.with_org_reference(series, org)
 sections.note_partial(series, view)
-for field, title, axis, percent in (("adoption", "Adoption", "Adoption (% of licensed)", True),
+for field, title, axis, percent in (("daily_active_share", figure("daily_active_share").label,
+                                     "Licensed members active (%)", True),
                                     ("acceptance_rate", "Acceptance rate", "Acceptance rate (%)", True),
                                     ("active_users", "Active users", "Users per day (average)", False)):
     if field == "active_users":

@@ -125,7 +125,8 @@ def test_compared_acceptance_rates_keep_the_threshold():
 def test_a_time_axis_has_one_label_per_period_at_its_first_day(granularity, first, count, labels):
     rolled = rollup(daily_frame(team_days(first, count)), granularity)
     for chart in (charts.active_users_chart(rolled, granularity=granularity),
-                  charts.comparison_chart(rolled, None, "adoption", title="Adoption", axis_title="Adoption (%)",
+                  charts.comparison_chart(rolled, None, "daily_active_share", title="Active on an average day",
+                                          axis_title="Licensed members active (%)",
                                           team_label="Billing", granularity=granularity)):
         axis = x_axes(chart.to_dict())[0]["axis"]
         assert as_dates(axis["values"]) == labels

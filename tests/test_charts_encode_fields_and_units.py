@@ -97,12 +97,12 @@ def test_share_and_language_charts_name_their_items(days):
 
 def test_comparison_chart_draws_team_and_organisation(days):
     team = rollup(daily_frame(days), "day")
-    org = team.assign(adoption=team["adoption"] / 2)
-    spec = charts.comparison_chart(team, org, "adoption", title="Adoption", axis_title="Adoption (%)",
-                                   team_label="Platform").to_dict()
+    org = team.assign(daily_active_share=team["daily_active_share"] / 2)
+    spec = charts.comparison_chart(team, org, "daily_active_share", title="Active on an average day",
+                                   axis_title="Licensed members active (%)", team_label="Platform").to_dict()
     rows = [row for rows in spec["datasets"].values() for row in rows if "series" in row]
     assert {row["series"] for row in rows} == {"Platform", "Organisation"}
-    assert titles(spec, "y") == {"Adoption (%)"}
+    assert titles(spec, "y") == {"Licensed members active (%)"}
 
 
 def test_adoption_phases_are_named_for_people_in_the_order_of_their_numbers():

@@ -204,11 +204,12 @@ def test_the_documented_window_sql_over_all_facts_gives_the_collectors_rolling_c
     documented_views(con)
     con.execute("CREATE TABLE window_days AS SELECT DISTINCT day FROM user_teams")
     con.execute("CREATE TABLE first_fact_day AS SELECT min(day) AS day FROM user_days")
-    windows = {(slug, day): (weekly, monthly) for day, slug, weekly, monthly in con.execute(sql).fetchall()}
+    windows = {(slug, day): tuple(counts) for day, slug, *counts in con.execute(sql).fetchall()}
     checked = 0
     for slug in load_directory(collected):
         for day in recorded_history(collected, slug).data:
-            assert windows[(slug, day.date)] == (day.weekly_active_users, day.monthly_active_users), (slug, day.date)
+            assert windows[(slug, day.date)] == (day.weekly_active_users, day.monthly_active_users,
+                                                 day.monthly_licensed_members), (slug, day.date)
             checked += day.weekly_active_users is not None
     assert checked > 0  # the demo's 20 days hold whole weeks (its month is null: shorter than 28 days)
 

@@ -94,25 +94,25 @@ def test_adoption_only_counts_days_that_have_a_licensed_member_count():
                        code_generations=10, code_acceptances=4) for n in range(3)]
     frame = daily_frame([*legacy, *current])
     figures = period_figures(frame)
-    assert figures["adoption"] == pytest.approx(9 / 30)        # not (legacy active + 9) / 30
+    assert figures["daily_active_share"] == pytest.approx(9 / 30)        # not (legacy active + 9) / 30
     weeks = rollup(frame, "week")
-    assert weeks["adoption"].dropna().tolist() == pytest.approx([0.3])
-    assert weeks["adoption"].isna().sum() == len(weeks) - 1      # the legacy weeks have no base
+    assert weeks["daily_active_share"].dropna().tolist() == pytest.approx([0.3])
+    assert weeks["daily_active_share"].isna().sum() == len(weeks) - 1      # the legacy weeks have no base
     # A week holding legacy and current days: only the current days count.
     mixed = daily_frame([TeamDay(date=date(2026, 3, 30), active_users=50, source="legacy-metrics"),
                          TeamDay(date=date(2026, 4, 3), active_users=4, licensed_members=8)])
-    assert rollup(mixed, "week")["adoption"].tolist() == pytest.approx([0.5])
-    assert kpis(mixed, date(2026, 3, 30), date(2026, 4, 5))["adoption"].value == pytest.approx(0.5)
+    assert rollup(mixed, "week")["daily_active_share"].tolist() == pytest.approx([0.5])
+    assert kpis(mixed, date(2026, 3, 30), date(2026, 4, 5))["daily_active_share"].value == pytest.approx(0.5)
     notes = " ".join(range_notes(frame, date(2026, 4, 8), today=date(2026, 6, 1)))
-    assert "Adoption covers only the 3 of 7 days that have a licensed-member count" in notes
+    assert "\"Active on an average day\" counts only the 3 of 7 days that have a licensed-member count" in notes
 
 
 def test_organisation_adoption_leaves_out_days_without_seats():
     legacy = [OrgDay.model_validate(d) for d in days_of("usage_days.json")]     # 97 and more active
     current = [OrgDay(date=date(2026, 4, 6), daily_active_users=39), OrgDay(date=date(2026, 4, 7), daily_active_users=39)]
     frame = daily_frame([*legacy, *current]).assign(seats=[0.0, 0.0, 100.0, 100.0])  # no seat yet back then
-    assert period_figures(frame)["adoption"] == pytest.approx(0.39)
-    assert rollup(frame, "month")["adoption"].dropna().tolist() == pytest.approx([0.39])
+    assert period_figures(frame)["daily_active_share"] == pytest.approx(0.39)
+    assert rollup(frame, "month")["daily_active_share"].dropna().tolist() == pytest.approx([0.39])
 
 
 # ---------------------------------------------------------------- 3. copilot_teams.json as names

@@ -8,7 +8,7 @@ import pytest
 
 from copilot_usage.analysis.breakdowns import breakdown_frame, breakdown_totals
 from copilot_usage.analysis.frames import daily_frame, in_range, rollup, spans_switch
-from copilot_usage.analysis.kpis import kpis
+from copilot_usage.analysis.kpis import kpis, window_kpis
 from copilot_usage.analysis.seats import members_frame, seats_per_day
 from copilot_usage.contract.days import Counters, TeamDay
 from copilot_usage.contract.seats import Seat
@@ -35,7 +35,7 @@ def test_weekly_rollup_sums_counters_and_averages_users():
     assert first["active_users"] == 3 and first["days"] == 2         # average, never a sum
     assert first["code_generations"] == 100
     assert first["acceptance_rate"] == pytest.approx(0.5)           # 50/100, not mean(0.1, 0.544)
-    assert first["adoption"] == pytest.approx(3 / 8)
+    assert first["daily_active_share"] == pytest.approx(3 / 8)
 
 
 def test_monthly_rollup_groups_calendar_months():
@@ -68,9 +68,11 @@ def test_kpis_over_a_range_without_data_are_dashes_not_zeros():
     assert first["active_users"].value == 4 and math.isnan(first["active_users"].change)
 
 
-def test_zero_licensed_members_give_no_adoption():
+def test_zero_licensed_members_give_no_share_of_them():
     row = kpis(daily_frame([day(0, licensed=0)]), START, START)
-    assert math.isnan(row["adoption"].value)
+    assert math.isnan(row["daily_active_share"].value)
+    rolling = window_kpis(daily_frame([day(0, monthly_active_users=0, monthly_licensed_members=0)]), START, START)
+    assert math.isnan(rolling["adoption"].value)
 
 
 def test_a_range_spanning_legacy_and_current_days_is_noted_and_marked():

@@ -170,16 +170,17 @@ def test_pages_show_the_store_as_found_and_after_a_collection(tmp_path, monkeypa
     run_collect(github, store)
     assert page_errors(monkeypatch, f"file://{root}", team) == []
 
-    # A range over the legacy days and the collected ones: adoption from the collected days only.
+    # A range over the legacy days and the collected ones: the share of licensed members from the
+    # collected days only.
     at = signed_in("admin")
     at.switch_page("app_pages/team_usage.py").run()
     at.selectbox[0].set_value(team["slug"]).run()
     at.date_input[0].set_value((date(2024, 9, 24), END)).run()
     assert not at.exception and not at.error
-    assert any("Adoption covers only the" in note.value for note in at.info)
+    assert any('"Active on an average day" counts only the' in note.value for note in at.info)
     # The monthly figure needs 28 days of facts: the collection here has fewer, so it is blank,
     # never a partial number drawn from the legacy days.
-    adoption = next(m.value for m in at.metric if m.label == "Adoption (monthly)")
+    adoption = next(m.value for m in at.metric if m.label == "Adoption (28 days)")
     assert adoption == "–"
     # The legacy days still count where their fields allow: the acceptance rate over the range is a figure.
     rate = next(m.value for m in at.metric if m.label == "Acceptance rate")

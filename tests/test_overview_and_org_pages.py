@@ -8,6 +8,7 @@ from demo_app import app_test, demo_mode, signed_in
 from streamlit.testing.v1 import AppTest
 
 from copilot_usage.analysis.frames import teams_frame
+from copilot_usage.analysis.kpis import window_kpis
 from copilot_usage.analysis.overview import (
     acceptance_bands,
     overview_table,
@@ -35,8 +36,26 @@ def test_overview_rows_use_ratios_of_sums_and_daily_averages():
     table = overview_table(teams_frame([history("apps", [(0, 10, 2, 10, 1), (1, 10, 6, 90, 49)])]), START, START + timedelta(days=9))
     row = table.iloc[0]
     assert row["acceptance_rate"] == pytest.approx(0.5)       # 50/100, not the mean of 0.1 and 0.54
-    assert row["adoption"] == pytest.approx(8 / 20)
+    assert row["daily_active_share"] == pytest.approx(8 / 20)
     assert row["active_users"] == 4 and row["days"] == 2 and row["loc_added"] == 10
+
+
+def test_adoption_is_one_figure_in_the_overview_and_the_team_kpis_and_never_above_all_members():
+    # A team whose member left and another joined: 7 distinct members active in the month
+    # window, 8 distinct licensed in it, 6 licensed on the last day. Adoption counts the same
+    # people in both parts: 7/8, not 7/6 (116.7 %, DESIGN.md "Ratios").
+    days = [TeamDay(date=START + timedelta(days=n), licensed_members=6, active_users=3,
+                    monthly_active_users=mau, monthly_licensed_members=licensed)
+            for n, mau, licensed in ((0, None, None), (1, 5, 8), (2, 7, 8), (3, 6, 8))]
+    frame = teams_frame([TeamHistory(team=Team(name="Apps", slug="apps"), data=days)])
+    for end, expected in ((START + timedelta(days=2), 7 / 8), (START + timedelta(days=9), 6 / 8),
+                          (START, float("nan"))):
+        row = overview_table(frame, START, end).set_index("slug").loc["apps"]
+        kpi = window_kpis(frame.drop(columns=["slug", "team"]), START, end)["adoption"].value
+        assert row["adoption"] == pytest.approx(expected, nan_ok=True)
+        assert kpi == pytest.approx(row["adoption"], nan_ok=True)   # the team page shows the same
+    assert (overview_table(frame, START, START + timedelta(days=9))["adoption"] <= 1).all()
+    assert overview_table(frame, START, START + timedelta(days=9)).iloc[0]["daily_active_share"] == pytest.approx(0.5)
 
 
 def test_teams_with_gaps_and_teams_that_stopped_qualifying_keep_their_days():

@@ -10,13 +10,15 @@ from demo_app import app_test, demo_mode
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
+from copilot_usage.contract.figures import figure
 from copilot_usage.store import open_store
 from copilot_usage.store.histories import load_team_histories
 
 pytestmark = pytest.mark.unit
 
-KPI_LABELS = ["Monthly active users (distinct, 28 days)", "Weekly active users", "Adoption (monthly)",
-              "Acceptance rate", "Lines added", "Interactions", "Agent users / day"]
+KPI_LABELS = [figure(key).label for key in ("adoption", "monthly_active_users", "weekly_active_users",
+                                             "daily_active_share", "acceptance_rate", "loc_added", "interactions",
+                                             "agent_users")]
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def history_of(demo_store_dir, slug):
 
 
 def test_every_section_renders(page):
-    assert [m.label for m in page.metric][:7] == KPI_LABELS
+    assert [m.label for m in page.metric][:len(KPI_LABELS)] == KPI_LABELS
     # users, acceptance, lines; rolling users, credits, CLI and code review, phases; features, IDEs, models, languages
     assert len(charts(page)) == 11
     assert [s.value for s in page.subheader] == ["Activity", "Breakdowns", "Members", "Cost", "Export"]
@@ -156,6 +158,47 @@ def test_exports_hold_exactly_the_chosen_range(monkeypatch, demo_store_dir, down
     assert csv_name == json_name.replace(".json", ".csv") == f"{slug}-{chosen[0]:%Y%m%d}-{chosen[1]:%Y%m%d}.csv"
 
 
+def test_a_team_shows_the_same_figures_on_its_page_the_overview_the_comparison_and_the_export(
+        monkeypatch, demo_store_dir, downloads):
+    # Two whole weeks ending on the last Sunday with data, by week, beside the organisation.
+    at = start(monkeypatch, f"file://{demo_store_dir}")
+    at.radio[0].set_value("admin")
+    at.button[0].click().run()
+    at.switch_page("app_pages/team_usage.py").run()
+    _, last = at.date_input[0].value
+    end = last - timedelta(days=(last.weekday() + 1) % 7)
+    weeks = [(end - timedelta(days=13), end - timedelta(days=7)), (end - timedelta(days=6), end)]
+    at.date_input[0].set_value((weeks[0][0], end)).run()
+    at.radio[0].set_value("week").run()
+    at.toggle[0].set_value(True).run()
+    assert not at.exception
+    team = at.header[0].value
+    kpi = {m.label: m.value for m in at.metric}
+    adoption, share = figure("adoption"), figure("daily_active_share")
+    assert kpi[adoption.label] != "–" and kpi[share.label] != "–"
+
+    # The export: the last day's adoption, and active over licensed members summed over the days.
+    table = pd.read_csv(io.BytesIO(downloads["Daily table (CSV)"][0]))
+    assert adoption.format.format(table["adoption"].iloc[-1]) == kpi[adoption.label]
+    assert share.format.format(table["active_users"].sum() / table["licensed_members"].sum()) == kpi[share.label]
+    assert (table["adoption"].dropna() <= 1).all()
+    # The comparison with the organisation: the team's share in each week, as a table under the chart.
+    compared = next(e for e in at.expander if e.label == f"{share.label}: table").dataframe[0].value
+    by_week = compared[compared["Series"] == team].set_index("Period starting")[f"{share.label} (%)"]
+
+    # The overview, over the same two weeks and over each week: the same figures for the team.
+    at.switch_page("app_pages/teams_overview.py").run()
+    for first, stop in [(weeks[0][0], end), *weeks]:
+        at.date_input[0].set_value((first, stop)).run()
+        row = at.dataframe[0].value.set_index("team").loc[team]   # percent numbers, as shown
+        if stop == end:
+            assert f"{row['adoption']:.1f}%" == kpi[adoption.label]
+        if first == weeks[0][0] and stop == end:
+            assert f"{row['daily_active_share']:.1f}%" == kpi[share.label]
+        else:
+            assert round(row["daily_active_share"], 1) == by_week[f"{first:%Y-%m-%d}"]
+
+
 def test_an_empty_store_says_how_to_collect(monkeypatch, tmp_path):
     at = start(monkeypatch, f"file://{tmp_path}")
     at.radio[0].set_value("two-teams")
@@ -179,7 +222,8 @@ def test_the_kpis_are_the_rolling_counts_of_the_ranges_last_day(page, demo_store
     values = kpi_values(page)
     assert values["Monthly active users (distinct, 28 days)"] == f"{last.monthly_active_users:,}"
     assert values["Weekly active users"] == f"{last.weekly_active_users:,}"
-    assert values["Adoption (monthly)"] == f"{last.monthly_active_users / last.licensed_members:.1%}"
+    assert last.monthly_active_users <= last.monthly_licensed_members
+    assert values["Adoption (28 days)"] == f"{last.monthly_active_users / last.monthly_licensed_members:.1%}"
     helps = {m.label: m.help for m in page.metric}
     assert "counts in both" in helps["Monthly active users (distinct, 28 days)"]
 

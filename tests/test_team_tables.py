@@ -7,6 +7,7 @@ import shutil
 from datetime import date, timedelta
 
 import boto3
+import duckdb
 import pandas as pd
 import pytest
 from conftest import demo_client
@@ -24,6 +25,7 @@ from copilot_usage.contract.keys import (
     TEAMS_DIRECTORY,
     month_of,
     table_key,
+    table_prefix,
 )
 from copilot_usage.contract.rules import FIRST_REPORT_DAY
 from copilot_usage.demo import build_demo_org
@@ -157,6 +159,34 @@ def test_a_daily_run_reads_and_writes_only_the_days_and_months_it_fetched(org, t
     assert {k for k in store.reads if k.startswith("tables/")} <= touched | {DIRECTORY}
     assert {k for k in store.writes if k.startswith("tables/")} <= touched | {DIRECTORY}
     assert "teams_history.json" not in store.reads
+
+
+@pytest.mark.integration
+def test_months_written_before_a_field_was_added_read_it_as_unknown_and_take_the_new_days(org, tmp_path):
+    # Tables written by the version before `monthly_licensed_members` (adoption's base) lack its
+    # column: they must still read, and a daily run must merge into them.
+    store = LocalStore(tmp_path)
+    run(org, store, until=END - timedelta(days=1), since=org.first_day - timedelta(days=1))
+    older = {TEAM_DAYS: "* EXCLUDE (monthly_licensed_members)",
+             TEAM_DAY_LINES: "* REPLACE (regexp_replace(line, ',\"monthly_licensed_members\":[0-9null]+', '') AS line)"}
+    for table, columns in older.items():
+        for key in store.list_keys(table_prefix(table)):
+            path = tmp_path / key
+            duckdb.execute(f"COPY (SELECT {columns} FROM read_parquet('{path}')) TO '{path}.old' (FORMAT parquet)")
+            path.with_name(path.name + ".old").replace(path)
+    assert all(day.monthly_licensed_members is None for slug in load_directory(store)
+               for day in recorded_history(store, slug).data)
+    directory = load_directory(store)
+    before = team_days_frame(store, directory)
+    assert before["monthly_licensed_members"].isna().all() and before["monthly_active_users"].notna().any()
+    run(org, store, until=END)  # the new day and the provisional ones, into the older month
+    after = team_days_frame(store, load_directory(store))
+    fetched = after["date"] >= pd.Timestamp(END - timedelta(days=3))
+    assert len(after) > len(before)
+    assert after.loc[fetched, "monthly_licensed_members"].notna().all()
+    assert after.loc[~fetched, "monthly_licensed_members"].isna().all()  # unknown, never made up
+    known = after.dropna(subset=["monthly_active_users", "monthly_licensed_members"])
+    assert len(known) and (known["monthly_active_users"] <= known["monthly_licensed_members"]).all()
 
 
 @pytest.mark.integration

@@ -23,7 +23,8 @@ GRANULARITIES = {"day": "D", "week": "W-MON", "month": "MS"}
 USER_COUNTS = ("licensed_members", "active_users", "engaged_users", "daily_active_users",
                "weekly_active_users", "monthly_active_users", "monthly_active_chat_users",
                "monthly_active_agent_users", "daily_active_cli_users", "chat_users", "agent_users",
-               "cli_users", "code_review_users", "code_review_passive_users", "seats")
+               "cli_users", "code_review_users", "code_review_passive_users", "seats",
+               "monthly_licensed_members")
 _SCALARS = (*USER_COUNTS, "ai_credits", *COUNTER_FIELDS)
 
 
@@ -80,7 +81,9 @@ def ratio(numerator: float, denominator: float) -> float:
 
 
 def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Adds acceptance_rate (acceptances / generations) and adoption (active / licensed)."""
+    """Adds the rates of contract/figures.py: acceptance_rate (acceptances / generations),
+    daily_active_share (active / licensed, or seats) and adoption (the month window's distinct
+    active members / its distinct licensed members)."""
     out = frame.copy()
     gens = out.get("code_generations", pd.Series(0.0, index=out.index))
     accepted = out.pop("_rated_acceptances") if "_rated_acceptances" in out else out.get("code_acceptances", 0.0)
@@ -88,11 +91,32 @@ def with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     active = out["active_users"] if "active_users" in out else out.get("daily_active_users")
     base = out["licensed_members"] if "licensed_members" in out else out.get("seats")
     if active is not None and base is not None:
-        out["adoption"] = active / base.where(base > 0)
+        out["daily_active_share"] = active / base.where(base > 0)
         if "_paired_active" in out:  # a rollup: only the days that had both parts
-            out["adoption"] = out["_paired_active"] / out["_paired_base"].where(out["_paired_base"] > 0)
+            out["daily_active_share"] = out["_paired_active"] / out["_paired_base"].where(out["_paired_base"] > 0)
             out = out.drop(columns=["_paired_active", "_paired_base"])
+    if "_adoption" in out:  # a rollup: the period's last day with a value
+        out["adoption"] = out.pop("_adoption")
+    elif (shares := adoption(out)) is not None:
+        out["adoption"] = shares
     return out
+
+
+def adoption(frame: pd.DataFrame) -> pd.Series | None:
+    """Each day's adoption (contract/figures.py): distinct members active in the month window
+    ending that day over the distinct members licensed in it; None without those counts (the
+    organisation, whose report has no licensed members per window)."""
+    if "monthly_licensed_members" not in frame or "monthly_active_users" not in frame:
+        return None
+    base = frame["monthly_licensed_members"]
+    return frame["monthly_active_users"] / base.where(base > 0)
+
+
+def last_days(frame: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """The last day with data of the frame, or of each `by` group (a team), with its rates: where
+    a rolling figure (a window ending on that day) is read for a range."""
+    ordered = frame.sort_values("date", kind="stable")
+    return with_rates(ordered.groupby(by).tail(1) if by else ordered.tail(1))
 
 
 def rated_acceptances(frame: pd.DataFrame) -> pd.Series:
@@ -105,7 +129,7 @@ def rated_acceptances(frame: pd.DataFrame) -> pd.Series:
     return accepted.where(generated.notna() & (generated > 0))
 
 
-def adoption_parts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
+def daily_share_parts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series] | None:
     """Active users and their base (licensed members, or seats) on the days that have both.
 
     Legacy days report no licences: counting their active users over other days'
@@ -130,15 +154,17 @@ def rollup(frame: pd.DataFrame, granularity: str = "day", start: date | None = N
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}")
     if frame.empty:
         return with_rates(frame.assign(days=pd.Series(dtype=float), partial=pd.Series(dtype=bool)))
-    parts = adoption_parts(frame)
+    parts = daily_share_parts(frame)
     if parts is not None:
         frame = frame.assign(_paired_active=parts[0], _paired_base=parts[1])
+    if (shares := adoption(frame)) is not None:
+        frame = frame.assign(_adoption=shares)
     if "code_acceptances" in frame:
         frame = frame.assign(_rated_acceptances=rated_acceptances(frame))
     if "ai_credits" in frame and "active_users" in frame:  # credits per active member: days with both
         frame = frame.assign(credit_member_days=frame["active_users"].where(frame["ai_credits"].notna()))
     numeric = [c for c in frame.columns if c not in ("date", "source")]
-    how = {c: ("mean" if c in USER_COUNTS else "sum") for c in numeric}
+    how = {c: ("mean" if c in USER_COUNTS else "last" if c == "_adoption" else "sum") for c in numeric}
     period = frame["date"].dt.to_period(GRANULARITIES[granularity][0]).dt.start_time
     grouped = frame.groupby(period)
     out = grouped[numeric].agg(how)

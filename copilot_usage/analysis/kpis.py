@@ -14,9 +14,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from .frames import adoption_parts, in_range, rated_acceptances, ratio
+from .frames import daily_share_parts, in_range, last_days, rated_acceptances, ratio
 
-KPI_FIELDS = ("active_users", "engaged_users", "adoption", "acceptance_rate", "loc_added",
+KPI_FIELDS = ("active_users", "engaged_users", "daily_active_share", "acceptance_rate", "loc_added",
               "interactions", "agent_users")
 
 
@@ -59,11 +59,11 @@ def period_figures(frame: pd.DataFrame) -> dict[str, float]:
     mean = frame.mean(numeric_only=True)
     # The organisation reports daily active users and has seats, not licensed members.
     active = "active_users" if "active_users" in frame else "daily_active_users"
-    parts = adoption_parts(frame)
+    parts = daily_share_parts(frame)
     return {
         "active_users": mean.get(active, np.nan),
         "engaged_users": mean.get("engaged_users", np.nan),
-        "adoption": ratio(parts[0].sum(), parts[1].sum()) if parts is not None else float("nan"),
+        "daily_active_share": ratio(parts[0].sum(), parts[1].sum()) if parts is not None else float("nan"),
         "acceptance_rate": ratio(rated_acceptances(frame).sum(), total.get("code_generations", 0.0)),
         "loc_added": total.get("loc_added", np.nan),
         "interactions": total.get("interactions", np.nan),
@@ -80,25 +80,22 @@ def kpis(frame: pd.DataFrame, start: date, end: date) -> dict[str, Kpi]:
     return {name: Kpi(current[name], previous[name], len(now), len(before)) for name in KPI_FIELDS}
 
 
-WINDOW_KPI_FIELDS = ("monthly_active_users", "weekly_active_users", "monthly_adoption")
+WINDOW_KPI_FIELDS = ("monthly_active_users", "weekly_active_users", "adoption")
 
 
 def window_kpis(frame: pd.DataFrame, start: date, end: date) -> dict[str, Kpi]:
-    """Rolling distinct counts on the range's last day with data, against the last day with data
-    before the range; monthly adoption = monthly active users / that day's licensed members."""
+    """Rolling figures on the range's last day with data (frames.last_days, as the overview
+    reads them), against the last day with data before the range."""
     def on_last_day(upto: pd.DataFrame) -> dict[str, float]:
         if upto.empty:
             return dict.fromkeys(WINDOW_KPI_FIELDS, float("nan"))
-        last = upto.iloc[-1]
-        monthly = last.get("monthly_active_users", np.nan)
-        licensed = last.get("licensed_members", np.nan)
-        return {"monthly_active_users": monthly, "weekly_active_users": last.get("weekly_active_users", np.nan),
-                "monthly_adoption": ratio(monthly, licensed) if licensed == licensed else float("nan")}
+        last = last_days(upto).iloc[0]
+        return {name: float(last.get(name, np.nan)) for name in WINDOW_KPI_FIELDS}
 
     current = on_last_day(in_range(frame, start, end))
     previous = on_last_day(in_range(frame, None, start - timedelta(days=1)))
     days = len(in_range(frame, start, end))
-    return {name: Kpi(float(current[name]), float(previous[name]), days) for name in WINDOW_KPI_FIELDS}
+    return {name: Kpi(current[name], previous[name], days) for name in WINDOW_KPI_FIELDS}
 
 
 def pull_request_totals(days: Iterable) -> dict[str, str]:

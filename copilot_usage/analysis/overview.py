@@ -12,12 +12,12 @@ from datetime import date
 
 import pandas as pd
 
-from .frames import in_range, rated_acceptances, rollup
+from .frames import daily_share_parts, in_range, last_days, rated_acceptances, rollup
 
 BANDS = [(0.0, 0.2, "under 20%"), (0.2, 0.3, "20–30%"), (0.3, 0.4, "30–40%"),
          (0.4, 0.5, "40–50%"), (0.5, 0.6, "50–60%"), (0.6, float("inf"), "60% and over")]
-COLUMNS = ["team", "slug", "licensed_members", "active_users", "adoption", "acceptance_rate",
-           "interactions", "loc_added", "agent_users", "days"]
+COLUMNS = ["team", "slug", "licensed_members", "adoption", "active_users", "daily_active_share",
+           "acceptance_rate", "interactions", "loc_added", "agent_users", "days"]
 
 
 def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
@@ -28,18 +28,22 @@ def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     days = in_range(teams, start, end)
     if days.empty:
         return pd.DataFrame(columns=COLUMNS)
-    # ratio of sums over the team's own recorded days; legacy days report no licences.
-    # Licensed members: the last recorded day's count ("last" skips days without one).
-    days = days.assign(licensed_active=days["active_users"].where(days["licensed_members"].notna()),
-                       rated_acceptances=rated_acceptances(days))
+    # Ratios of sums over the team's own recorded days, as the team page's KPIs (kpis.py);
+    # legacy days report no licences. Licensed members: the last recorded day's count ("last"
+    # skips days without one). Adoption: on the team's last day with data (frames.last_days).
+    active, base = daily_share_parts(days)
+    days = days.assign(shared_active=active, shared_base=base, rated_acceptances=rated_acceptances(days))
     sums = days.groupby("slug").agg(
         team=("team", "last"), licensed_members=("licensed_members", "last"),
-        active_users=("active_users", "mean"), licensed_active=("licensed_active", "sum"),
-        licensed_total=("licensed_members", "sum"), code_acceptances=("code_acceptances", "sum"), rated_acceptances=("rated_acceptances", "sum"),
-        code_generations=("code_generations", "sum"), interactions=("interactions", "sum"),
-        loc_added=("loc_added", "sum"), agent_users=("agent_users", "mean"), days=("date", "size"))
+        active_users=("active_users", "mean"), shared_active=("shared_active", "sum"),
+        shared_base=("shared_base", "sum"), code_acceptances=("code_acceptances", "sum"),
+        rated_acceptances=("rated_acceptances", "sum"), code_generations=("code_generations", "sum"),
+        interactions=("interactions", "sum"), loc_added=("loc_added", "sum"), agent_users=("agent_users", "mean"),
+        days=("date", "size"))
+    last = last_days(days, by="slug").set_index("slug")
     table = sums.reset_index().assign(
-        adoption=lambda t: t["licensed_active"] / t["licensed_total"].where(t["licensed_total"] > 0),
+        adoption=lambda t: t["slug"].map(last["adoption"]) if "adoption" in last else float("nan"),
+        daily_active_share=lambda t: t["shared_active"] / t["shared_base"].where(t["shared_base"] > 0),
         acceptance_rate=lambda t: t["rated_acceptances"] / t["code_generations"].where(t["code_generations"] > 0),
     ).astype({"interactions": "int64", "loc_added": "int64", "days": "int64"})
     return table[COLUMNS].sort_values("team", key=lambda s: s.str.lower()).reset_index(drop=True)
@@ -67,13 +71,13 @@ def acceptance_bands(table: pd.DataFrame) -> pd.DataFrame:
                          "order": range(len(BANDS))})
 
 
-SERIES_COLUMNS = ["date", "adoption", "acceptance_rate", "active_users", "code_generations", "partial",
+SERIES_COLUMNS = ["date", "daily_active_share", "acceptance_rate", "active_users", "code_generations", "partial",
                   "period_days", "full_days", "series"]
 
 
 def team_series(teams: pd.DataFrame, slugs: list[str], start: date, end: date,
                 granularity: str) -> pd.DataFrame:
-    """Long frame (date, series, adoption, acceptance_rate, active_users…) for a few teams.
+    """Long frame (date, series, daily_active_share, acceptance_rate, active_users…) for a few teams.
 
     `code_generations` and `partial` go along so the charts can apply their rules."""
     frames = []

@@ -10,7 +10,7 @@ the store only at the next checkpoint); an earlier day is read from the store's 
 
     windows = TeamWindows(engine, store, run_days)
     windows.keep(facts)                                  # each day joined, in order
-    filled = windows.fill({day: {slug: EncodedTeamDay}})  # with weekly/monthly_active_users
+    filled = windows.fill({day: {slug: EncodedTeamDay}})  # with the rolling counts (WINDOW_FIELDS)
 
 `fill` takes the days of a checkpoint at once: one query for them all, since the query's
 fixed cost (views over the window's files, the models) was most of a daily collection.
@@ -32,6 +32,8 @@ from .facts import DayFacts, FactsEngine
 from .sql import create_models, load
 
 TeamDayT = TypeVar("TeamDayT", EncodedTeamDay, TeamDay)
+# What the window query adds to a team day, in its column order after (day, slug).
+WINDOW_FIELDS = ("weekly_active_users", "monthly_active_users", "monthly_licensed_members")
 
 
 def first_fact_day(store: Store | None, run_days: list[date]) -> date | None:
@@ -61,22 +63,22 @@ class TeamWindows:
         self.kept[facts.day] = self._slim(facts.day, facts.files[USER_DAYS], facts.files[USER_TEAM_DAYS])
 
     def fill(self, team_days: dict[date, dict[str, TeamDayT]]) -> dict[date, dict[str, TeamDayT]]:
-        """Each day's team days (records or models) with their weekly and monthly active users
+        """Each day's team days (records or models) with their rolling counts (WINDOW_FIELDS)
         set; the days must have been kept, and come after every day filled before."""
         counts = self.counts(sorted(team_days))
         out: dict[date, dict[str, TeamDayT]] = {}
         for day, teams in team_days.items():
             out[day] = {}
             for slug, team_day in teams.items():
-                weekly, monthly = counts.get((day, slug), (None, None))
-                values = {"weekly_active_users": weekly, "monthly_active_users": monthly}
+                values = dict(zip(WINDOW_FIELDS, counts.get((day, slug), (None,) * len(WINDOW_FIELDS)),
+                                  strict=True))
                 out[day][slug] = team_day.with_values(**values) if isinstance(team_day, EncodedTeamDay) else \
                     team_day.model_copy(update=values)
         return out
 
-    def counts(self, days: list[date]) -> dict[tuple[date, str], tuple[int | None, int | None]]:
-        """{(day, slug): (weekly, monthly)} for every team with members on each of `days` (in
-        order); None when the window reaches before the first day with facts."""
+    def counts(self, days: list[date]) -> dict[tuple[date, str], tuple[int | None, ...]]:
+        """{(day, slug): (weekly, monthly, monthly licensed)} for every team with members on each
+        of `days` (in order); None when the window reaches before the first day with facts."""
         if not days:
             return {}
         start = days[0] - timedelta(days=MONTH_DAYS - 1)
@@ -99,8 +101,8 @@ class TeamWindows:
             cursor.execute(f"CREATE OR REPLACE TEMP TABLE first_fact_day AS "
                            f"SELECT DATE '{self.first.isoformat()}' AS day")
             create_models(cursor)
-            return {(day, slug): (weekly, monthly)
-                    for day, slug, weekly, monthly in cursor.execute(load("team_windows")).fetchall()}
+            return {(day, slug): tuple(counts)
+                    for day, slug, *counts in cursor.execute(load("team_windows")).fetchall()}
         finally:
             cursor.close()
 

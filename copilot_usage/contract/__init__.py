@@ -13,4 +13,5 @@ change to it is made.
     report_lines.py  GitHub's organisation line in an OrgDay's fields
     legacy.py        the retired endpoints' days, converted on read
     names.py         what people read for GitHub's codes (features, adoption phases)
+    figures.py       each figure people read: its one name, unit and meaning (adoption…)
 """

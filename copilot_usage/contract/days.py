@@ -64,7 +64,8 @@ class TeamDay(UsageDay):
     The fields added with the 2026 report fields (code review, rolling active users,
     adoption phases) are None / empty on days recorded before them and on legacy days:
     unknown, never zero. `weekly_active_users` / `monthly_active_users` are distinct
-    members active in the 7 / 28 days ending that day (collector/sql/team_windows.sql).
+    members active in the 7 / 28 days ending that day (collector/sql/team_windows.sql);
+    `monthly_licensed_members` the distinct members over those 28 days, adoption's base.
     """
 
     licensed_members: int | None = None
@@ -77,6 +78,7 @@ class TeamDay(UsageDay):
     code_review_passive_users: int | None = None
     weekly_active_users: int | None = None
     monthly_active_users: int | None = None
+    monthly_licensed_members: int | None = None
     by_adoption_phase: dict[str, int] = Field(default_factory=dict)  # phase name -> members active that day
 
     @model_validator(mode="before")

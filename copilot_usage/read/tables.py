@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..analysis.frames import empty_teams_frame
 from ..contract.days import TEAM_DAY_SCALARS
+from ..contract.facts import TEAM_DAY_TABLE_COLUMNS
 from ..contract.keys import TEAM_DAY_LINES, TEAM_DAYS
 from ..contract.teams import TeamHistory
 from ..store.base import Store
@@ -27,6 +28,7 @@ from ..store.team_tables import (
     load_directory,
     rows_of,
     table_months,
+    table_select,
 )
 
 _database: duckdb.DuckDBPyConnection | None = None
@@ -55,8 +57,10 @@ def team_days_frame(store: Store, directory: dict[str, DirectoryEntry]) -> pd.Da
     if not files or not directory:
         return empty_teams_frame()
     with cursor() as db:
+        source = "read_parquet(?, union_by_name = true)"  # months written before a field was added lack it
+        scalars = table_select(db, source, {name: TEAM_DAY_TABLE_COLUMNS[name] for name in TEAM_DAY_SCALARS}, [files])
         frame = db.execute(f"SELECT team_id, slug AS row_slug, CAST(day AS TIMESTAMP) AS date, source, "
-                           f"{', '.join(TEAM_DAY_SCALARS)} FROM read_parquet(?)", [files]).df()
+                           f"{scalars} FROM {source}", [files]).df()
     by_id = {e.team.id: e.team for e in directory.values() if e.team.id is not None}
     by_slug = {slug: e.team for e in sorted(directory.values(), key=lambda e: e.team.id is not None)
                for slug in [*e.earlier_slugs, e.team.slug]}  # a current slug wins over an earlier one

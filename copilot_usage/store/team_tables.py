@@ -61,6 +61,16 @@ _CACHE = Path(tempfile.gettempdir()) / "copilot-usage-tables"  # the app's copie
 _PARQUET = f"FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP}"
 
 
+def table_select(db, source: str, columns: dict[str, str], params: list | None = None) -> str:
+    """The select list of `columns` from the relation `source` (e.g. `read_parquet(?)`). A day's
+    field that partitions written by an earlier version lack (one added later, like
+    `monthly_licensed_members`) reads as NULL, unknown; a missing key or line is left to fail:
+    that file is not this table."""
+    present = {row[0] for row in db.execute(f"DESCRIBE SELECT * FROM {source}", params or []).fetchall()}
+    return ", ".join(name if name in present or name not in TEAM_DAY_SCALARS else f"CAST(NULL AS {kind}) AS {name}"
+                     for name, kind in columns.items())
+
+
 # ---------------------------------------------------------------- a day as it is written
 
 def day_line(day: TeamDay) -> bytes:
@@ -240,7 +250,9 @@ def _existing(store: Store, db, folder: Path, table: str, month: str) -> str | N
     path = folder / f"{table}-{month}.parquet"  # read where it lies, not held (removed with the folder)
     path.write_bytes(found[0])
     try:
-        db.execute(f"CREATE OR REPLACE TEMP VIEW existing_{table} AS SELECT {names} FROM read_parquet('{path}')")
+        source = f"read_parquet('{path}')"
+        db.execute(f"CREATE OR REPLACE TEMP VIEW existing_{table} AS "
+                   f"SELECT {table_select(db, source, _COLUMNS[table])} FROM {source}")
         db.execute(f"SELECT count(*) FROM existing_{table}").fetchone()  # a file that is not the table fails here
     except duckdb.Error:
         raise InvalidStoreFile(f"{table_key(table, month)} in {store.url} is not the table this version "

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from ..analysis.frames import adoption_parts
+from ..analysis.frames import daily_share_parts
+from ..contract.figures import figure
 from ..contract.rules import LEGACY_METRICS, LEGACY_SWITCH, PROVISIONAL_DAYS
 
 
@@ -23,9 +24,10 @@ def range_notes(frame: pd.DataFrame, last_collected: date | None, today: date) -
             frame["date"].max() >= pd.Timestamp(today - timedelta(days=PROVISIONAL_DAYS + 1)):
         notes.append("The last three days are provisional: GitHub may still revise them, and the next "
                      "collection replaces them.")
-    parts = adoption_parts(frame)
+    parts = daily_share_parts(frame)
     counted = 0 if parts is None else int(parts[1].notna().sum())
-    coverage = (f" Adoption covers only the {counted} of {len(frame)} days that have a licensed-member "
+    coverage = (f" \"{figure('daily_active_share').label}\" counts only the {counted} of {len(frame)} days "
+                "that have a licensed-member "
                 "count: that endpoint reported none." if 0 < counted < len(frame) else "")
     if (frame["source"] == LEGACY_METRICS).any():
         notes.append(f"Days before {LEGACY_SWITCH:%d %b %Y} come from GitHub's retired metrics endpoint: "

@@ -3,7 +3,9 @@
 -- {{ week_days }} days d ending on D of (users with a line in d's users-1-day) ∩ (T's members in
 -- d's user-teams-1-day), that is member_days.sql; monthly_active_users the same over
 -- {{ month_days }} days. Membership is point in time: someone counts for the days they were in
--- the team. A day of the window without facts adds nobody. A window that reaches before the
+-- the team. monthly_licensed_members: the distinct members over the same {{ month_days }} days
+-- (user-teams rows: a licensed member each), the base of adoption, so that a ratio counts the
+-- same people in both its parts (DESIGN.md, "Ratios": never above 100 %). A day of the window without facts adds nobody. A window that reaches before the
 -- first day with facts (first_fact_day) is NULL, never a partial number shown as whole.
 -- Tables: user_teams and the view member_days, holding at least the {{ month_days }} days up to
 -- each wanted day; window_days(day): the days to compute; first_fact_day(day): the earliest
@@ -25,10 +27,20 @@ windowed AS (
     LEFT JOIN active a
       ON a.slug = t.slug AND a.day BETWEEN t.day - INTERVAL '{{ month_days_before }}' DAY AND t.day
     GROUP BY t.day, t.slug
+),
+licensed AS (  -- distinct members of the team over the month window
+    SELECT t.day, t.slug, count(DISTINCT m.user_id) AS monthly_licensed
+    FROM team_days t
+    JOIN user_teams m
+      ON m.slug = t.slug AND m.day BETWEEN t.day - INTERVAL '{{ month_days_before }}' DAY AND t.day
+    GROUP BY t.day, t.slug
 )
 SELECT w.day, w.slug,
        CASE WHEN w.day - INTERVAL '{{ week_days_before }}' DAY >= f.day THEN w.weekly END AS weekly_active_users,
-       CASE WHEN w.day - INTERVAL '{{ month_days_before }}' DAY >= f.day THEN w.monthly END AS monthly_active_users
+       CASE WHEN w.day - INTERVAL '{{ month_days_before }}' DAY >= f.day THEN w.monthly END AS monthly_active_users,
+       CASE WHEN w.day - INTERVAL '{{ month_days_before }}' DAY >= f.day THEN l.monthly_licensed END
+           AS monthly_licensed_members
 FROM windowed w
+JOIN licensed l ON l.day = w.day AND l.slug = w.slug
 CROSS JOIN first_fact_day f
 ORDER BY w.day, w.slug

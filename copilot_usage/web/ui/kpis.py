@@ -11,54 +11,19 @@ import math
 import streamlit as st
 
 from ...analysis.kpis import Kpi
-from ...contract.rules import MONTH_DAYS, WEEK_DAYS
-
-_SPEC = {  # field: (label, format of the value, help)
-    "active_users": ("Active users / day", "{:.1f}", "Daily average of members with any Copilot activity."),
-    "engaged_users": ("Engaged users / day", "{:.1f}",
-                      "Daily average of members who used Copilot themselves: an interaction, an accepted "
-                      "suggestion, a CLI prompt, or agent or code review use."),
-    "adoption": ("Adoption (daily avg)", "{:.1%}",
-                 "Active users per day / licensed members, summed over every day of the range, weekends "
-                 "included: a member active on some days only counts on those days, so adoption stays "
-                 "below the share of members who used Copilot at all in the range."),
-    "acceptance_rate": ("Acceptance rate", "{:.1%}", "Accepted / generated code suggestions (sums over the range)."),
-    "loc_added": ("Lines added", "{:,.0f}", "Lines of code added with Copilot over the range."),
-    "interactions": ("Interactions", "{:,.0f}", "User-initiated chat and agent requests over the range."),
-    "agent_users": ("Agent users / day", "{:.1f}", "Daily average of members who used agent mode."),
-    "monthly_active_users": (
-        f"Monthly active users (distinct, {MONTH_DAYS} days)", "{:,.0f}",
-        f"Distinct members with any Copilot activity in the {MONTH_DAYS} days ending on the range's last day with "
-        "data, each day counted with that day's team membership (someone who left counts for the days "
-        f"they were in the team). Blank when those {MONTH_DAYS} days reach before the first collected day. A "
-        "person in two teams counts in both, so teams' figures do not add up to the organisation's. "
-        "The change compares with the last day before the range."),
-    "weekly_active_users": (
-        "Weekly active users", "{:,.0f}",
-        f"Distinct members with any Copilot activity in the {WEEK_DAYS} days ending on the range's last day with "
-        f"data, with each day's membership; blank when the {WEEK_DAYS} days reach before the first collected day. "
-        "A person in two teams counts in both. The change compares with the last day before the range."),
-    "monthly_adoption": (
-        "Adoption (monthly)", "{:.1%}",
-        "Monthly active users / licensed members, both on the range's last day with data: the share "
-        f"of licence holders who used Copilot at least once in those {MONTH_DAYS} days. The daily average is "
-        "drawn in the users chart below."),
-}
+from ...contract.figures import FIGURES, figure
 
 
 def formatted(field: str, value: float) -> str:
     """A KPI value with its unit; "–" when there is no base to compute it from."""
     if value is None or math.isnan(value):
         return "–"
-    return _SPEC[field][1].format(value)
-
-
-RATES = ("adoption", "acceptance_rate", "monthly_adoption")
+    return figure(field).format.format(value)
 
 
 def change_text(kpi: Kpi, field: str = "") -> str:
     """The change against the previous period: percentage points for rates, percent for counts."""
-    if field in RATES:
+    if field and figure(field).is_share:
         if math.isnan(kpi.points):
             return "–"
         return "±0.0 pp" if abs(kpi.points) < 0.05 else f"{kpi.points:+.1f} pp"
@@ -94,15 +59,15 @@ def kpi_row(figures: dict[str, Kpi], days: int, *, fields: list[str] | None = No
             labels: dict[str, str] | None = None) -> None:
     """The metrics, each with its change against the previous `days` days, in a row that wraps:
     four or more to a line on a desktop, two on a phone (columns would stack one per line)."""
-    fields = fields or list(_SPEC)
+    fields = fields or list(FIGURES)
     labels = labels or {}
     st.caption(changes_caption(figures.values(), days))
     with st.container(horizontal=True, gap="small"):
         for field in fields:
             kpi = figures[field]
             change = change_text(kpi, field)
-            label = labels.get(field, _SPEC[field][0])
+            label = labels.get(field, figure(field).label)
             st.metric(label, formatted(field, kpi.value), delta=change,
                       delta_arrow="off" if _flat(change) else "auto",
                       delta_color="off" if _flat(change) else "normal", width=metric_width(label),
-                      help=_SPEC[field][2])
+                      help=figure(field).help)

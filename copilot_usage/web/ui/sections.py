@@ -19,6 +19,7 @@ from ...analysis.breakdowns import (
 from ...analysis.frames import complete_periods, export_table, fitting_granularity
 from ...analysis.overview import ranked
 from ...contract.days import UsageDay
+from ...contract.figures import figure
 from ...contract.rules import MONTH_DAYS, WEEK_DAYS
 from .. import charts
 from ..charts import ORGANISATION
@@ -27,11 +28,12 @@ from .controls import View
 
 _TABLE_NAMES = {"date": "Period starting", "item": "Item", "series": "Series", "users": "Users",
                 "kind": "Kind", "count": "Count", "lines": "Lines", "events": "Generations + interactions",
-                "acceptance_rate": "Acceptance rate (%)", "adoption": "Adoption (%)", "band": "Band",
+                "acceptance_rate": "Acceptance rate (%)", "adoption": f"{figure('adoption').label} (%)",
+                "daily_active_share": f"{figure('daily_active_share').label} (%)", "band": "Band",
                 "teams": "Teams", "code_generations": "Generated", "code_acceptances": "Accepted",
                 "active_users": "Active users", "share": "Share (%)", "ai_credits": "AI credits",
                 "credits_per_active_member": "AI credits per active member a day"}
-_RATES = ("acceptance_rate", "adoption", "share")
+_RATES = ("acceptance_rate", "adoption", "daily_active_share", "share")
 _INTERNAL = ("order", "partial", "full_days", "period_days", "source")
 
 
@@ -160,8 +162,9 @@ def percent_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def comparison_charts(team: pd.DataFrame, org: pd.DataFrame | None, view: View, team_label: str) -> None:
     left, right = st.columns(2)
     with left:
-        show(charts.comparison_chart(team, org, "adoption", title="Adoption", team_label=team_label,
-                                      axis_title="Adoption (% of licensed)", granularity=view.granularity))
+        show(charts.comparison_chart(team, org, "daily_active_share", title=figure("daily_active_share").label,
+                                      team_label=team_label, axis_title="Licensed members active (%)",
+                                      granularity=view.granularity))
     with right:
         show(charts.comparison_chart(team, org, "acceptance_rate", title="Acceptance rate",
                                       team_label=team_label, axis_title="Acceptance rate (%)",
@@ -185,8 +188,11 @@ def exports(frame: pd.DataFrame, name: str, view: View, history: dict | None = N
 OVERVIEW_COLUMNS = {
     "team": "Team",
     "licensed_members": st.column_config.NumberColumn("Licensed members (last day)", format="%d"),
+    "adoption": st.column_config.NumberColumn(figure("adoption").label, format="%.1f%%",
+                                              help=figure("adoption").help),
     "active_users": st.column_config.NumberColumn("Active users / day", format="%.1f"),
-    "adoption": st.column_config.NumberColumn("Adoption", format="%.1f%%"),
+    "daily_active_share": st.column_config.NumberColumn(figure("daily_active_share").label, format="%.1f%%",
+                                                        help=figure("daily_active_share").help),
     "acceptance_rate": st.column_config.NumberColumn("Acceptance rate", format="%.1f%%"),
     "interactions": st.column_config.NumberColumn("Interactions", format="localized"),
     "loc_added": st.column_config.NumberColumn("Lines added", format="localized"),
@@ -197,8 +203,12 @@ OVERVIEW_COLUMNS = {
 
 def rankings(table: pd.DataFrame) -> None:
     """Highest and lowest five teams by acceptance rate and by adoption."""
-    for field, label in (("acceptance_rate", "acceptance rate"), ("adoption", "adoption")):
+    for field, label in (("acceptance_rate", "acceptance rate"), ("adoption", figure("adoption").label.lower())):
         top, bottom = ranked(table, field)
+        if top.empty:
+            st.caption(f"No ranking by {label}: no team has a value in this range"
+                       + (f" (it needs {MONTH_DAYS} collected days)." if field == "adoption" else "."))
+            continue
         left, right = st.columns(2)
         for col, rows, title in ((left, top, f"Highest {label}"), (right, bottom, f"Lowest {label}")):
             col.markdown(f"**{title}**")
@@ -208,8 +218,8 @@ def rankings(table: pd.DataFrame) -> None:
 
 
 def with_org_reference(series: pd.DataFrame, org: pd.DataFrame) -> pd.DataFrame:
-    """Adds the organisation as one more series (adoption and acceptance rate)."""
-    keep = [c for c in ("date", "adoption", "acceptance_rate", "code_generations", "partial", "period_days",
+    """Adds the organisation as one more series (share active on an average day, acceptance rate)."""
+    keep = [c for c in ("date", "daily_active_share", "acceptance_rate", "code_generations", "partial", "period_days",
                         "full_days") if c in org]
     reference = org[keep].assign(series=ORGANISATION)
     return pd.concat([series, reference], ignore_index=True)
