@@ -8,7 +8,7 @@ from copilot_usage.analysis.frames import daily_frame, in_range, rollup
 from copilot_usage.analysis.kpis import kpis, window_kpis
 from copilot_usage.contract.rules import utc_today
 from copilot_usage.web.charts import USER_SERIES
-from copilot_usage.web.notes import range_notes
+from copilot_usage.web.notes import first_days_note, range_notes
 from copilot_usage.web.ui import data, picker, sections, signin
 from copilot_usage.web.ui.controls import view_controls
 from copilot_usage.web.ui.costs import team_cost_section
@@ -65,8 +65,9 @@ licensed = history.data[-1].licensed_members
 st.caption(" · ".join(part for part in (
     f"{licensed:.0f} licensed members on {last:%d %b %Y}" if licensed is not None else "",
     f"{len(frame)} days with data in the range", f"last day collected {last:%d %b %Y}") if part))
-for note in range_notes(frame, last, utc_today()):
-    st.info(note, icon=":material/info:")
+for note in [*range_notes(frame, last, utc_today()), first_days_note(data.first_fact_day(settings), view.end)]:
+    if note:
+        st.info(note, icon=":material/info:")
 
 daily = daily_frame(history.data)
 kpi_row({**kpis(daily, view.start, view.end), **window_kpis(daily, view.start, view.end)}, view.days,

@@ -13,6 +13,7 @@ from copilot_usage.contract.figures import figure
 from copilot_usage.contract.rules import utc_today
 from copilot_usage.web import charts
 from copilot_usage.web.charts import ORGANISATION
+from copilot_usage.web.notes import first_days_note
 from copilot_usage.web.ui import data, picker, sections, signin
 from copilot_usage.web.ui.controls import view_controls
 from copilot_usage.web.ui.costs import overview_cost_section
@@ -32,6 +33,9 @@ view = sections.chart_view(view_controls(teams["date"].min().date(), teams["date
 table = overview_table(teams, view.start, view.end)
 st.caption(f"{len(table)} teams with data between {view.start:%d %b %Y} and {view.end:%d %b %Y}. "
            "Users are daily averages; rates are ratios of sums over the range.")
+
+if note := first_days_note(data.first_fact_day(settings), view.end):
+    st.info(note, icon=":material/info:")
 
 shown = search(table, st.text_input("Search teams", placeholder="Team name or slug"))
 picked = st.dataframe(

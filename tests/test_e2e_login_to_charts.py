@@ -19,6 +19,7 @@ from browser_pages import settle
 from fake_github import FakeGitHub
 from github_app import SESSION_SECRET
 
+from copilot_usage.contract.figures import COLUMNS
 from copilot_usage.contract.keys import ADMIN_TEAMS_KEY
 from copilot_usage.store import S3Store
 from copilot_usage.store.histories import load_team_histories
@@ -112,9 +113,10 @@ def test_a_member_of_two_teams_logs_in_opens_a_team_and_downloads_its_rows(brows
     history = next(h for h in load_team_histories(store)[0] if h.team.slug == slug)
     last = history.data[-1].date
     expected = {d.date.isoformat(): d for d in history.data if d.date > last - timedelta(days=28)}
-    assert [r["date"] for r in rows] == list(expected)
-    assert all(float(r["active_users"]) == expected[r["date"]].active_users for r in rows)
-    assert all(float(r["code_acceptances"]) == expected[r["date"]].code_acceptances for r in rows)
+    assert [r["Date"] for r in rows] == list(expected)
+    active, accepted = COLUMNS["active_users"].label, COLUMNS["code_acceptances"].label
+    assert all(int(r[active]) == expected[r["Date"]].active_users for r in rows)
+    assert all(int(r[accepted]) == expected[r["Date"]].code_acceptances for r in rows)
 
     token = next(t for t in github.oauth.issued_tokens() if github.oauth.token_login(t) == login)
     assert token not in page.content()

@@ -14,6 +14,7 @@ import pytest
 from demo_app import app_test, demo_mode, signed_in
 
 from copilot_usage.analysis.access import Viewer
+from copilot_usage.contract.names import PHASES
 from copilot_usage.read.person import collected_days, person_facts
 from copilot_usage.store import open_store
 from copilot_usage.web.ui.controls import View
@@ -217,8 +218,10 @@ def test_export_holds_the_viewers_days_only(demo_store_dir, demo_org):
     stem, csv, body = export_files(mine, View(start, end, "day", False))
     table = pd.read_csv(io.BytesIO(csv))
     lines = own_lines(demo_org, login, start, end)
-    assert list(table["date"]) == [line["day"] for line in lines]
-    assert table["interactions"].sum() == sum(line["user_initiated_interaction_count"] for line in lines)
+    assert list(table["Date"]) == [line["day"] for line in lines]
+    assert table["Interactions"].sum() == sum(line["user_initiated_interaction_count"] for line in lines)
+    assert set(table["Used agent mode"]) <= {"yes", "no"} and not [c for c in table.columns if "_" in c]
+    assert set(table["Adoption phase"].dropna()) <= set(PHASES.values())
     payload = json.loads(body)
     assert len(payload["days"]) == len(lines) and set(payload) >= {"by_ide", "by_feature", "by_language", "by_model"}
     assert login not in csv.decode() + body.decode() and stem.startswith("my-usage-")

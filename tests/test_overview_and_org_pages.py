@@ -116,7 +116,7 @@ def test_the_admin_sees_every_team_with_data_in_the_range(run_page, demo_store_d
     assert (shown["acceptance_rate"] > 1).all()
     assert (shown["licensed_members"] % 1 == 0).all()
     charts = [el for el in at.main if el.type == "vega_lite_chart"]
-    assert len(charts) == 4                    # bands, then adoption, acceptance rate, active users
+    assert len(charts) == 4                    # bands, then active on an average day, acceptance rate, active users
     assert "Teams by acceptance rate" in charts[0].proto.spec
     at.text_input[0].input(sorted(expected)[0][:4]).run()
     assert all(sorted(expected)[0][:4].lower() in name.lower() for name in at.dataframe[0].value["team"])

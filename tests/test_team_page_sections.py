@@ -6,13 +6,18 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
+from conftest import demo_client
 from demo_app import app_test, demo_mode
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from copilot_usage.contract.figures import figure
+from copilot_usage.collector.run import collect
+from copilot_usage.contract.figures import COLUMNS, figure
+from copilot_usage.contract.keys import ADMIN_TEAMS_KEY
+from copilot_usage.contract.names import PHASES
 from copilot_usage.store import open_store
 from copilot_usage.store.histories import load_team_histories
+from copilot_usage.web.notes import first_days_note
 
 pytestmark = pytest.mark.unit
 
@@ -105,7 +110,7 @@ def test_controls_change_the_kpi_row_and_the_charts(page):
     page.date_input[0].set_value((first - timedelta(days=56), last - timedelta(days=56))).run()
     assert kpi_values(page) != before
     page.toggle[0].set_value(True).run()
-    assert len(charts(page)) == 13          # adoption and acceptance rate beside the organisation's
+    assert len(charts(page)) == 13          # active on an average day and acceptance rate beside the organisation's
     page.radio[0].set_value("month").run()
     spec = charts(page)[2].proto.spec      # 28 days hold no two whole months: weeks, and a note says so
     assert '"yearmonth"' not in spec and any("fewer than two whole months" in i.value for i in page.info)
@@ -146,10 +151,19 @@ def test_exports_hold_exactly_the_chosen_range(monkeypatch, demo_store_dir, down
                 if chosen[0] <= d.date <= chosen[1]]
     csv, csv_name = downloads["Daily table (CSV)"]
     table = pd.read_csv(io.BytesIO(csv))
-    assert table["date"].tolist() == expected
-    assert {"active_users", "acceptance_rate", "code_generations", "weekly_active_users", "monthly_active_users",
-            "code_review_users", "code_review_passive_users", "ai_credits"} <= set(table.columns)
-    assert any(c.startswith("adoption_phase_") for c in table.columns)  # a CSV has no mappings: a column each
+    assert table["Date"].tolist() == expected
+    # Headers in words with units, the same names as the pages'; no code name left.
+    assert {COLUMNS[c].label for c in ("active_users", "acceptance_rate", "code_generations", "weekly_active_users",
+                                       "monthly_active_users", "code_review_users", "code_review_passive_users",
+                                       "ai_credits", "adoption", "daily_active_share")} <= set(table.columns)
+    assert not [c for c in table.columns if "_" in c]
+    phases = [c for c in table.columns if c.startswith("Adoption phase: ")]  # a CSV has no mappings: a column each
+    assert phases and all(c.removeprefix("Adoption phase: ").removesuffix(" (members)") in PHASES.values()
+                          for c in phases)
+    # Counts are whole numbers, rates percentages with one decimal, blanks only where there is no data.
+    assert table[COLUMNS["code_generations"].label].dtype == "int64"
+    rates = table[COLUMNS["acceptance_rate"].label].dropna()
+    assert len(rates) and rates.between(0, 100).all() and (rates.round(1) == rates).all() and rates.max() > 1
     payload, json_name = downloads["History (JSON)"]
     exported = json.loads(payload)
     assert set(exported) == {"team", "data"} and exported["team"]["slug"] == slug
@@ -177,11 +191,12 @@ def test_a_team_shows_the_same_figures_on_its_page_the_overview_the_comparison_a
     adoption, share = figure("adoption"), figure("daily_active_share")
     assert kpi[adoption.label] != "–" and kpi[share.label] != "–"
 
-    # The export: the last day's adoption, and active over licensed members summed over the days.
-    table = pd.read_csv(io.BytesIO(downloads["Daily table (CSV)"][0]))
-    assert adoption.format.format(table["adoption"].iloc[-1]) == kpi[adoption.label]
-    assert share.format.format(table["active_users"].sum() / table["licensed_members"].sum()) == kpi[share.label]
-    assert (table["adoption"].dropna() <= 1).all()
+    # The export, by week as the page shows it: the last day's adoption, each week's share.
+    table = pd.read_csv(io.BytesIO(downloads["Weekly table (CSV)"][0]))   # the weeks, as the page shows them
+    column = {key: table[COLUMNS[key].label] for key in ("adoption", "daily_active_share")}
+    assert table["Week starting"].tolist() == [f"{first:%Y-%m-%d}" for first, _ in weeks]
+    assert f"{column['adoption'].iloc[-1]:.1f}%" == kpi[adoption.label]       # the last week's last day
+    assert (column["adoption"] <= 100).all()
     # The comparison with the organisation: the team's share in each week, as a table under the chart.
     compared = next(e for e in at.expander if e.label == f"{share.label}: table").dataframe[0].value
     by_week = compared[compared["Series"] == team].set_index("Period starting")[f"{share.label} (%)"]
@@ -197,6 +212,44 @@ def test_a_team_shows_the_same_figures_on_its_page_the_overview_the_comparison_a
             assert f"{row['daily_active_share']:.1f}%" == kpi[share.label]
         else:
             assert round(row["daily_active_share"], 1) == by_week[f"{first:%Y-%m-%d}"]
+            assert round(row["daily_active_share"], 1) == column["daily_active_share"][weeks.index((first, stop))]
+
+
+@pytest.fixture(scope="module")
+def first_days_store(tmp_path_factory, demo_org):
+    """A deployment's first days: the demo organisation collected over its last three days only."""
+    root = tmp_path_factory.mktemp("first-days") / "store"
+    store = open_store(f"file://{root}")
+    with demo_client(demo_org) as client:
+        collect(client, store, demo_org.org, since=demo_org.end_day - timedelta(days=3))
+    store.write_json(ADMIN_TEAMS_KEY, demo_org.admin_teams, if_tag=None)
+    return root
+
+
+def test_the_first_days_say_when_the_monthly_figures_begin_and_draw_only_what_exists(monkeypatch,
+                                                                                   first_days_store):
+    first = open_store(f"file://{first_days_store}").first_fact_day()
+    expected = (f"Per-user data has been collected since {first:%d %b %Y}: adoption and monthly active users "
+                f"start on {first + timedelta(days=27):%d %b %Y}, after 28 days of data; weekly active users on "
+                f"{first + timedelta(days=6):%d %b %Y}, after 7.")
+    at = start(monkeypatch, f"file://{first_days_store}")
+    at.radio[0].set_value("admin")
+    at.button[0].click().run()
+    at.switch_page("app_pages/team_usage.py").run()
+    assert expected in [i.value for i in at.info]
+    shown = {m.label: m.value for m in at.metric}
+    assert {shown[figure(k).label] for k in ("adoption", "monthly_active_users", "weekly_active_users")} == {"–"}
+    assert shown[figure("daily_active_share").label] != "–"
+    titles = [e.label.removesuffix(": table") for e in at.expander]
+    assert "Active members: daily" in titles and not any("28-day" in t or "7-day" in t for t in titles)
+    # The overview on the same store agrees: no adoption yet, and it says when it comes.
+    at.switch_page("app_pages/teams_overview.py").run()
+    assert expected in [i.value for i in at.info]
+    table = at.dataframe[0].value
+    assert len(table) and table["adoption"].isna().all() and table["daily_active_share"].notna().all()
+    assert any(c.value.startswith("No ranking by adoption (28 days)") for c in at.caption)
+    # A range reaching the 28th day has no such sentence.
+    assert first_days_note(first, first + timedelta(days=27)) is None
 
 
 def test_an_empty_store_says_how_to_collect(monkeypatch, tmp_path):

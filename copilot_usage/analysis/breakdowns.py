@@ -65,7 +65,8 @@ def with_phase_columns(frame: pd.DataFrame, days: Iterable) -> pd.DataFrame:
     phases = phase_frame(days)
     if phases.empty or frame.empty:
         return frame
-    wide = phases.pivot_table(index="date", columns="item", values="users", aggfunc="sum")
+    # 0 for a phase nobody was in on a day with phases; blank only on days without any (before GitHub sent them)
+    wide = phases.pivot_table(index="date", columns="item", values="users", aggfunc="sum", fill_value=0)
     wide.columns = [f"adoption_phase_{name}" for name in wide.columns]
     return frame.merge(wide.reset_index(), on="date", how="left")
 

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 
 from ..config import Settings
 
-CURRENCY = "USD"
-
 
 @dataclass(frozen=True)
 class Prices:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ..contract.days import TeamDay
-from ..contract.keys import USER_DAYS, USER_TEAM_DAYS, fact_day, fact_key, fact_prefix
+from ..contract.keys import USER_DAYS, USER_TEAM_DAYS, fact_key
 from ..contract.rules import MONTH_DAYS
 from ..store.base import Store
 from ..store.team_tables import EncodedTeamDay
@@ -37,12 +37,10 @@ WINDOW_FIELDS = ("weekly_active_users", "monthly_active_users", "monthly_license
 
 
 def first_fact_day(store: Store | None, run_days: list[date]) -> date | None:
-    """The earliest day with facts: the store's first `facts/user_days/day=…` partition, or the
-    run's first day when it comes earlier (the run writes its facts)."""
-    stored = [day for key in (store.list_keys(fact_prefix(USER_DAYS)) if store is not None else [])
-              if (day := fact_day(key, USER_DAYS)) is not None]
-    days = stored[:1]  # list_keys is sorted
-    return min([*days, *run_days[:1]], default=None)
+    """The earliest day with facts: the store's, or the run's first day when it comes earlier
+    (the run writes its facts)."""
+    stored = store.first_fact_day() if store is not None else None
+    return min([day for day in (stored, *run_days[:1]) if day is not None], default=None)
 
 
 class TeamWindows:

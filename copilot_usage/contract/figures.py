@@ -68,3 +68,67 @@ FIGURES = {f.key: f for f in _FIGURES}
 
 def figure(key: str) -> Figure:
     return FIGURES[key]
+
+
+# ---------------------------------------------------------------- the columns of a table people download
+
+def percent_label(label: str) -> str:
+    """A share's header in percent: "Adoption (28 days)" -> "Adoption (28 days, %)"."""
+    return f"{label[:-1]}, %)" if label.endswith(")") else f"{label} (%)"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str   # the header, with its unit where it has one
+    kind: str    # how values are written: "text", "count" (whole), "average" (one decimal),
+                 # "share" (percent, one decimal), "credits" and "usd" (two decimals), "flag"
+                 # (yes / no), "phase" (GitHub's code in words, names.py)
+
+
+CURRENCY = "USD"  # what the price settings are in (AI_CREDIT_PRICE_USD, SEAT_PRICE_*_USD)
+
+COLUMNS = {
+    "date": Column("Date", "text"),
+    "team": Column("Team", "text"),
+    "slug": Column("Team slug", "text"),
+    "source": Column("Source", "text"),
+    "days": Column("Days with data", "count"),
+    "licensed_members": Column("Licensed members", "count"),
+    "seats": Column("Seats", "count"),
+    "active_users": Column("Active users", "count"),
+    "daily_active_users": Column("Active users", "count"),
+    "engaged_users": Column("Engaged users", "count"),
+    "chat_users": Column("Chat users", "count"),
+    "agent_users": Column("Agent users", "count"),
+    "cli_users": Column("CLI users", "count"),
+    "daily_active_cli_users": Column("CLI users", "count"),
+    "code_review_users": Column("Code review users (requested)", "count"),
+    "code_review_passive_users": Column("Code review users (automatic)", "count"),
+    "weekly_active_users": Column(f"Weekly active users ({WEEK_DAYS} days)", "count"),
+    "monthly_active_users": Column(f"Monthly active users ({MONTH_DAYS} days)", "count"),
+    "monthly_licensed_members": Column(f"Licensed members ({MONTH_DAYS} days)", "count"),
+    "monthly_active_chat_users": Column(f"Monthly active chat users ({MONTH_DAYS} days)", "count"),
+    "monthly_active_agent_users": Column(f"Monthly active agent users ({MONTH_DAYS} days)", "count"),
+    "interactions": Column("Interactions", "count"),
+    "code_generations": Column("Code suggestions", "count"),
+    "code_acceptances": Column("Code suggestions accepted", "count"),
+    "loc_suggested_to_add": Column("Lines suggested to add", "count"),
+    "loc_suggested_to_delete": Column("Lines suggested to delete", "count"),
+    "loc_added": Column("Lines added", "count"),
+    "loc_deleted": Column("Lines deleted", "count"),
+    "ai_credits": Column("AI credits", "credits"),
+    "acceptance_rate": Column("Acceptance rate (%)", "share"),
+    "daily_active_share": Column(percent_label(FIGURES["daily_active_share"].label), "share"),
+    "adoption": Column(percent_label(FIGURES["adoption"].label), "share"),
+    "credits_cost": Column(f"AI credits cost ({CURRENCY})", "usd"),
+    "per_active_member": Column(f"Cost per active member, {MONTH_DAYS} days ({CURRENCY})", "usd"),
+    "idle_seats": Column("Idle seats", "count"),
+    "seat_month": Column(f"Seats per month ({CURRENCY})", "usd"),
+    "idle_seat_month": Column(f"Idle seats per month ({CURRENCY})", "usd"),
+    "phase": Column("Adoption phase", "phase"),
+    "agent": Column("Used agent mode", "flag"),
+    "chat": Column("Used chat", "flag"),
+    "cli": Column("Used the CLI", "flag"),
+    "code_review": Column("Asked for code review", "flag"),
+    "notes": Column("Notes", "text"),
+}

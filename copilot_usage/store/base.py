@@ -20,12 +20,13 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic_core import to_json
 
-from ..contract.keys import validate_key
+from ..contract.keys import USER_DAYS, fact_day, fact_prefix, validate_key
 from ..errors import InvalidStoreFile
 
 
@@ -179,6 +180,12 @@ class Store(ABC):
             >>> store.list_keys(fact_prefix(USER_DAYS))
             ['facts/user_days/day=2026-01-05/part-0.parquet', ...]
         """
+
+    def first_fact_day(self) -> date | None:
+        """The earliest day with per-user facts (`facts/user_days/day=…`): the weekly and monthly
+        windows count from it (a window reaching before it is blank)."""
+        return next((day for key in self.list_keys(fact_prefix(USER_DAYS))
+                     if (day := fact_day(key, USER_DAYS)) is not None), None)
 
     @abstractmethod
     def tag(self, key: str) -> str | None:

@@ -301,11 +301,19 @@ REVIEW_CLI_SERIES = {"cli_users": "CLI", "code_review_users": "Review requested"
                      "code_review_passive_users": "Review automatic"}
 
 
+_ROLLING_WINDOWS = {"monthly_active_users": f"{MONTH_DAYS}-day", "weekly_active_users": f"{WEEK_DAYS}-day",
+                    "active_users": "daily"}
+
+
 def rolling_users_chart(frame: pd.DataFrame, granularity: str = "day"):
-    """Distinct members over the month and week ending each day, with the day's own active users."""
+    """Distinct members over the month and week ending each day, with the day's own active users.
+    The title names only the windows drawn: in the first weeks the longer ones are still blank."""
     y_title = "Users (people)" if granularity == "day" else "Users (average of days)"
-    return active_users_chart(frame, ROLLING_SERIES, title=f"Active members: {MONTH_DAYS}-day, {WEEK_DAYS}-day and daily",
-                              granularity=granularity, y_title=y_title)
+    whole = complete_periods(frame)
+    drawn = [name for column, name in _ROLLING_WINDOWS.items() if column in whole and whole[column].notna().any()]
+    title = "Active members: " + (" and ".join([", ".join(drawn[:-1]), drawn[-1]] if len(drawn) > 1 else drawn)
+                                  or "daily")
+    return active_users_chart(frame, ROLLING_SERIES, title=title, granularity=granularity, y_title=y_title)
 
 
 def credits_chart(frame: pd.DataFrame, granularity: str = "day"):

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..analysis.frames import daily_share_parts
 from ..contract.figures import figure
-from ..contract.rules import LEGACY_METRICS, LEGACY_SWITCH, PROVISIONAL_DAYS
+from ..contract.rules import LEGACY_METRICS, LEGACY_SWITCH, MONTH_DAYS, PROVISIONAL_DAYS, WEEK_DAYS
 
 
 def range_notes(frame: pd.DataFrame, last_collected: date | None, today: date) -> list[str]:
@@ -36,6 +36,21 @@ def range_notes(frame: pd.DataFrame, last_collected: date | None, today: date) -
     elif coverage:
         notes.append(coverage.strip().replace(": that endpoint reported none.", "."))
     return notes
+
+
+def first_days_note(first_fact_day: date | None, end: date) -> str | None:
+    """When a range ends before the windows fit (the first weeks of a store), one sentence
+    saying when the weekly and monthly figures begin; None once they do."""
+    if first_fact_day is None:
+        return None
+    monthly = first_fact_day + timedelta(days=MONTH_DAYS - 1)
+    weekly = first_fact_day + timedelta(days=WEEK_DAYS - 1)
+    if end >= monthly:
+        return None
+    parts = [f"adoption and monthly active users start on {monthly:%d %b %Y}, after {MONTH_DAYS} days of data"]
+    if end < weekly:
+        parts.append(f"weekly active users on {weekly:%d %b %Y}, after {WEEK_DAYS}")
+    return f"Per-user data has been collected since {first_fact_day:%d %b %Y}: {'; '.join(parts)}."
 
 
 def partial_note(periods: pd.DataFrame, granularity: str) -> str | None:

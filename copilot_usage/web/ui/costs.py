@@ -8,8 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from ...analysis.costs import overview_costs, team_cost
-from ...analysis.pricing import CURRENCY, Prices, money
+from ...analysis.pricing import Prices, money
 from ...config import Settings
+from ...contract.figures import CURRENCY
 from ...contract.keys import MEMBERS_KEY, SEATS_KEY
 from ...contract.rules import INACTIVE_AFTER_DAYS, MONTH_DAYS
 from ...contract.seats import SeatSnapshot

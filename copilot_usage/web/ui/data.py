@@ -5,6 +5,7 @@ collection shows up on the next render without a restart. Nothing about a viewer
 from __future__ import annotations
 
 import logging
+from datetime import date
 
 import pandas as pd
 import streamlit as st
@@ -131,6 +132,16 @@ def team_histories(settings: Settings) -> dict[str, TeamHistory]:
 
 def _directory_tag(settings: Settings) -> str | None:
     return _tag(store_for(settings.store_url), table_key(TEAMS_DIRECTORY))
+
+
+@st.cache_data(ttl=300)
+def _first_fact_day(url: str, tag: str | None) -> date | None:
+    return store_for(url).first_fact_day()
+
+
+def first_fact_day(settings: Settings) -> date | None:
+    """The first day with per-user facts, from which the weekly and monthly figures count."""
+    return _first_fact_day(settings.store_url, _directory_tag(settings))
 
 
 def team_directory(settings: Settings) -> dict[str, DirectoryEntry] | None:

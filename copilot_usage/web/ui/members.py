@@ -15,7 +15,7 @@ from ...errors import CopilotUsageError
 from ...github.client import GitHubClient
 from ...github.directory import team_members
 from .data import read_json
-from .seats import ACTIVITY_COLUMNS, inactivity_threshold, people, readable_activity
+from .seats import ACTIVITY_COLUMNS, inactivity_threshold, people_row, readable_activity
 from .signin import TOKEN_KEY, demo_org
 
 
@@ -48,9 +48,9 @@ def members_section(settings: Settings, team: Team, today: date) -> None:
     frame = members_frame(licensed, snapshot.seats, _team_member_list(settings, team.slug),
                           today=today, inactive_after_days=threshold)
     counts = frame["status"].value_counts()
-    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
-        st.metric("Licensed", people(len(licensed)), help=f"On {members.get('day')}.", width=160)
-        for status in ("active", "inactive", "never used", "no licence"):
-            st.metric(status.capitalize(), people(int(counts.get(status, 0))), width=160)
+    people_row([("Licensed", len(licensed)),
+                *((status.capitalize(), int(counts.get(status, 0))) for status in ("active", "inactive", "never used",
+                                                                                  "no licence"))],
+               help={"Licensed": f"On {members.get('day')}."})
     st.dataframe(readable_activity(frame), hide_index=True, width="stretch", column_config=ACTIVITY_COLUMNS)
     st.caption(f"Seat snapshot taken {snapshot.taken_at:%d %b %Y %H:%M} UTC.")

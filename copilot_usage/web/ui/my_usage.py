@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from ...analysis.access import Viewer, visible_teams
+from ...analysis.exports import people_table
 from ...analysis.frames import daily_frame, in_range, rollup
 from ...analysis.my_usage import FIGURES, average_member, my_figures
 from ...analysis.pricing import Prices, money
@@ -246,7 +247,8 @@ def export_files(mine: PersonFacts, view) -> tuple[str, bytes, bytes]:
     table = mine.days.assign(date=mine.days["date"].dt.strftime("%Y-%m-%d"))
     payload = {"start": f"{view.start}", "end": f"{view.end}", "days": table.to_dict(orient="records"),
                **{name: frame.to_dict(orient="records") for name, frame in mine.breakdowns.items()}}
-    return stem, table.to_csv(index=False).encode(), json.dumps(payload, indent=1, default=str).encode()
+    readable = people_table(mine.days.drop(columns=["phase_number"]))  # the CSV for people, the JSON as read
+    return stem, readable.to_csv(index=False).encode(), json.dumps(payload, indent=1, default=str).encode()
 
 
 def export_section(mine: PersonFacts, view) -> None:

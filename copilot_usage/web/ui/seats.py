@@ -14,10 +14,16 @@ from ...contract.keys import SEATS_KEY
 from ...contract.rules import INACTIVE_AFTER_DAYS
 from ...contract.seats import SeatSnapshot
 from .data import read_json
+from .kpis import metric_width
 
 
-def people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
+def people_row(figures: list[tuple[str, int]], *, help: dict[str, str] | None = None) -> None:
+    """Counts of people as metrics that wrap on a phone: the unit in a caption above, the value a
+    plain number, so that no value is cut ("140 peo…" at 160 px)."""
+    st.caption("Number of people in each:")
+    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
+        for label, count in figures:
+            st.metric(label, f"{count:,}", width=metric_width(label), help=(help or {}).get(label))
 
 
 def readable_activity(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,13 +60,9 @@ def seats_section(settings: Settings, viewer: Viewer, today: date) -> None:
                                      "A seat without Copilot activity for longer counts as inactive.")
     frame = seats_frame(snapshot.seats, today=today, inactive_after_days=threshold)
     counts = frame["status"].value_counts()
-    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
-        for label, count in (("Seats", snapshot.total_seats),
-                             (f"Active in {threshold} days", int(counts.get("active", 0))),
-                             ("Inactive", int(counts.get("inactive", 0))),
-                             ("Never used", int(counts.get("never used", 0))),
-                             ("Pending cancellation", int(frame["pending_cancellation"].notna().sum()))):
-            st.metric(label, people(count), width=160)
+    people_row([("Seats", snapshot.total_seats), (f"Active in {threshold} days", int(counts.get("active", 0))),
+                ("Inactive", int(counts.get("inactive", 0))), ("Never used", int(counts.get("never used", 0))),
+                ("Pending cancellation", int(frame["pending_cancellation"].notna().sum()))])
     if viewer.is_admin:
         idle = frame[frame["status"] != "active"]
         st.dataframe(readable_activity(idle), hide_index=True, width="stretch", column_config={

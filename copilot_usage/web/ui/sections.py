@@ -16,7 +16,8 @@ from ...analysis.breakdowns import (
     phase_frame,
     phase_shares,
 )
-from ...analysis.frames import complete_periods, export_table, fitting_granularity
+from ...analysis.exports import people_table
+from ...analysis.frames import complete_periods, fitting_granularity
 from ...analysis.overview import ranked
 from ...contract.days import UsageDay
 from ...contract.figures import figure
@@ -171,18 +172,26 @@ def comparison_charts(team: pd.DataFrame, org: pd.DataFrame | None, view: View, 
                                       granularity=view.granularity))
 
 
+_PER = {"day": "Daily", "week": "Weekly", "month": "Monthly"}
+
+
 def exports(frame: pd.DataFrame, name: str, view: View, history: dict | None = None, *,
-            label: str = "Daily table (CSV)") -> None:
-    """CSV of the table and (for a team) the history object, both limited to the range."""
+            label: str | None = None) -> None:
+    """The table people download (CSV: rows by the view's day, week or month, headers in words,
+    analysis/exports.py) and, for a team, the history object as the seed wrote it; both limited
+    to the range."""
     stem = f"{name}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
-    table = export_table(frame) if "date" in frame else frame
+    dated = "date" in frame
+    if dated and view.granularity != "day":
+        stem += f"-by-{view.granularity}"
+    table = people_table(frame, view.granularity, view.start, view.end) if dated else people_table(frame)
     cols = st.columns(2)
-    cols[0].download_button(label, table.to_csv(index=False).encode(),
+    cols[0].download_button(label or f"{_PER[view.granularity]} table (CSV)", table.to_csv(index=False).encode(),
                             file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
     if history is not None:
         cols[1].download_button("History (JSON)", json.dumps(history, indent=1).encode(),
-                                file_name=f"{stem}.json", mime="application/json",
-                                icon=":material/download:")
+                                file_name=f"{name}-{view.start:%Y%m%d}-{view.end:%Y%m%d}.json",
+                                mime="application/json", icon=":material/download:")
 
 
 OVERVIEW_COLUMNS = {
