@@ -102,6 +102,19 @@ def test_acceptance_rate_is_not_drawn_over_fewer_than_50_suggestions():
     assert "50 or more suggestions" in spec["title"]["subtitle"]
 
 
+def test_sparse_data_draws_no_empty_layer_and_no_rate_axis_without_a_rate():
+    # An empty layer is an unnamed SVG group to a screen reader (axe: svg-img-alt), and a rate
+    # axis with no rate read "0%" alone on My usage.
+    few = rollup(daily_frame(team_days(TUESDAY, 3, lambda d: 6)), "day")
+    spec = charts.acceptance_chart(few, "day").to_dict()
+    assert len(spec["layer"]) == 1 and "acceptance_rate" not in str(spec["layer"][0]["encoding"])
+    assert spec["title"]["subtitle"] == "No rate: no period with 50 or more suggestions in this range"
+    one_series = charts.active_users_chart(few, {"active_users": "Active"}).to_dict()
+    assert len(one_series["layer"]) == 1
+    two_series = charts.active_users_chart(few).to_dict()
+    assert len(two_series["layer"]) == 2
+
+
 def test_languages_below_the_threshold_are_left_out_of_the_rate_chart():
     totals = breakdown_totals(breakdown_frame(team_days(TUESDAY, 1), "by_language"))
     spec = charts.language_chart(totals).to_dict()

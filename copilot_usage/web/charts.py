@@ -119,6 +119,8 @@ def active_users_chart(frame: pd.DataFrame, series: dict[str, str] = USER_SERIES
     )
     first = labels[0] if labels else ""
     area = base.transform_filter(alt.datum.series == first).mark_area(opacity=0.2, line=True, point=True)
+    if len(labels) < 2:  # an empty layer is an unnamed SVG group to a screen reader (axe: svg-img-alt)
+        return _with(_with_switch(alt.layer(area), frame), height=HEIGHT)
     lines = base.transform_filter(alt.datum.series != first).mark_line(
         strokeWidth=2.5, strokeDash=[6, 3], point=alt.OverlayMarkDef(shape="diamond", size=50))
     return _with(_with_switch(alt.layer(area, lines), frame), height=HEIGHT)
@@ -149,9 +151,14 @@ def acceptance_chart(frame: pd.DataFrame, granularity: str = "day"):
                  alt.Tooltip("code_acceptances:Q", title="Accepted", format=","),
                  alt.Tooltip("code_generations:Q", title="Generated", format=",")],
     )
+    if frame["acceptance_rate"].notna().any():
+        title = alt.TitleParams("Code suggestions and acceptance rate",
+                                subtitle=f"Rate shown for periods with {MIN_GENERATIONS} or more suggestions")
+        return _with(alt.layer(bars, rate), resolve=_INDEPENDENT_Y, title=title, height=HEIGHT)
+    # No period reaches the threshold: no rate axis reading "0%" alone, and no empty layer.
     title = alt.TitleParams("Code suggestions and acceptance rate",
-                            subtitle=f"Rate shown for periods with {MIN_GENERATIONS} or more suggestions")
-    return _with(alt.layer(bars, rate), resolve=_INDEPENDENT_Y, title=title, height=HEIGHT)
+                            subtitle=f"No rate: no period with {MIN_GENERATIONS} or more suggestions in this range")
+    return _with(alt.layer(bars), title=title, height=HEIGHT)
 
 
 def lines_chart(frame: pd.DataFrame, granularity: str = "day"):

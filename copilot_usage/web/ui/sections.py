@@ -133,8 +133,12 @@ def breakdown_charts(days: list[UsageDay], view: View) -> None:
     with left:
         show(charts.feature_mix_chart(breakdown_rollup(features, view.granularity, view.start, view.end),
                                        view.granularity))
-    with right:
-        show(charts.language_chart(languages))
+    with right:  # an empty chart would be an unnamed SVG group to a screen reader
+        if (languages["code_generations"] >= charts.MIN_GENERATIONS).any():
+            show(charts.language_chart(languages))
+        else:
+            st.caption(f"No acceptance rate by language yet: no language has {charts.MIN_GENERATIONS} or more "
+                       "suggestions in this range.")
     left, right = st.columns(2)
     with left:
         show(charts.share_chart(ides, title="IDEs", item_title="IDE", measure=measure))
