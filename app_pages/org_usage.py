@@ -34,6 +34,7 @@ for note in range_notes(frame, days[-1].date, utc_today()):
 kpi_row(kpis(daily, view.start, view.end), view.days,
         fields=["active_users", "daily_active_share", "acceptance_rate", "loc_added", "interactions"],
         labels={"active_users": "Active users / day"})
+org_cost_section(settings, daily, view.start, view.end, utc_today())  # cost up front (the threshold: Seats)
 rolled = rollup(frame, view.granularity, view.start, view.end)
 st.header("Activity", anchor=False)
 st.caption("Daily, weekly and monthly active users are GitHub's own counts for the organisation, each "
@@ -60,6 +61,5 @@ if figures := pull_request_totals([d for d in days if view.start <= d.date <= vi
             st.metric(label, value, width=160)
 
 seats_section(settings, viewer, utc_today())
-org_cost_section(settings, daily, view.start, view.end, utc_today())
 st.header("Export", anchor=False)
 sections.exports(frame, f"{settings.org}-usage", view)

@@ -73,6 +73,8 @@ daily = daily_frame(history.data)
 kpi_row({**kpis(daily, view.start, view.end), **window_kpis(daily, view.start, view.end)}, view.days,
         fields=["adoption", "monthly_active_users", "weekly_active_users", "daily_active_share", "acceptance_rate",
                 "loc_added", "interactions", "agent_users"])
+# Cost up front: what the team's Copilot costs is what many open the page for.
+team_cost_section(settings, team, daily, view.start, view.end, utc_today())
 rolled = rollup(frame, view.granularity, view.start, view.end)
 days = [day for day in history.data if view.start <= day.date <= view.end]
 st.subheader("Activity", anchor=False)
@@ -84,7 +86,6 @@ if view.compare:
 st.subheader("Breakdowns", anchor=False)
 sections.breakdown_charts(days, view)
 members_section(settings, team, utc_today())
-team_cost_section(settings, team, daily, view.start, view.end, utc_today())
 
 st.subheader("Export")
 sections.exports(with_phase_columns(frame, days), team.slug, view,

@@ -1,7 +1,8 @@
 """The walk: for each persona, in a real browser signed in at the loopback GitHub, visit every
 page and use every control there (team picker, range, granularity, compare, search, row
 selection, Open, exports), then sign out. Any red error box or a traceback in the server's
-log fails the walk at the step that caused it.
+log fails the walk at the step that caused it. Each page, as it opens, is checked by axe-core
+(no serious or critical violation), and Vega may warn of nothing in the browser's console.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import pytest
 from app_server import screenshot
 from app_waits import act
+from browser_pages import axe_violations, describe, wait_drawn
 from browser_session import ServerLog, Watched, error_boxes, github_log_in, operate, settle, wait_signed_out_by_button
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -20,6 +22,18 @@ class Walk:
     def __init__(self, page, log: ServerLog, name: str):
         self.page, self.log, self.name = page, log, name
         self.steps: list[str] = []
+        self.violations: dict[str, list[dict]] = {}
+        self.console: list[str] = []
+        page.on("console", lambda m: self.console.append(m.text) if m.type in ("warning", "error") else None)
+
+    def axe(self, name: str) -> None:
+        """axe-core on the page as it opened, every chart drawn (reported at the walk's end)."""
+        settle(self.page)
+        wait_drawn(self.page)
+        self.violations[name] = axe_violations(self.page)
+
+    def vega_warnings(self) -> list[str]:
+        return [text for text in self.console if "WARN" in text or "vega" in text.lower()]
 
     def check(self, step: str) -> None:
         self.steps.append(step)
@@ -46,6 +60,7 @@ class Walk:
         self.page.get_by_role("heading", name=heading).wait_for(timeout=60_000)
         settle(self.page)
         self.check(f"visit {path}")
+        self.axe(heading)
 
     def exports(self) -> int:
         buttons = self.page.get_by_test_id("stDownloadButton").get_by_role("button")
@@ -70,6 +85,7 @@ def test_walk_every_page_and_control_then_sign_out(browser, app, github, demo_or
     github_log_in(page, app, login)
     walk = Walk(page, log, persona)
     walk.check("sign-in")
+    walk.axe("Team usage")
     member = persona != "outsider"
     with_team = persona in ("two-teams", "admin")
 
@@ -117,6 +133,8 @@ def test_walk_every_page_and_control_then_sign_out(browser, app, github, demo_or
     assert page.get_by_text("access to your GitHub account was revoked").count() == 1
     walk.check("sign out")
     assert github.oauth.is_revoked(token)
+    assert all(not found for found in walk.violations.values()), describe(walk.violations)
+    assert not walk.vega_warnings(), walk.vega_warnings()
     assert watched.session_cookie() is None
     hosts = watched.hosts
     watched.close()

@@ -73,7 +73,7 @@ def test_every_section_renders(page):
     assert [m.label for m in page.metric][:len(KPI_LABELS)] == KPI_LABELS
     # users, acceptance, lines; rolling users, credits, CLI and code review, phases; features, IDEs, models, languages
     assert len(charts(page)) == 11
-    assert [s.value for s in page.subheader] == ["Activity", "Breakdowns", "Members", "Cost", "Export"]
+    assert [s.value for s in page.subheader] == ["Cost", "Activity", "Breakdowns", "Members", "Export"]  # cost up front
     assert page.date_input[0].label == "Date range" and page.radio[0].label == "Show by"
     assert page.toggle[0].label == "Compare with organisation"
     members = next(df.value for df in page.dataframe if "editor" in df.value)  # the Members table
@@ -291,3 +291,8 @@ def test_the_cost_section_prices_credits_and_idle_seats_with_the_settings(page, 
     assert metrics["Their cost (USD)"] == (f"${credits * 0.01:,.2f}" if credits * 0.01 < 10 else f"${credits * 0.01:,.0f}")
     assert any("AI_CREDIT_PRICE_USD" in c.value for c in page.caption)
     assert metrics["Idle seats per month (USD)"].startswith("$")
+    # Who holds an idle seat is one click away, not a long table above the charts.
+    idle = next(e for e in page.expander if e.label.startswith("Idle seats: "))
+    listed = idle.dataframe[0].value
+    assert int(idle.label.split()[2]) == len(listed) > 0
+    assert f"${listed['seat_month'].sum():,.0f}" == metrics["Idle seats per month (USD)"]

@@ -41,7 +41,8 @@ def _metrics(figures: list[tuple[str, str, str]]) -> None:
 
 
 def _threshold(key: str) -> int:
-    """The inactivity threshold of the page's Members or Seats section (drawn above): one setting."""
+    """The inactivity threshold of the page's Members or Seats section: one setting, read from the
+    session, so that the cost may come before the section whose slider sets it."""
     return int(st.session_state.get(key, INACTIVE_AFTER_DAYS))
 
 
@@ -68,16 +69,20 @@ def team_cost_section(settings: Settings, team: Team, daily: pd.DataFrame, start
     elif cost.seats.idle.empty:
         st.caption(f"No seat of this team has been idle for more than {threshold} days.")
     else:
-        st.markdown(f"**Idle seats** ({len(cost.seats.idle)}: no activity for more than {threshold} days)")
         idle = cost.seats.idle
-        st.dataframe(idle.assign(
-            last_activity=idle["last_activity"].map(lambda d: "never" if d is None or pd.isna(d) else f"{d:%Y-%m-%d}"),
-            days_since_activity=idle["days_since_activity"].map(lambda d: "–" if pd.isna(d) else f"{d:.0f} days")),
-            hide_index=True, width="stretch",
-            column_config={"member": "Member", "status": "Status", "plan": "Plan", "last_activity": "Last activity",
-                           "days_since_activity": "Days since",
-                           "seat_month": st.column_config.NumberColumn(f"Seat per month ({CURRENCY})",
-                                                                       format="$%.2f")})
+        with st.expander(f"Idle seats: {len(idle)} with no activity for more than {threshold} days "
+                         "(threshold set under Members)"):
+            _idle_table(idle)
+
+
+def _idle_table(idle: pd.DataFrame) -> None:
+    st.dataframe(idle.assign(
+        last_activity=idle["last_activity"].map(lambda d: "never" if d is None or pd.isna(d) else f"{d:%Y-%m-%d}"),
+        days_since_activity=idle["days_since_activity"].map(lambda d: "–" if pd.isna(d) else f"{d:.0f} days")),
+        hide_index=True, width="stretch",
+        column_config={"member": "Member", "status": "Status", "plan": "Plan", "last_activity": "Last activity",
+                       "days_since_activity": "Days since",
+                       "seat_month": st.column_config.NumberColumn(f"Seat per month ({CURRENCY})", format="$%.2f")})
 
 
 OVERVIEW_COST_COLUMNS = {
