@@ -5,6 +5,7 @@ import streamlit as st
 from copilot_usage.analysis.access import require_member
 from copilot_usage.analysis.frames import in_range, rollup
 from copilot_usage.analysis.kpis import kpis, pull_request_totals
+from copilot_usage.analysis.pricing import Prices
 from copilot_usage.contract.rules import utc_today
 from copilot_usage.web import charts
 from copilot_usage.web.notes import range_notes
@@ -62,4 +63,4 @@ if figures := pull_request_totals([d for d in days if view.start <= d.date <= vi
 
 seats_section(settings, viewer, utc_today())
 st.header("Export", anchor=False)
-sections.exports(frame, f"{settings.org}-usage", view)
+sections.exports(Prices.from_settings(settings).with_credits_cost(frame), f"{settings.org}-usage", view)

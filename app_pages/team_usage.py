@@ -6,6 +6,7 @@ from copilot_usage.analysis.access import authorize, require_member, visible_tea
 from copilot_usage.analysis.breakdowns import with_phase_columns
 from copilot_usage.analysis.frames import daily_frame, in_range, rollup
 from copilot_usage.analysis.kpis import kpis, window_kpis
+from copilot_usage.analysis.pricing import Prices
 from copilot_usage.contract.rules import utc_today
 from copilot_usage.web.charts import USER_SERIES
 from copilot_usage.web.notes import first_days_note, range_notes
@@ -88,5 +89,5 @@ sections.breakdown_charts(days, view)
 members_section(settings, team, utc_today())
 
 st.subheader("Export")
-sections.exports(with_phase_columns(frame, days), team.slug, view,
+sections.exports(Prices.from_settings(settings).with_credits_cost(with_phase_columns(frame, days)), team.slug, view,
                  {"team": team.model_dump(mode="json"), "data": [d.model_dump(mode="json") for d in days]})

@@ -109,10 +109,16 @@ def test_sparse_data_draws_no_empty_layer_and_no_rate_axis_without_a_rate():
     spec = charts.acceptance_chart(few, "day").to_dict()
     assert len(spec["layer"]) == 1 and "acceptance_rate" not in str(spec["layer"][0]["encoding"])
     assert spec["title"]["subtitle"] == "No rate: no period with 50 or more suggestions in this range"
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == ["Generated", "Accepted"]  # no legend entry
     one_series = charts.active_users_chart(few, {"active_users": "Active"}).to_dict()
     assert len(one_series["layer"]) == 1
     two_series = charts.active_users_chart(few).to_dict()
     assert len(two_series["layer"]) == 2
+    # One person's phase over three days: one axis label a day, not each day four times.
+    mine = pd.DataFrame({"date": pd.to_datetime([TUESDAY + timedelta(days=n) for n in range(3)]),
+                         "phase": ["code_first"] * 3, "phase_number": [1] * 3})
+    axis = x_axes(charts.person_phase_chart(mine).to_dict())[0]["axis"]
+    assert as_dates(axis["values"]) == [TUESDAY + timedelta(days=n) for n in range(3)]
 
 
 def test_languages_below_the_threshold_are_left_out_of_the_rate_chart():

@@ -14,6 +14,8 @@ import pytest
 from demo_app import app_test, demo_mode, signed_in
 
 from copilot_usage.analysis.access import Viewer
+from copilot_usage.analysis.pricing import Prices
+from copilot_usage.contract.figures import COLUMNS
 from copilot_usage.contract.names import PHASES
 from copilot_usage.read.person import collected_days, person_facts
 from copilot_usage.store import open_store
@@ -215,13 +217,16 @@ def test_export_holds_the_viewers_days_only(demo_store_dir, demo_org):
     user_id = next(u["id"] for u in demo_org.users if u["login"] == login)
     start, end = default_range(demo_store_dir)
     mine = person_facts(open_store(f"file://{demo_store_dir}"), user_id, start, end)
-    stem, csv, body = export_files(mine, View(start, end, "day", False))
+    stem, csv, body = export_files(mine, View(start, end, "day", False), Prices(0.04, 19, 39))
     table = pd.read_csv(io.BytesIO(csv))
     lines = own_lines(demo_org, login, start, end)
     assert list(table["Date"]) == [line["day"] for line in lines]
     assert table["Interactions"].sum() == sum(line["user_initiated_interaction_count"] for line in lines)
     assert set(table["Used agent mode"]) <= {"yes", "no"} and not [c for c in table.columns if "_" in c]
     assert set(table["Adoption phase"].dropna()) <= set(PHASES.values())
+    credits = table[COLUMNS["ai_credits"].label]
+    assert credits.notna().any()
+    assert (table[COLUMNS["credits_cost"].label] - (credits * 0.04).round(2)).abs().max() < 0.006
     payload = json.loads(body)
     assert len(payload["days"]) == len(lines) and set(payload) >= {"by_ide", "by_feature", "by_language", "by_model"}
     assert login not in csv.decode() + body.decode() and stem.startswith("my-usage-")

@@ -56,8 +56,10 @@ def test_credits_their_cost_and_cost_per_active_member_over_28_days():
                      inactive_after_days=28)
     assert cost.credits == pytest.approx(10 * 5 + 5)
     assert cost.credits_cost == pytest.approx(55 * 0.02)
-    # The 28 days ending on the last day: 26 days of 10 credits, one without, one of 5.
-    assert cost.per_active_member == pytest.approx((26 * 10 + 5) * 0.02 / 4)
+    # A month: ann's seat ($20) and the credits of the 28 days ending on the last day (26 days of
+    # 10 credits, one without, one of 5), over that day's 4 monthly active users.
+    assert cost.month_total == pytest.approx(20 + (26 * 10 + 5) * 0.02)
+    assert cost.per_active_member == pytest.approx((20 + (26 * 10 + 5) * 0.02) / 4)
     none = team_cost(teams_frame([history("quiet", [None, None], monthly=None)]), START, START + timedelta(days=1),
                      [], [], PRICES, today=TODAY, inactive_after_days=28)
     assert (none.credits, none.credits_cost, none.per_active_member) == (None, None, None)

@@ -164,6 +164,10 @@ def test_exports_hold_exactly_the_chosen_range(monkeypatch, demo_store_dir, down
     assert table[COLUMNS["code_generations"].label].dtype == "int64"
     rates = table[COLUMNS["acceptance_rate"].label].dropna()
     assert len(rates) and rates.between(0, 100).all() and (rates.round(1) == rates).all() and rates.max() > 1
+    # Each day's AI credits priced, in USD (the default price of a credit, $0.01).
+    credits, cost = table[COLUMNS["ai_credits"].label], table[COLUMNS["credits_cost"].label]
+    assert COLUMNS["credits_cost"].label == "AI credits cost (USD)" and credits.sum() > 0
+    assert ((cost - credits * 0.01).abs() < 0.006).all()
     payload, json_name = downloads["History (JSON)"]
     exported = json.loads(payload)
     assert set(exported) == {"team", "data"} and exported["team"]["slug"] == slug

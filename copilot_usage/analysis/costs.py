@@ -101,9 +101,19 @@ class _Credits:
     def monthly_of(self, slug: str) -> float | None:
         return _value(self.monthly, slug)
 
-    def per_active_member(self, slug: str, prices: Prices) -> float | None:
-        cost, members = prices.credits_cost(_value(self.month_credits, slug)), self.monthly_of(slug)
-        return cost / members if cost is not None and members else None
+    def month_total(self, slug: str, prices: Prices, seats_monthly: float) -> float | None:
+        """What a month of the team costs: its seats per month plus the AI credits of the 28 days
+        ending on its last day with data (None when neither is known)."""
+        credits = prices.credits_cost(_value(self.month_credits, slug))
+        if credits is None and not seats_monthly:
+            return None
+        return seats_monthly + (credits or 0.0)
+
+    def per_active_member(self, slug: str, prices: Prices, seats_monthly: float) -> float | None:
+        """That month's cost over that day's monthly active users: seats count, not credits only
+        (credits alone showed $0.20 a member where a seat costs $19 a month)."""
+        total, members = self.month_total(slug, prices, seats_monthly), self.monthly_of(slug)
+        return total / members if total is not None and members else None
 
 
 @dataclass
@@ -112,16 +122,19 @@ class TeamCost:
     credits_cost: float | None
     per_active_member: float | None
     seats: SeatCosts
+    month_total: float | None = None  # seats per month + the 28 days' AI credits
 
 
 def team_cost(frame: pd.DataFrame, start: date, end: date, logins: list[str] | None, seats: list,
               prices: Prices, *, today: date, inactive_after_days: int) -> TeamCost:
-    """A team's (or the organisation's, with logins=None) credits over [start, end], cost per
-    active member over the 28 days ending at `end`, and its seats per month."""
+    """A team's (or the organisation's, with logins=None) credits over [start, end], its seats
+    per month, and a month's cost (seats + the AI credits of the 28 days ending at `end`) in
+    all and per active member."""
     figures = _Credits.of(frame.assign(slug=""), start, end)
     credits = figures.credits_of("")
-    return TeamCost(credits, prices.credits_cost(credits), figures.per_active_member("", prices),
-                    seat_costs(logins, seats, prices, today=today, inactive_after_days=inactive_after_days))
+    held = seat_costs(logins, seats, prices, today=today, inactive_after_days=inactive_after_days)
+    return TeamCost(credits, prices.credits_cost(credits), figures.per_active_member("", prices, held.monthly),
+                    held, figures.month_total("", prices, held.monthly))
 
 
 COST_COLUMNS = ["team", "slug", "monthly_active_users", "ai_credits", "credits_cost", "per_active_member",
@@ -145,7 +158,7 @@ def overview_costs(teams: pd.DataFrame, members: dict[str, list[str]], seats: li
         held, per_month, idle, idle_per_month = book.totals(members.get(slug, []))
         rows.append({"team": name, "slug": slug, "monthly_active_users": figures.monthly_of(slug),
                      "ai_credits": credits, "credits_cost": prices.credits_cost(credits),
-                     "per_active_member": figures.per_active_member(slug, prices),
+                     "per_active_member": figures.per_active_member(slug, prices, per_month),
                      "seats": held, "seat_month": per_month, "idle_seats": idle, "idle_seat_month": idle_per_month})
     table = pd.DataFrame(rows, columns=COST_COLUMNS)
     return table.sort_values("team", key=lambda s: s.str.lower()).reset_index(drop=True)

@@ -26,6 +26,13 @@ class Prices:
         """Cost of AI credits; None stays None (no line carried the field)."""
         return None if credits is None else credits * self.ai_credit
 
+    def with_credits_cost(self, frame):
+        """A frame of days with `credits_cost` beside `ai_credits` (blank where they are), for the
+        downloads: a period's cost is then the sum of its days'."""
+        if "ai_credits" not in frame:
+            return frame
+        return frame.assign(credits_cost=frame["ai_credits"] * self.ai_credit)
+
     def seat_month(self, plan_type: str | None) -> float:
         """A seat's price per month by GitHub's `plan_type`; an unknown or missing plan is
         priced as Business, the cheaper plan, so a cost is never overstated."""

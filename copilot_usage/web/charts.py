@@ -155,10 +155,13 @@ def acceptance_chart(frame: pd.DataFrame, granularity: str = "day"):
         title = alt.TitleParams("Code suggestions and acceptance rate",
                                 subtitle=f"Rate shown for periods with {MIN_GENERATIONS} or more suggestions")
         return _with(alt.layer(bars, rate), resolve=_INDEPENDENT_Y, title=title, height=HEIGHT)
-    # No period reaches the threshold: no rate axis reading "0%" alone, and no empty layer.
+    # No period reaches the threshold: no rate axis reading "0%" alone, no legend entry for it,
+    # and no empty layer.
     title = alt.TitleParams("Code suggestions and acceptance rate",
                             subtitle=f"No rate: no period with {MIN_GENERATIONS} or more suggestions in this range")
-    return _with(alt.layer(bars), title=title, height=HEIGHT)
+    counts_only = alt.Color("kind:N", title=None, legend=_legend(),
+                            scale=alt.Scale(domain=["Generated", "Accepted"], range=["#9db9e3", "#2e9e5b"]))
+    return _with(alt.layer(bars.encode(color=counts_only)), title=title, height=HEIGHT)
 
 
 def lines_chart(frame: pd.DataFrame, granularity: str = "day"):
@@ -373,7 +376,7 @@ def person_phase_chart(days: pd.DataFrame):
     frame = frame.assign(phase=frame["phase"].map(phase_name))
     order = frame.sort_values("phase_number")["phase"].drop_duplicates().tolist()[::-1]  # highest on top
     return alt.Chart(frame, title="Adoption phase over time").mark_line(interpolate="step-after", point=True).encode(
-        x=alt.X("date:T", title="Day", axis=alt.Axis(format="%d %b")),
+        x=_x("day", frame),  # one label a day, at the day (a few days drew 03 Dec four times)
         y=alt.Y("phase:N", title="Phase", sort=order),
         tooltip=[alt.Tooltip("date:T", title="Day", format="%Y-%m-%d"), alt.Tooltip("phase:N", title="Phase")],
     ).properties(height=220)

@@ -10,7 +10,7 @@ import streamlit as st
 from ...analysis.costs import overview_costs, team_cost
 from ...analysis.pricing import Prices, money
 from ...config import Settings
-from ...contract.figures import CURRENCY
+from ...contract.figures import COLUMNS, CURRENCY
 from ...contract.keys import MEMBERS_KEY, SEATS_KEY
 from ...contract.rules import INACTIVE_AFTER_DAYS, MONTH_DAYS
 from ...contract.seats import SeatSnapshot
@@ -21,8 +21,11 @@ from .seats import inactivity_threshold
 
 CREDITS_HELP = ("Sum of `ai_credits_used` of the members active each day of the range (GitHub's usage "
                 "signal, not the billed total); a day whose lines carry no credits adds none.")
-PER_MEMBER_HELP = (f"Cost of the AI credits of the {MONTH_DAYS} days ending on the range's last day with data, "
-                   f"divided by the monthly active users (distinct, {MONTH_DAYS} days) of that day.")
+MONTH_TOTAL_HELP = (f"Seats per month plus the cost of the AI credits of the {MONTH_DAYS} days ending on the "
+                    "range's last day with data: what a month of this team's Copilot costs.")
+PER_MEMBER_HELP = (f"A month's cost (seats per month plus the AI credits of the {MONTH_DAYS} days ending on the "
+                   f"range's last day with data) divided by the monthly active users (distinct, {MONTH_DAYS} "
+                   "days) of that day: idle seats make it higher.")
 SEATS_HELP = ("Licensed members on the last collected day × their seat's price per month by plan "
               "(a seat of unknown plan is priced as Business).")
 IDLE_HELP = ("Seats whose holder had no Copilot activity for longer than the inactivity threshold, or never, "
@@ -58,8 +61,8 @@ def team_cost_section(settings: Settings, team: Team, daily: pd.DataFrame, start
     _metrics([
         ("AI credits in the range", "–" if cost.credits is None else f"{cost.credits:,.0f}", CREDITS_HELP),
         (f"Their cost ({CURRENCY})", money(cost.credits_cost), CREDITS_HELP),
-        (f"Cost per active member, {MONTH_DAYS} days ({CURRENCY})", money(cost.per_active_member, cents=True),
-         PER_MEMBER_HELP),
+        (COLUMNS["month_total"].label, money(cost.month_total), MONTH_TOTAL_HELP),
+        (COLUMNS["per_active_member"].label, money(cost.per_active_member, cents=True), PER_MEMBER_HELP),
         (f"Seats per month ({CURRENCY})", money(cost.seats.monthly) if snapshot else "–", SEATS_HELP),
         (f"Idle seats per month ({CURRENCY})", money(cost.seats.idle_monthly) if snapshot else "–", IDLE_HELP),
     ])
@@ -92,7 +95,7 @@ OVERVIEW_COST_COLUMNS = {
     "ai_credits": st.column_config.NumberColumn("AI credits", format="localized", help="Over the range."),
     "credits_cost": st.column_config.NumberColumn(f"Credits ({CURRENCY})", format="$%.2f",
                                                   help="The AI credits of the range × the credit price."),
-    "per_active_member": st.column_config.NumberColumn(f"Per active member ({CURRENCY})", format="$%.2f",
+    "per_active_member": st.column_config.NumberColumn(f"Per active member a month ({CURRENCY})", format="$%.2f",
                                                        help=PER_MEMBER_HELP),
     "seats": st.column_config.NumberColumn("Seats", format="%d", help="Licensed members holding a seat."),
     "seat_month": st.column_config.NumberColumn(f"Seats / month ({CURRENCY})", format="$%.0f", help=SEATS_HELP),

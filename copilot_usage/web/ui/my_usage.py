@@ -116,7 +116,7 @@ def page(settings: Settings, viewer: Viewer) -> None:
     activity_section(mine, view)
     breakdown_section(mine)
     credits_section(mine, settings)
-    export_section(mine, view)
+    export_section(mine, view, Prices.from_settings(settings))
 
 
 def seat_section(seat: Seat | None, snapshot: SeatSnapshot | None, settings: Settings) -> None:
@@ -241,19 +241,20 @@ def credits_section(mine: PersonFacts, settings: Settings) -> None:
     st.caption(prices.note())
 
 
-def export_files(mine: PersonFacts, view) -> tuple[str, bytes, bytes]:
-    """The viewer's own rows over the range: (file stem, CSV of the days, JSON of days and breakdowns)."""
+def export_files(mine: PersonFacts, view, prices: Prices) -> tuple[str, bytes, bytes]:
+    """The viewer's own rows over the range: (file stem, CSV of the days with their credits' cost,
+    JSON of days and breakdowns as read)."""
     stem = f"my-usage-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
     table = mine.days.assign(date=mine.days["date"].dt.strftime("%Y-%m-%d"))
     payload = {"start": f"{view.start}", "end": f"{view.end}", "days": table.to_dict(orient="records"),
                **{name: frame.to_dict(orient="records") for name, frame in mine.breakdowns.items()}}
-    readable = people_table(mine.days.drop(columns=["phase_number"]))  # the CSV for people, the JSON as read
+    readable = people_table(prices.with_credits_cost(mine.days.drop(columns=["phase_number"])))
     return stem, readable.to_csv(index=False).encode(), json.dumps(payload, indent=1, default=str).encode()
 
 
-def export_section(mine: PersonFacts, view) -> None:
+def export_section(mine: PersonFacts, view, prices: Prices) -> None:
     st.header("Export", anchor=False)
-    stem, csv, body = export_files(mine, view)
+    stem, csv, body = export_files(mine, view, prices)
     cols = st.columns(2)
     cols[0].download_button("Your days (CSV)", csv, file_name=f"{stem}.csv", mime="text/csv",
                             icon=":material/download:")
