@@ -214,6 +214,12 @@ def test_a_team_shows_the_same_figures_on_its_page_the_overview_the_comparison_a
             assert f"{row['adoption']:.1f}%" == kpi[adoption.label]
         if first == weeks[0][0] and stop == end:
             assert f"{row['daily_active_share']:.1f}%" == kpi[share.label]
+            # Every figure both pages show, formatted as each shows it.
+            for key in ("acceptance_rate", "loc_added", "interactions", "agent_users"):
+                value = row[key] / 100 if figure(key).is_share else row[key]
+                assert figure(key).format.format(value) == kpi[figure(key).label], key
+            for key in ("loc_added", "interactions"):  # and the export's weeks add up to them
+                assert f"{table[COLUMNS[key].label].sum():,.0f}" == kpi[figure(key).label], key
         else:
             assert round(row["daily_active_share"], 1) == by_week[f"{first:%Y-%m-%d}"]
             assert round(row["daily_active_share"], 1) == column["daily_active_share"][weeks.index((first, stop))]
