@@ -10,6 +10,7 @@ from copilot_usage.analysis.breakdowns import with_phase_columns
 from copilot_usage.analysis.exports import people_table
 from copilot_usage.analysis.frames import daily_frame
 from copilot_usage.analysis.overview import overview_table
+from copilot_usage.analysis.pricing import Prices
 from copilot_usage.contract.days import TeamDay
 from copilot_usage.contract.figures import COLUMNS, CURRENCY
 
@@ -52,6 +53,10 @@ def test_a_weekly_table_has_a_row_a_week_with_daily_averages_and_summed_counters
     assert table["Active users, per day (average)"].iloc[0] == pytest.approx(round((2 + 3 + 4 + 2 + 3 + 4 + 2) / 7, 1))
     assert table[COLUMNS["code_generations"].label].tolist() == [210, 90]       # summed, never averaged
     assert table["Adoption phase: Code first (member-days)"].iloc[0] == 2 * 3 + 4
+    # Days without any AI credits figure: their cost is unknown, not $0.
+    priced = people_table(Prices(0.04, 19, 39).with_credits_cost(daily_frame(records)), "week", MONDAY,
+                          MONDAY + timedelta(days=9))
+    assert priced[COLUMNS["credits_cost"].label].isna().all()
     assert table["Notes"].tolist() == ["28-day figures start after 28 days of data",
                                        "Partial week: 3 of 7 days in the range; 28-day figures start after 28 days "
                                        "of data"]

@@ -168,11 +168,12 @@ def rollup(frame: pd.DataFrame, granularity: str = "day", start: date | None = N
     period = frame["date"].dt.to_period(GRANULARITIES[granularity][0]).dt.start_time
     grouped = frame.groupby(period)
     out = grouped[numeric].agg(how)
-    if "ai_credits" in out:  # a period without any credits figure has none, not zero
-        out["ai_credits"] = grouped["ai_credits"].sum(min_count=1)
-        if "credit_member_days" in out:
-            out["credits_per_active_member"] = out["ai_credits"] / out["credit_member_days"].where(
-                out["credit_member_days"] > 0)
+    for money in ("ai_credits", "credits_cost"):  # a period without any credits figure has none, not zero
+        if money in out:
+            out[money] = grouped[money].sum(min_count=1)
+    if "ai_credits" in out and "credit_member_days" in out:
+        out["credits_per_active_member"] = out["ai_credits"] / out["credit_member_days"].where(
+            out["credit_member_days"] > 0)
     out["days"] = grouped.size()
     out["source"] = grouped["source"].agg(lambda s: LEGACY_METRICS if (s == LEGACY_METRICS).all()
                                           else USAGE_METRICS if (s == USAGE_METRICS).all() else "mixed")

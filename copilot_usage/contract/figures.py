@@ -117,7 +117,7 @@ COLUMNS = {
     "loc_added": Column("Lines added", "count"),
     "loc_deleted": Column("Lines deleted", "count"),
     "ai_credits": Column("AI credits", "credits"),
-    "acceptance_rate": Column("Acceptance rate (%)", "share"),
+    "acceptance_rate": Column(percent_label(FIGURES["acceptance_rate"].label), "share"),
     "daily_active_share": Column(percent_label(FIGURES["daily_active_share"].label), "share"),
     "adoption": Column(percent_label(FIGURES["adoption"].label), "share"),
     "credits_cost": Column(f"AI credits cost ({CURRENCY})", "usd"),

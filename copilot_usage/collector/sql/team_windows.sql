@@ -5,8 +5,9 @@
 -- {{ month_days }} days. Membership is point in time: someone counts for the days they were in
 -- the team. monthly_licensed_members: the distinct members over the same {{ month_days }} days
 -- (user-teams rows: a licensed member each), the base of adoption, so that a ratio counts the
--- same people in both its parts (DESIGN.md, "Ratios": never above 100 %). A day of the window without facts adds nobody. A window that reaches before the
--- first day with facts (first_fact_day) is NULL, never a partial number shown as whole.
+-- same people in both its parts (DESIGN.md, "Ratios": never above 100 %). A day of the window
+-- without facts adds nobody. A window that reaches before the first day with facts
+-- (first_fact_day) is NULL, never a partial number shown as whole.
 -- Tables: user_teams and the view member_days, holding at least the {{ month_days }} days up to
 -- each wanted day; window_days(day): the days to compute; first_fact_day(day): the earliest
 -- day with facts. Portable SQL: DuckDB in the collector, Athena/Trino at scale (docs/deploy.md).
