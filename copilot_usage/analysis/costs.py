@@ -111,7 +111,7 @@ class _Credits:
 
     def per_active_member(self, slug: str, prices: Prices, seats_monthly: float) -> float | None:
         """That month's cost over that day's monthly active users: seats count, not credits only
-        (credits alone showed $0.20 a member where a seat costs $19 a month)."""
+        (a member's credits cost a small part of their seat; docs/architecture.md)."""
         total, members = self.month_total(slug, prices, seats_monthly), self.monthly_of(slug)
         return total / members if total is not None and members else None
 
