@@ -69,3 +69,19 @@ def test_the_overview_table_names_its_money_columns_with_the_currency():
     assert f"AI credits cost ({CURRENCY})" in table.columns and f"Seats per month ({CURRENCY})" in table.columns
     assert table.iloc[0][f"AI credits cost ({CURRENCY})"] == 1.24
     assert table.iloc[0]["Team"] == "Apps" and table.iloc[0][COLUMNS["daily_active_share"].label] == round(29 / 80 * 100, 1)
+
+
+def test_a_figure_has_one_name_in_the_overview_tables_and_in_the_downloads():
+    # The overview's two tables and its CSV name each column alike (a share's header adds "%"):
+    # "Credits (USD)" on screen and "AI credits cost (USD)" in the file were two names for one
+    # figure, and the file's "Active users" held the range's daily average.
+    from copilot_usage.contract.figures import percent_label
+    from copilot_usage.web.ui.costs import OVERVIEW_COST_COLUMNS
+    from copilot_usage.web.ui.sections import OVERVIEW_COLUMNS
+
+    shown = {key: config if isinstance(config, str) else config["label"]
+             for key, config in {**OVERVIEW_COLUMNS, **OVERVIEW_COST_COLUMNS}.items()}
+    headers = dict(zip(shown, people_table(pd.DataFrame(columns=list(shown))).columns, strict=True))
+    for key, label in shown.items():
+        assert headers[key] in (label, percent_label(label)), key
+    assert len(shown) >= 15

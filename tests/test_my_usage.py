@@ -57,7 +57,7 @@ def expected_metrics(lines: list[dict]) -> dict[str, str]:
     accepted = sum(line["code_acceptance_activity_count"] for line in lines)
     return {"Active days": f"{len(lines)}",
             "Interactions": f"{sum(line['user_initiated_interaction_count'] for line in lines):,}",
-            "Suggestions": f"{generations:,}",
+            "Code suggestions": f"{generations:,}",
             "Acceptance rate": f"{accepted / generations:.1%}" if generations else "–",
             "Lines added": f"{sum(line['loc_added_sum'] for line in lines):,}"}
 
@@ -135,7 +135,7 @@ def test_admin_sees_own_numbers_and_no_other_teams_averages(demo, demo_org):
     lines = own_lines(demo_org, demo_org.personas["admin"], start, end)
     assert {k: metrics(at)[k] for k in expected_metrics(lines)} == expected_metrics(lines)
     credits = sum(line.get("ai_credits_used") or 0 for line in lines)
-    assert metrics(at)["Their cost"] == f"${credits * 0.01:,.2f}"
+    assert metrics(at)["AI credits cost (USD)"] == f"${credits * 0.01:,.2f}"
 
 
 def test_outsider_is_refused_without_numbers(demo):

@@ -298,7 +298,7 @@ def test_the_cost_section_prices_credits_and_idle_seats_with_the_settings(page, 
     credits = sum(d.ai_credits or 0 for d in days)
     assert credits > 0
     assert metrics["AI credits in the range"] == f"{credits:,.0f}"
-    assert metrics["Their cost (USD)"] == (f"${credits * 0.01:,.2f}" if credits * 0.01 < 10 else f"${credits * 0.01:,.0f}")
+    assert metrics["AI credits cost (USD)"] == (f"${credits * 0.01:,.2f}" if credits * 0.01 < 10 else f"${credits * 0.01:,.0f}")
     assert any("AI_CREDIT_PRICE_USD" in c.value for c in page.caption)
     assert metrics["Idle seats per month (USD)"].startswith("$")
     # Who holds an idle seat is one click away, not a long table above the charts.

@@ -15,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from ..contract.figures import COLUMNS
+from ..contract.figures import COLUMNS, FIGURES, percent_label
 from ..contract.names import phase_name
 from ..contract.rules import LEGACY_METRICS, MONTH_DAYS, USAGE_METRICS
 from .frames import USER_COUNTS, rollup, with_rates
@@ -23,14 +23,16 @@ from .frames import USER_COUNTS, rollup, with_rates
 PHASE_PREFIX = "adoption_phase_"
 _SOURCES = {USAGE_METRICS: "Usage-metrics report", LEGACY_METRICS: "Retired metrics endpoint",
             "mixed": "Both"}
+_RANGE_HEADERS = {"licensed_members": "Licensed members (last day)"}  # the overview's: the last day's count
 _INTERNAL = ("partial", "period_days", "full_days", "credit_member_days", "credits_per_active_member")
 
 
 def people_table(frame: pd.DataFrame, granularity: str = "day", start: date | None = None,
                  end: date | None = None) -> pd.DataFrame:
-    """`frame` (a daily frame, or any table of the contract's columns) as people read it."""
+    """`frame` (a daily frame, or a table of figures over a whole range, one row a team) as people
+    read it."""
     if "date" not in frame:
-        return _formatted(frame, granularity)
+        return _formatted(frame, "range")
     table = with_rates(frame) if granularity == "day" else rollup(frame, granularity, start, end)
     notes = _notes(table, granularity)
     if notes.astype(bool).any():  # a column saying why, where some cell is blank
@@ -64,10 +66,17 @@ def _formatted(table: pd.DataFrame, granularity: str) -> pd.DataFrame:
         column = COLUMNS.get(name)
         values = table[name]
         kind = column.kind if column else "count" if name.startswith(PHASE_PREFIX) else "text"
-        if kind == "count" and granularity != "day" and name in USER_COUNTS:
+        if granularity == "range" and name in FIGURES and not FIGURES[name].is_share:
+            kind = "average" if FIGURES[name].format == "{:.1f}" else "count"  # a range's figure, as the pages show it
+        elif kind == "count" and granularity not in ("day", "range") and name in USER_COUNTS:
             kind = "average"  # a period's user counts are daily averages (never a sum of days)
         out[_header(name, granularity)] = _written(values, kind, name)
     return out.reset_index(drop=True)
+
+
+def range_header(name: str) -> str:
+    """A column's name in a table over a whole range (the overview, its download)."""
+    return _header(name, "range")
 
 
 def _header(name: str, granularity: str) -> str:
@@ -76,6 +85,12 @@ def _header(name: str, granularity: str) -> str:
         label = f"Adoption phase: {phase_name(name.removeprefix(PHASE_PREFIX))} ({unit})"
     else:
         label = COLUMNS[name].label if name in COLUMNS else name.replace("_", " ").capitalize()
+    if granularity == "range":  # one row a team over the range: the figures under the pages' names
+        if name in _RANGE_HEADERS:
+            return _RANGE_HEADERS[name]
+        if name in FIGURES:
+            return percent_label(FIGURES[name].label) if FIGURES[name].is_share else FIGURES[name].label
+        return label
     if name == "date" and granularity != "day":
         return f"{granularity.capitalize()} starting"
     if granularity != "day" and name in USER_COUNTS:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-FIGURES = {  # field: label
-    "active_days": "Active days", "interactions": "Interactions", "code_generations": "Suggestions",
-    "acceptance_rate": "Acceptance rate", "loc_added": "Lines added", "ai_credits": "AI credits",
+from ..contract.figures import COLUMNS, figure
+
+FIGURES = {  # field: label, the contract's name of each (figures.py) but the days a person was active
+    "active_days": "Active days",
+    **{key: COLUMNS[key].label for key in ("interactions", "code_generations")},
+    "acceptance_rate": figure("acceptance_rate").label,
+    **{key: COLUMNS[key].label for key in ("loc_added", "ai_credits")},
 }
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from ...analysis.costs import overview_costs, team_cost
 from ...analysis.pricing import Prices, money
 from ...config import Settings
-from ...contract.figures import COLUMNS, CURRENCY
+from ...contract.figures import COLUMNS, CURRENCY, figure
 from ...contract.keys import MEMBERS_KEY, SEATS_KEY
 from ...contract.rules import INACTIVE_AFTER_DAYS, MONTH_DAYS
 from ...contract.seats import SeatSnapshot
@@ -60,11 +60,11 @@ def team_cost_section(settings: Settings, team: Team, daily: pd.DataFrame, start
                      inactive_after_days=threshold)
     _metrics([
         ("AI credits in the range", "–" if cost.credits is None else f"{cost.credits:,.0f}", CREDITS_HELP),
-        (f"Their cost ({CURRENCY})", money(cost.credits_cost), CREDITS_HELP),
+        (COLUMNS["credits_cost"].label, money(cost.credits_cost), CREDITS_HELP),
         (COLUMNS["month_total"].label, money(cost.month_total), MONTH_TOTAL_HELP),
         (COLUMNS["per_active_member"].label, money(cost.per_active_member, cents=True), PER_MEMBER_HELP),
-        (f"Seats per month ({CURRENCY})", money(cost.seats.monthly) if snapshot else "–", SEATS_HELP),
-        (f"Idle seats per month ({CURRENCY})", money(cost.seats.idle_monthly) if snapshot else "–", IDLE_HELP),
+        (COLUMNS["seat_month"].label, money(cost.seats.monthly) if snapshot else "–", SEATS_HELP),
+        (COLUMNS["idle_seat_month"].label, money(cost.seats.idle_monthly) if snapshot else "–", IDLE_HELP),
     ])
     st.caption(prices.note())
     if not snapshot:
@@ -88,19 +88,22 @@ def _idle_table(idle: pd.DataFrame) -> None:
                        "seat_month": st.column_config.NumberColumn(f"Seat per month ({CURRENCY})", format="$%.2f")})
 
 
+# The names are the contract's (figures.py): the same figure reads the same in every table and download.
 OVERVIEW_COST_COLUMNS = {
-    "team": "Team",
+    "team": COLUMNS["team"].label,
     "monthly_active_users": st.column_config.NumberColumn(
-        "Monthly active", format="%d", help=f"Distinct members active in the {MONTH_DAYS} days ending on the range's last day."),
-    "ai_credits": st.column_config.NumberColumn("AI credits", format="localized", help="Over the range."),
-    "credits_cost": st.column_config.NumberColumn(f"Credits ({CURRENCY})", format="$%.2f",
+        figure("monthly_active_users").label, format="%d",
+        help=f"Distinct members active in the {MONTH_DAYS} days ending on the range's last day."),
+    "ai_credits": st.column_config.NumberColumn(COLUMNS["ai_credits"].label, format="localized", help="Over the range."),
+    "credits_cost": st.column_config.NumberColumn(COLUMNS["credits_cost"].label, format="$%.2f",
                                                   help="The AI credits of the range × the credit price."),
-    "per_active_member": st.column_config.NumberColumn(f"Per active member a month ({CURRENCY})", format="$%.2f",
+    "per_active_member": st.column_config.NumberColumn(COLUMNS["per_active_member"].label, format="$%.2f",
                                                        help=PER_MEMBER_HELP),
-    "seats": st.column_config.NumberColumn("Seats", format="%d", help="Licensed members holding a seat."),
-    "seat_month": st.column_config.NumberColumn(f"Seats / month ({CURRENCY})", format="$%.0f", help=SEATS_HELP),
-    "idle_seats": st.column_config.NumberColumn("Idle seats", format="%d", help=IDLE_HELP),
-    "idle_seat_month": st.column_config.NumberColumn(f"Idle / month ({CURRENCY})", format="$%.0f", help=IDLE_HELP),
+    "seats": st.column_config.NumberColumn(COLUMNS["seats"].label, format="%d", help="Licensed members holding a seat."),
+    "seat_month": st.column_config.NumberColumn(COLUMNS["seat_month"].label, format="$%.0f", help=SEATS_HELP),
+    "idle_seats": st.column_config.NumberColumn(COLUMNS["idle_seats"].label, format="%d", help=IDLE_HELP),
+    "idle_seat_month": st.column_config.NumberColumn(COLUMNS["idle_seat_month"].label, format="$%.0f",
+                                                     help=IDLE_HELP),
 }
 
 
@@ -118,11 +121,11 @@ def overview_cost_section(settings: Settings, teams: pd.DataFrame, start: date, 
     _metrics([
         ("AI credits, all teams", "–" if pd.isna(credits) else f"{credits:,.0f}",
          CREDITS_HELP + " A person in two teams counts in both, so this can exceed the organisation's."),
-        (f"Their cost ({CURRENCY})", money(prices.credits_cost(None if pd.isna(credits) else float(credits))),
+        (COLUMNS["credits_cost"].label, money(prices.credits_cost(None if pd.isna(credits) else float(credits))),
          CREDITS_HELP),
-        (f"Seats per month ({CURRENCY})", money(float(table["seat_month"].sum())),
+        (COLUMNS["seat_month"].label, money(float(table["seat_month"].sum())),
          SEATS_HELP + " Summed over teams: a seat in two teams counts twice."),
-        (f"Idle seats per month ({CURRENCY})", money(float(table["idle_seat_month"].sum())), IDLE_HELP),
+        (COLUMNS["idle_seat_month"].label, money(float(table["idle_seat_month"].sum())), IDLE_HELP),
     ])
     st.dataframe(table.drop(columns=["slug"]), hide_index=True, width="stretch", column_config=OVERVIEW_COST_COLUMNS)
     st.caption(f"Credits over {start:%d %b %Y} – {end:%d %b %Y}; seats per month from the seat snapshot; "
@@ -141,10 +144,10 @@ def org_cost_section(settings: Settings, daily: pd.DataFrame, start: date, end: 
         ("AI credits in the range", "–" if cost.credits is None else f"{cost.credits:,.0f}",
          "Sum of `ai_credits_used` over the organisation's daily report (GitHub's usage signal, not the "
          "billed total). Each person counts once, unlike the sum of teams."),
-        (f"Their cost ({CURRENCY})", money(cost.credits_cost), CREDITS_HELP),
-        (f"Seats per month ({CURRENCY})", money(cost.seats.monthly) if snapshot else "–",
+        (COLUMNS["credits_cost"].label, money(cost.credits_cost), CREDITS_HELP),
+        (COLUMNS["seat_month"].label, money(cost.seats.monthly) if snapshot else "–",
          "Every seat of the seat snapshot × its price per month by plan."),
-        (f"Idle seats per month ({CURRENCY})", money(cost.seats.idle_monthly) if snapshot else "–", IDLE_HELP),
+        (COLUMNS["idle_seat_month"].label, money(cost.seats.idle_monthly) if snapshot else "–", IDLE_HELP),
         ("Idle seats", f"{len(cost.seats.idle)}" if snapshot else "–", IDLE_HELP),
     ])
     st.caption(prices.note())

@@ -21,6 +21,7 @@ from ...analysis.frames import daily_frame, in_range, rollup
 from ...analysis.my_usage import FIGURES, average_member, my_figures
 from ...analysis.pricing import Prices, money
 from ...config import Settings
+from ...contract.figures import COLUMNS
 from ...contract.keys import ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY
 from ...contract.names import feature_name
 from ...contract.rules import USAGE_METRICS
@@ -30,6 +31,7 @@ from ...read.person import PersonFacts, collected_days, person_facts
 from .. import charts
 from . import data, sections
 from .controls import view_controls
+from .kpis import metric_width
 from .text import inert
 
 FLAG_NAMES = {"agent": "Agent", "chat": "Chat", "cli": "Copilot CLI", "code_review": "Code review"}
@@ -208,8 +210,9 @@ def activity_section(mine: PersonFacts, view) -> None:
     st.caption("Days you used: " + ", ".join(f"{name} {count}" for name, count in used.items()) + ".")
 
 
-BREAKDOWN_COLUMNS = {"item": "Name", "days": "Days used", "interactions": "Interactions",
-                     "code_generations": "Suggestions", "code_acceptances": "Accepted", "loc_added": "Lines added"}
+BREAKDOWN_COLUMNS = {"item": "Name", "days": "Days used",
+                     **{key: COLUMNS[key].label for key in ("interactions", "code_generations", "code_acceptances",
+                                                            "loc_added")}}
 
 
 def breakdown_section(mine: PersonFacts) -> None:
@@ -237,7 +240,8 @@ def credits_section(mine: PersonFacts, settings: Settings) -> None:
         return
     with st.container(horizontal=True, gap="small"):
         st.metric("AI credits used", figure_text("ai_credits", credits), width=160)
-        st.metric("Their cost", money(prices.credits_cost(credits)), width=160)
+        st.metric(COLUMNS["credits_cost"].label, money(prices.credits_cost(credits)),
+                  width=metric_width(COLUMNS["credits_cost"].label))
     st.caption(prices.note())
 
 

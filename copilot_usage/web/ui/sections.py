@@ -16,11 +16,11 @@ from ...analysis.breakdowns import (
     phase_frame,
     phase_shares,
 )
-from ...analysis.exports import people_table
+from ...analysis.exports import people_table, range_header
 from ...analysis.frames import complete_periods, fitting_granularity
 from ...analysis.overview import ranked
 from ...contract.days import UsageDay
-from ...contract.figures import figure
+from ...contract.figures import COLUMNS, figure
 from ...contract.rules import MONTH_DAYS, WEEK_DAYS
 from .. import charts
 from ..charts import ORGANISATION
@@ -198,19 +198,16 @@ def exports(frame: pd.DataFrame, name: str, view: View, history: dict | None = N
                                 mime="application/json", icon=":material/download:")
 
 
+# Each figure under its one name (contract/figures.py), as on the team page and in the downloads.
 OVERVIEW_COLUMNS = {
-    "team": "Team",
-    "licensed_members": st.column_config.NumberColumn("Licensed members (last day)", format="%d"),
-    "adoption": st.column_config.NumberColumn(figure("adoption").label, format="%.1f%%",
-                                              help=figure("adoption").help),
-    "active_users": st.column_config.NumberColumn("Active users / day", format="%.1f"),
-    "daily_active_share": st.column_config.NumberColumn(figure("daily_active_share").label, format="%.1f%%",
-                                                        help=figure("daily_active_share").help),
-    "acceptance_rate": st.column_config.NumberColumn("Acceptance rate", format="%.1f%%"),
-    "interactions": st.column_config.NumberColumn("Interactions", format="localized"),
-    "loc_added": st.column_config.NumberColumn("Lines added", format="localized"),
-    "agent_users": st.column_config.NumberColumn("Agent users / day", format="%.1f"),
-    "days": st.column_config.NumberColumn("Days with data", format="%d"),
+    "team": COLUMNS["team"].label,
+    "licensed_members": st.column_config.NumberColumn(range_header("licensed_members"), format="%d"),
+    **{key: st.column_config.NumberColumn(figure(key).label, format="%.1f%%" if figure(key).is_share else
+                                          "localized" if figure(key).format == "{:,.0f}" else "%.1f",
+                                          help=figure(key).help)
+       for key in ("adoption", "active_users", "daily_active_share", "acceptance_rate", "interactions", "loc_added",
+                   "agent_users")},
+    "days": st.column_config.NumberColumn(COLUMNS["days"].label, format="%d"),
 }
 
 
