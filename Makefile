@@ -7,6 +7,11 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 # pytest-xdist workers: one per core.
 JOBS   ?= auto
+# Python writes the bytecode of what it imports (into .venv and __pycache__/, git-ignored) even
+# where the environment says not to: the venv is installed with --no-compile, so without it
+# every process of a test run (workers, app servers, the CLI) compiles the same modules again
+# (docs/architecture.md, "Tests").
+unexport PYTHONDONTWRITEBYTECODE
 # apt-get needs root; use sudo only when we are not root already.
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -46,7 +51,7 @@ chromium:
 # Unit tests: no server, browser, process or sleep (tests/conftest.py refuses them there).
 check: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --output-format concise .
-	$(PY) -m pytest -m unit -n $(JOBS)
+	$(PY) -m pytest -m unit -n $(JOBS) --dist loadfile
 
 # Everything, the smoke benchmarks included (tests/test_benchmarks_run.py runs them beside the rest).
 test: $(VENV)/.dev-installed chromium

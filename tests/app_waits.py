@@ -6,7 +6,7 @@ A page freshly loaded is ready when the state is "notRunning". After an action, 
 still read "notRunning" for a moment before the browser hears that the run it asked for has
 started, so `act` counts the runs started (a MutationObserver on that attribute, installed
 before the action) and waits for one more, then for its end. Every action that makes the
-app run (a control, a download button, a link) goes through it:
+app run (a control, a link) goes through it:
 
     act(page, lambda: page.get_by_text("week", exact=True).click())
 

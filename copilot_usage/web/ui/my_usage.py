@@ -260,7 +260,5 @@ def export_section(mine: PersonFacts, view, prices: Prices) -> None:
     st.header("Export", anchor=False)
     stem, csv, body = export_files(mine, view, prices)
     cols = st.columns(2)
-    cols[0].download_button("Your days (CSV)", csv, file_name=f"{stem}.csv", mime="text/csv",
-                            icon=":material/download:")
-    cols[1].download_button("Your days and breakdowns (JSON)", body, file_name=f"{stem}.json",
-                            mime="application/json", icon=":material/download:")
+    sections.download(cols[0], "Your days (CSV)", csv, f"{stem}.csv", "text/csv")
+    sections.download(cols[1], "Your days and breakdowns (JSON)", body, f"{stem}.json", "application/json")

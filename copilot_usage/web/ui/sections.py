@@ -190,12 +190,18 @@ def exports(frame: pd.DataFrame, name: str, view: View, history: dict | None = N
         stem += f"-by-{view.granularity}"
     table = people_table(frame, view.granularity, view.start, view.end) if dated else people_table(frame)
     cols = st.columns(2)
-    cols[0].download_button(label or f"{_PER[view.granularity]} table (CSV)", table.to_csv(index=False).encode(),
-                            file_name=f"{stem}.csv", mime="text/csv", icon=":material/download:")
+    download(cols[0], label or f"{_PER[view.granularity]} table (CSV)", table.to_csv(index=False).encode(),
+             f"{stem}.csv", "text/csv")
     if history is not None:
-        cols[1].download_button("History (JSON)", json.dumps(history, indent=1).encode(),
-                                file_name=f"{name}-{view.start:%Y%m%d}-{view.end:%Y%m%d}.json",
-                                mime="application/json", icon=":material/download:")
+        download(cols[1], "History (JSON)", json.dumps(history, indent=1).encode(),
+                 f"{name}-{view.start:%Y%m%d}-{view.end:%Y%m%d}.json", "application/json")
+
+
+def download(place, label: str, body: bytes, file_name: str, mime: str) -> None:
+    """A download button that does not run the page again: the file is what the page shows
+    already, and a run would redraw every chart for nothing."""
+    place.download_button(label, body, file_name=file_name, mime=mime, icon=":material/download:",
+                          on_click="ignore")
 
 
 # Each figure under its one name (contract/figures.py), as on the team page and in the downloads.
