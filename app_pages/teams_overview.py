@@ -9,7 +9,7 @@ from copilot_usage.analysis.overview import (
     search,
     team_series,
 )
-from copilot_usage.contract.figures import figure
+from copilot_usage.contract.figures import UNKNOWN, figure
 from copilot_usage.contract.rules import utc_today
 from copilot_usage.web import charts
 from copilot_usage.web.charts import ORGANISATION
@@ -39,7 +39,7 @@ if note := first_days_note(data.first_fact_day(settings), view.end):
 
 shown = search(table, st.text_input("Search teams", placeholder="Team name or slug"))
 picked = st.dataframe(
-    sections.percent_columns(shown.drop(columns=["slug"]), ["adoption", "daily_active_share", "acceptance_rate"]), hide_index=True,
+    sections.percent_columns(shown.drop(columns=["slug"]), ["adoption", "daily_active_share", "acceptance_rate"]), hide_index=True, placeholder=UNKNOWN,
     width="stretch", on_select="rerun",
     selection_mode="single-row", key="overview_table", column_config=sections.OVERVIEW_COLUMNS)
 if picked.selection.rows:

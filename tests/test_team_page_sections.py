@@ -250,6 +250,8 @@ def test_the_first_days_say_when_the_monthly_figures_begin_and_draw_only_what_ex
     shown = {m.label: m.value for m in at.metric}
     assert {shown[figure(k).label] for k in ("adoption", "monthly_active_users", "weekly_active_users")} == {"–"}
     assert shown[figure("daily_active_share").label] != "–"
+    # Tables show a missing figure as the KPIs do ("–"), not as Streamlit's "None".
+    assert {table.proto.placeholder for table in at.dataframe} == {"–"}
     titles = [e.label.removesuffix(": table") for e in at.expander]
     assert "Active members: daily" in titles and not any("28-day" in t or "7-day" in t for t in titles)
     # The overview on the same store agrees: no adoption yet, and it says when it comes.
@@ -257,6 +259,7 @@ def test_the_first_days_say_when_the_monthly_figures_begin_and_draw_only_what_ex
     assert expected in [i.value for i in at.info]
     table = at.dataframe[0].value
     assert len(table) and table["adoption"].isna().all() and table["daily_active_share"].notna().all()
+    assert {table.proto.placeholder for table in at.dataframe} == {"–"}
     assert any(c.value.startswith("No ranking by adoption (28 days)") for c in at.caption)
     # A range reaching the 28th day has no such sentence.
     assert first_days_note(first, first + timedelta(days=27)) is None

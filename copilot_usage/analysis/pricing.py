@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..config import Settings
+from ..contract.figures import UNKNOWN
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class Prices:
 def money(amount: float | None, *, cents: bool = False) -> str:
     """'$1,234' (or '$0.01' with cents, and for amounts under $10); '–' for no figure."""
     if amount is None:
-        return "–"
+        return UNKNOWN
     if cents or abs(amount) < 10:
         return f"${amount:,.2f}"
     return f"${amount:,.0f}"

@@ -87,6 +87,10 @@ class Column:
 
 CURRENCY = "USD"  # what the price settings are in (AI_CREDIT_PRICE_USD, SEAT_PRICE_*_USD)
 
+# What a figure without a base shows, in a KPI and in a table cell alike (a rate of nothing, a
+# 28-day window not yet 28 days long): never "None", "nan" or 0.
+UNKNOWN = "–"
+
 COLUMNS = {
     "date": Column("Date", "text"),
     "team": Column("Team", "text"),

@@ -10,7 +10,7 @@ import streamlit as st
 from ...analysis.costs import overview_costs, team_cost
 from ...analysis.pricing import Prices, money
 from ...config import Settings
-from ...contract.figures import COLUMNS, CURRENCY, figure
+from ...contract.figures import COLUMNS, CURRENCY, UNKNOWN, figure
 from ...contract.keys import MEMBERS_KEY, SEATS_KEY
 from ...contract.rules import INACTIVE_AFTER_DAYS, MONTH_DAYS
 from ...contract.seats import SeatSnapshot
@@ -59,12 +59,12 @@ def team_cost_section(settings: Settings, team: Team, daily: pd.DataFrame, start
     cost = team_cost(daily, start, end, logins, snapshot.seats if snapshot else [], prices, today=today,
                      inactive_after_days=threshold)
     _metrics([
-        ("AI credits in the range", "–" if cost.credits is None else f"{cost.credits:,.0f}", CREDITS_HELP),
+        ("AI credits in the range", UNKNOWN if cost.credits is None else f"{cost.credits:,.0f}", CREDITS_HELP),
         (COLUMNS["credits_cost"].label, money(cost.credits_cost), CREDITS_HELP),
         (COLUMNS["month_total"].label, money(cost.month_total), MONTH_TOTAL_HELP),
         (COLUMNS["per_active_member"].label, money(cost.per_active_member, cents=True), PER_MEMBER_HELP),
-        (COLUMNS["seat_month"].label, money(cost.seats.monthly) if snapshot else "–", SEATS_HELP),
-        (COLUMNS["idle_seat_month"].label, money(cost.seats.idle_monthly) if snapshot else "–", IDLE_HELP),
+        (COLUMNS["seat_month"].label, money(cost.seats.monthly) if snapshot else UNKNOWN, SEATS_HELP),
+        (COLUMNS["idle_seat_month"].label, money(cost.seats.idle_monthly) if snapshot else UNKNOWN, IDLE_HELP),
     ])
     st.caption(prices.note())
     if not snapshot:
@@ -81,8 +81,8 @@ def team_cost_section(settings: Settings, team: Team, daily: pd.DataFrame, start
 def _idle_table(idle: pd.DataFrame) -> None:
     st.dataframe(idle.assign(
         last_activity=idle["last_activity"].map(lambda d: "never" if d is None or pd.isna(d) else f"{d:%Y-%m-%d}"),
-        days_since_activity=idle["days_since_activity"].map(lambda d: "–" if pd.isna(d) else f"{d:.0f} days")),
-        hide_index=True, width="stretch",
+        days_since_activity=idle["days_since_activity"].map(lambda d: UNKNOWN if pd.isna(d) else f"{d:.0f} days")),
+        hide_index=True, placeholder=UNKNOWN, width="stretch",
         column_config={"member": "Member", "status": "Status", "plan": "Plan", "last_activity": "Last activity",
                        "days_since_activity": "Days since",
                        "seat_month": st.column_config.NumberColumn(f"Seat per month ({CURRENCY})", format="$%.2f")})
@@ -119,7 +119,7 @@ def overview_cost_section(settings: Settings, teams: pd.DataFrame, start: date, 
                            inactive_after_days=threshold)
     credits = table["ai_credits"].sum(min_count=1)
     _metrics([
-        ("AI credits, all teams", "–" if pd.isna(credits) else f"{credits:,.0f}",
+        ("AI credits, all teams", UNKNOWN if pd.isna(credits) else f"{credits:,.0f}",
          CREDITS_HELP + " A person in two teams counts in both, so this can exceed the organisation's."),
         (COLUMNS["credits_cost"].label, money(prices.credits_cost(None if pd.isna(credits) else float(credits))),
          CREDITS_HELP),
@@ -127,7 +127,7 @@ def overview_cost_section(settings: Settings, teams: pd.DataFrame, start: date, 
          SEATS_HELP + " Summed over teams: a seat in two teams counts twice."),
         (COLUMNS["idle_seat_month"].label, money(float(table["idle_seat_month"].sum())), IDLE_HELP),
     ])
-    st.dataframe(table.drop(columns=["slug"]), hide_index=True, width="stretch", column_config=OVERVIEW_COST_COLUMNS)
+    st.dataframe(table.drop(columns=["slug"]), hide_index=True, placeholder=UNKNOWN, width="stretch", column_config=OVERVIEW_COST_COLUMNS)
     st.caption(f"Credits over {start:%d %b %Y} – {end:%d %b %Y}; seats per month from the seat snapshot; "
                f"idle = no activity for more than {threshold} days. Sort by clicking a column. " + prices.note())
     return table
@@ -141,13 +141,13 @@ def org_cost_section(settings: Settings, daily: pd.DataFrame, start: date, end: 
     cost = team_cost(daily, start, end, None, snapshot.seats if snapshot else [], prices, today=today,
                      inactive_after_days=threshold)
     _metrics([
-        ("AI credits in the range", "–" if cost.credits is None else f"{cost.credits:,.0f}",
+        ("AI credits in the range", UNKNOWN if cost.credits is None else f"{cost.credits:,.0f}",
          "Sum of `ai_credits_used` over the organisation's daily report (GitHub's usage signal, not the "
          "billed total). Each person counts once, unlike the sum of teams."),
         (COLUMNS["credits_cost"].label, money(cost.credits_cost), CREDITS_HELP),
-        (COLUMNS["seat_month"].label, money(cost.seats.monthly) if snapshot else "–",
+        (COLUMNS["seat_month"].label, money(cost.seats.monthly) if snapshot else UNKNOWN,
          "Every seat of the seat snapshot × its price per month by plan."),
-        (COLUMNS["idle_seat_month"].label, money(cost.seats.idle_monthly) if snapshot else "–", IDLE_HELP),
-        ("Idle seats", f"{len(cost.seats.idle)}" if snapshot else "–", IDLE_HELP),
+        (COLUMNS["idle_seat_month"].label, money(cost.seats.idle_monthly) if snapshot else UNKNOWN, IDLE_HELP),
+        ("Idle seats", f"{len(cost.seats.idle)}" if snapshot else UNKNOWN, IDLE_HELP),
     ])
     st.caption(prices.note())

@@ -11,13 +11,13 @@ import math
 import streamlit as st
 
 from ...analysis.kpis import Kpi
-from ...contract.figures import FIGURES, figure
+from ...contract.figures import FIGURES, UNKNOWN, figure
 
 
 def formatted(field: str, value: float) -> str:
-    """A KPI value with its unit; "–" when there is no base to compute it from."""
+    """A KPI value with its unit; "–" (UNKNOWN) when there is no base to compute it from."""
     if value is None or math.isnan(value):
-        return "–"
+        return UNKNOWN
     return figure(field).format.format(value)
 
 
@@ -25,15 +25,15 @@ def change_text(kpi: Kpi, field: str = "") -> str:
     """The change against the previous period: percentage points for rates, percent for counts."""
     if field and figure(field).is_share:
         if math.isnan(kpi.points):
-            return "–"
+            return UNKNOWN
         return "±0.0 pp" if abs(kpi.points) < 0.05 else f"{kpi.points:+.1f} pp"
     if math.isnan(kpi.change):
-        return "–"
+        return UNKNOWN
     return "±0%" if abs(kpi.change) < 0.005 else f"{kpi.change:+.0%}"
 
 
 def _flat(text: str) -> bool:
-    return text == "–" or text.startswith("±")
+    return text == UNKNOWN or text.startswith("±")
 
 
 def metric_width(label: str) -> int:

@@ -21,7 +21,7 @@ from ...analysis.frames import daily_frame, in_range, rollup
 from ...analysis.my_usage import FIGURES, average_member, my_figures
 from ...analysis.pricing import Prices, money
 from ...config import Settings
-from ...contract.figures import COLUMNS
+from ...contract.figures import COLUMNS, UNKNOWN
 from ...contract.keys import ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY
 from ...contract.names import feature_name
 from ...contract.rules import USAGE_METRICS
@@ -175,7 +175,7 @@ def comparison_section(settings: Settings, viewer: Viewer, mine: PersonFacts, vi
     columns["Organisation (avg.)"] = _org_average(settings.store_url, view.start, view.end, tags, settings)
     table = pd.DataFrame({"Figure": list(FIGURES.values()),
                           **{name: [figure_text(f, values[f]) for f in FIGURES] for name, values in columns.items()}})
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, placeholder=UNKNOWN, width="stretch")
     st.caption("(avg.): the average member, that is the range's total divided by the average number of "
                "licensed members per day (seats for the organisation); active days count days with any "
                "Copilot activity. Acceptance rate is accepted / suggested over the range.")
@@ -186,7 +186,7 @@ def comparison_section(settings: Settings, viewer: Viewer, mine: PersonFacts, vi
 
 def figure_text(field: str, value: float | None) -> str:
     if value is None:
-        return "–"
+        return UNKNOWN
     if field == "acceptance_rate":
         return f"{value:.1%}"
     if field in ("active_days", "ai_credits"):
@@ -222,13 +222,13 @@ def breakdown_section(mine: PersonFacts) -> None:
     for title, frame in (("Features", features), ("IDEs", mine.breakdowns["by_ide"]),
                          ("Languages", mine.breakdowns["by_language"]), ("Models", mine.breakdowns["by_model"])):
         st.markdown(f"**{title}**")
-        st.dataframe(frame[list(BREAKDOWN_COLUMNS)].rename(columns=BREAKDOWN_COLUMNS), hide_index=True,
+        st.dataframe(frame[list(BREAKDOWN_COLUMNS)].rename(columns=BREAKDOWN_COLUMNS), hide_index=True, placeholder=UNKNOWN,
                      width="stretch")
     if not mine.versions.empty:
         st.markdown("**Last known IDE and plugin versions**")
         st.dataframe(mine.versions.rename(columns={"ide": "IDE", "ide_version": "IDE version", "plugin": "Plugin",
                                                    "plugin_version": "Plugin version", "sampled_at": "Seen at"}),
-                     hide_index=True, width="stretch")
+                     hide_index=True, placeholder=UNKNOWN, width="stretch")
 
 
 def credits_section(mine: PersonFacts, settings: Settings) -> None:

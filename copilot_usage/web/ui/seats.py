@@ -10,6 +10,7 @@ import streamlit as st
 from ...analysis.access import Viewer
 from ...analysis.seats import seats_frame
 from ...config import Settings
+from ...contract.figures import UNKNOWN
 from ...contract.keys import SEATS_KEY
 from ...contract.rules import INACTIVE_AFTER_DAYS
 from ...contract.seats import SeatSnapshot
@@ -27,16 +28,16 @@ def people_row(figures: list[tuple[str, int]], *, help: dict[str, str] | None = 
 
 
 def readable_activity(frame: pd.DataFrame) -> pd.DataFrame:
-    """Last activity, days since and editor as text: "never used" and "–" rather than "None"."""
+    """Last activity, days since and editor as text: "never used" and "–" (UNKNOWN) rather than "None"."""
     def day(status: str, last) -> str:
         if last is not None and not pd.isna(last):
             return f"{last:%Y-%m-%d}"
-        return "never used" if status == "never used" else "–"  # "no licence": nothing to use
+        return "never used" if status == "never used" else UNKNOWN  # "no licence": nothing to use
 
     return frame.assign(
         last_activity=[day(s, d) for s, d in zip(frame["status"], frame["last_activity"], strict=True)],
-        days_since_activity=[("–" if pd.isna(d) else f"{d:.0f} days") for d in frame["days_since_activity"]],
-        editor=frame["editor"].fillna("–"))
+        days_since_activity=[(UNKNOWN if pd.isna(d) else f"{d:.0f} days") for d in frame["days_since_activity"]],
+        editor=frame["editor"].fillna(UNKNOWN))
 
 
 ACTIVITY_COLUMNS = {"member": "Member", "status": "Status", "last_activity": "Last activity",
@@ -65,7 +66,7 @@ def seats_section(settings: Settings, viewer: Viewer, today: date) -> None:
                 ("Pending cancellation", int(frame["pending_cancellation"].notna().sum()))])
     if viewer.is_admin:
         idle = frame[frame["status"] != "active"]
-        st.dataframe(readable_activity(idle), hide_index=True, width="stretch", column_config={
+        st.dataframe(readable_activity(idle), hide_index=True, placeholder=UNKNOWN, width="stretch", column_config={
             **ACTIVITY_COLUMNS, "team": "Assigned through team",
             "pending_cancellation": st.column_config.DateColumn("Cancellation on", format="YYYY-MM-DD"),
         })

@@ -20,7 +20,7 @@ from ...analysis.exports import people_table, range_header
 from ...analysis.frames import complete_periods, fitting_granularity
 from ...analysis.overview import ranked
 from ...contract.days import UsageDay
-from ...contract.figures import COLUMNS, figure
+from ...contract.figures import COLUMNS, UNKNOWN, figure
 from ...contract.rules import MONTH_DAYS, WEEK_DAYS
 from .. import charts
 from ..charts import ORGANISATION
@@ -49,7 +49,7 @@ def show(chart) -> None:
     st.altair_chart(chart, width="stretch")
     table = readable_table(charts.chart_table(chart))
     with st.expander(f"{title}: table"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, placeholder=UNKNOWN, width="stretch")
 
 
 def readable_table(data: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +148,7 @@ def breakdown_charts(days: list[UsageDay], view: View) -> None:
     columns = ["item", "users", "code_generations", "code_acceptances", "acceptance_rate", "loc_added"]
     shown = languages[[c for c in columns if c != "users" or measure == "users"]]
     st.dataframe(
-        percent_columns(shown, ["acceptance_rate"]), hide_index=True, width="stretch",
+        percent_columns(shown, ["acceptance_rate"]), hide_index=True, placeholder=UNKNOWN, width="stretch",
         column_config={
             "item": "Language",
             "users": st.column_config.NumberColumn("Users / day", format="%.1f"),
@@ -229,7 +229,7 @@ def rankings(table: pd.DataFrame) -> None:
         for col, rows, title in ((left, top, f"Highest {label}"), (right, bottom, f"Lowest {label}")):
             col.markdown(f"**{title}**")
             col.dataframe(percent_columns(rows[["team", field, "active_users"]], [field]),
-                          hide_index=True, width="stretch",
+                          hide_index=True, placeholder=UNKNOWN, width="stretch",
                           column_config={key: OVERVIEW_COLUMNS[key] for key in ("team", field, "active_users")})
 
 
