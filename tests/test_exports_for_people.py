@@ -85,3 +85,11 @@ def test_a_figure_has_one_name_in_the_overview_tables_and_in_the_downloads():
     for key, label in shown.items():
         assert headers[key] in (label, percent_label(label)), key
     assert len(shown) >= 15
+    # The tables under the charts too: "Generated" on screen was "Code suggestions" in the file.
+    from copilot_usage.web.ui.sections import readable_table
+
+    counts = pd.DataFrame({"date": [date(2026, 6, 1)], "code_generations": [1], "code_acceptances": [1],
+                           "active_users": [1], "ai_credits": [1.0]})
+    day = date(2026, 6, 1)
+    on_screen = list(readable_table(counts).columns)[1:]
+    assert len(on_screen) == 4 and set(on_screen) <= set(people_table(counts, "day", day, day).columns)

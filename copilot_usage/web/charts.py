@@ -16,6 +16,7 @@ import pandas as pd
 from altair.utils.schemapi import disable_debug_mode
 
 from ..analysis.frames import complete_periods, spans_switch, users_long
+from ..contract.figures import COLUMNS
 from ..contract.names import PHASES, phase_name
 from ..contract.rules import LEGACY_SWITCH, MONTH_DAYS, WEEK_DAYS
 
@@ -59,9 +60,15 @@ def _date_tip(granularity: str) -> alt.Tooltip:
                        format="%b %Y" if granularity == "month" else "%a %d %b %Y")
 
 
-def _legend(**kwargs) -> alt.Legend:
-    # Above the plot: beside it, a legend takes half a phone's width.
-    return alt.Legend(orient="top", direction="horizontal", columns=2, labelLimit=160, symbolOpacity=1, **kwargs)
+def _legend(columns: int = 2, **kwargs) -> alt.Legend:
+    # Above the plot: beside it, a legend takes half a phone's width. Two columns of long names
+    # overflow a phone's chart: those take one.
+    return alt.Legend(orient="top", direction="horizontal", columns=columns, labelLimit=160, symbolOpacity=1,
+                      **kwargs)
+
+
+# The two counts of a suggestion chart under their names in the tables and downloads.
+SUGGESTED, ACCEPTED = COLUMNS["code_generations"].label, COLUMNS["code_acceptances"].label
 
 
 def reliable_rate(frame: pd.DataFrame, field: str = "acceptance_rate") -> pd.DataFrame:
@@ -132,12 +139,12 @@ def acceptance_chart(frame: pd.DataFrame, granularity: str = "day"):
     frame = reliable_rate(complete_periods(frame))
     counts = frame.melt(id_vars="date", value_vars=["code_generations", "code_acceptances"],
                         var_name="kind", value_name="count")
-    counts["kind"] = counts["kind"].map({"code_generations": "Generated", "code_acceptances": "Accepted"})
-    color = alt.Color("kind:N", title=None, legend=_legend(),
-                      scale=alt.Scale(domain=["Generated", "Accepted", "Acceptance rate"],
+    counts["kind"] = counts["kind"].map({"code_generations": SUGGESTED, "code_acceptances": ACCEPTED})
+    color = alt.Color("kind:N", title=None, legend=_legend(columns=1),
+                      scale=alt.Scale(domain=[SUGGESTED, ACCEPTED, "Acceptance rate"],
                                       range=["#9db9e3", "#2e9e5b", "#c43c39"]))
     bars = alt.Chart(counts).mark_bar(opacity=0.55).encode(
-        x=_x_bars(granularity), xOffset=alt.XOffset("kind:N", sort=["Generated", "Accepted"]),
+        x=_x_bars(granularity), xOffset=alt.XOffset("kind:N", sort=[SUGGESTED, ACCEPTED]),
         y=alt.Y("count:Q", title="Code suggestions (count)"),
         color=color,
         tooltip=[_date_tip(granularity), alt.Tooltip("kind:N", title="Suggestions"),
@@ -148,8 +155,8 @@ def acceptance_chart(frame: pd.DataFrame, granularity: str = "day"):
         y=alt.Y("acceptance_rate:Q", title="Acceptance rate (%)", axis=alt.Axis(format=".0%")),
         color=color,
         tooltip=[_date_tip(granularity), alt.Tooltip("acceptance_rate:Q", title="Acceptance rate", format=".1%"),
-                 alt.Tooltip("code_acceptances:Q", title="Accepted", format=","),
-                 alt.Tooltip("code_generations:Q", title="Generated", format=",")],
+                 alt.Tooltip("code_acceptances:Q", title=ACCEPTED, format=","),
+                 alt.Tooltip("code_generations:Q", title=SUGGESTED, format=",")],
     )
     if frame["acceptance_rate"].notna().any():
         title = alt.TitleParams("Code suggestions and acceptance rate",
@@ -159,8 +166,8 @@ def acceptance_chart(frame: pd.DataFrame, granularity: str = "day"):
     # and no empty layer.
     title = alt.TitleParams("Code suggestions and acceptance rate",
                             subtitle=f"No rate: no period with {MIN_GENERATIONS} or more suggestions in this range")
-    counts_only = alt.Color("kind:N", title=None, legend=_legend(),
-                            scale=alt.Scale(domain=["Generated", "Accepted"], range=["#9db9e3", "#2e9e5b"]))
+    counts_only = alt.Color("kind:N", title=None, legend=_legend(columns=1),
+                            scale=alt.Scale(domain=[SUGGESTED, ACCEPTED], range=["#9db9e3", "#2e9e5b"]))
     return _with(alt.layer(bars.encode(color=counts_only)), title=title, height=HEIGHT)
 
 
@@ -230,8 +237,8 @@ def language_chart(totals: pd.DataFrame, top: int = 12):
         x=alt.X("acceptance_rate:Q", title="Acceptance rate (%)", axis=alt.Axis(format=".0%")),
         tooltip=[alt.Tooltip("item:N", title="Language"),
                  alt.Tooltip("acceptance_rate:Q", title="Acceptance rate", format=".1%"),
-                 alt.Tooltip("code_generations:Q", title="Generated", format=","),
-                 alt.Tooltip("code_acceptances:Q", title="Accepted", format=",")],
+                 alt.Tooltip("code_generations:Q", title=SUGGESTED, format=","),
+                 alt.Tooltip("code_acceptances:Q", title=ACCEPTED, format=",")],
     ).properties(height=_bars_height(len(data)) + 20)
 
 

@@ -31,7 +31,7 @@ _TABLE_NAMES = {"date": "Period starting", "item": "Item", "series": "Series", "
                 "kind": "Kind", "count": "Count", "lines": "Lines", "events": "Generations + interactions",
                 "acceptance_rate": "Acceptance rate (%)", "adoption": f"{figure('adoption').label} (%)",
                 "daily_active_share": f"{figure('daily_active_share').label} (%)", "band": "Band",
-                "teams": "Teams", "code_generations": "Generated", "code_acceptances": "Accepted",
+                "teams": "Teams", "code_generations": charts.SUGGESTED, "code_acceptances": charts.ACCEPTED,
                 "active_users": "Active users", "share": "Share (%)", "ai_credits": "AI credits",
                 "credits_per_active_member": "AI credits per active member a day"}
 _RATES = ("acceptance_rate", "adoption", "daily_active_share", "share")
@@ -152,8 +152,8 @@ def breakdown_charts(days: list[UsageDay], view: View) -> None:
         column_config={
             "item": "Language",
             "users": st.column_config.NumberColumn("Users / day", format="%.1f"),
-            "code_generations": st.column_config.NumberColumn("Generated", format="localized"),
-            "code_acceptances": st.column_config.NumberColumn("Accepted", format="localized"),
+            "code_generations": st.column_config.NumberColumn(charts.SUGGESTED, format="localized"),
+            "code_acceptances": st.column_config.NumberColumn(charts.ACCEPTED, format="localized"),
             "acceptance_rate": st.column_config.NumberColumn("Acceptance rate", format="%.1f%%"),
             "loc_added": st.column_config.NumberColumn("Lines added", format="localized"),
         })
