@@ -39,8 +39,8 @@ if note := first_days_note(data.first_fact_day(settings), view.end):
 
 shown = search(table, st.text_input("Search teams", placeholder="Team name or slug"))
 picked = st.dataframe(
-    sections.percent_columns(shown.drop(columns=["slug"]), ["adoption", "daily_active_share", "acceptance_rate"]), hide_index=True, placeholder=UNKNOWN,
-    width="stretch", on_select="rerun",
+    sections.percent_columns(shown.drop(columns=["slug"]), ["adoption", "daily_active_share", "acceptance_rate"]),
+    hide_index=True, placeholder=UNKNOWN, width="stretch", on_select="rerun",
     selection_mode="single-row", key="overview_table", column_config=sections.OVERVIEW_COLUMNS)
 if picked.selection.rows:
     slug = shown.iloc[picked.selection.rows[0]]["slug"]

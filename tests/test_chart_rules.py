@@ -109,7 +109,8 @@ def test_sparse_data_draws_no_empty_layer_and_no_rate_axis_without_a_rate():
     spec = charts.acceptance_chart(few, "day").to_dict()
     assert len(spec["layer"]) == 1 and "acceptance_rate" not in str(spec["layer"][0]["encoding"])
     assert spec["title"]["subtitle"] == "No rate: no period with 50 or more suggestions in this range"
-    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [charts.SUGGESTED, charts.ACCEPTED]  # no legend entry
+    # no legend entry for the rate
+    assert spec["layer"][0]["encoding"]["color"]["scale"]["domain"] == [charts.SUGGESTED, charts.ACCEPTED]
     one_series = charts.active_users_chart(few, {"active_users": "Active"}).to_dict()
     assert len(one_series["layer"]) == 1
     two_series = charts.active_users_chart(few).to_dict()

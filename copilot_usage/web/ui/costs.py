@@ -127,7 +127,8 @@ def overview_cost_section(settings: Settings, teams: pd.DataFrame, start: date, 
          SEATS_HELP + " Summed over teams: a seat in two teams counts twice."),
         (COLUMNS["idle_seat_month"].label, money(float(table["idle_seat_month"].sum())), IDLE_HELP),
     ])
-    st.dataframe(table.drop(columns=["slug"]), hide_index=True, placeholder=UNKNOWN, width="stretch", column_config=OVERVIEW_COST_COLUMNS)
+    st.dataframe(table.drop(columns=["slug"]), hide_index=True, placeholder=UNKNOWN, width="stretch",
+                 column_config=OVERVIEW_COST_COLUMNS)
     st.caption(f"Credits over {start:%d %b %Y} – {end:%d %b %Y}; seats per month from the seat snapshot; "
                f"idle = no activity for more than {threshold} days. Sort by clicking a column. " + prices.note())
     return table

@@ -53,5 +53,6 @@ def members_section(settings: Settings, team: Team, today: date) -> None:
                 *((status.capitalize(), int(counts.get(status, 0))) for status in ("active", "inactive", "never used",
                                                                                   "no licence"))],
                help={"Licensed": f"On {members.get('day')}."})
-    st.dataframe(readable_activity(frame), hide_index=True, placeholder=UNKNOWN, width="stretch", column_config=ACTIVITY_COLUMNS)
+    st.dataframe(readable_activity(frame), hide_index=True, placeholder=UNKNOWN, width="stretch",
+                 column_config=ACTIVITY_COLUMNS)
     st.caption(f"Seat snapshot taken {snapshot.taken_at:%d %b %Y %H:%M} UTC.")

@@ -222,8 +222,8 @@ def breakdown_section(mine: PersonFacts) -> None:
     for title, frame in (("Features", features), ("IDEs", mine.breakdowns["by_ide"]),
                          ("Languages", mine.breakdowns["by_language"]), ("Models", mine.breakdowns["by_model"])):
         st.markdown(f"**{title}**")
-        st.dataframe(frame[list(BREAKDOWN_COLUMNS)].rename(columns=BREAKDOWN_COLUMNS), hide_index=True, placeholder=UNKNOWN,
-                     width="stretch")
+        st.dataframe(frame[list(BREAKDOWN_COLUMNS)].rename(columns=BREAKDOWN_COLUMNS), hide_index=True,
+                     placeholder=UNKNOWN, width="stretch")
     if not mine.versions.empty:
         st.markdown("**Last known IDE and plugin versions**")
         st.dataframe(mine.versions.rename(columns={"ide": "IDE", "ide_version": "IDE version", "plugin": "Plugin",
