@@ -117,6 +117,15 @@ def _use(page, control: str) -> None:
         raise ValueError(control)
 
 
+def wait_url_changed(page, before: str, message: str, timeout: int = 10_000) -> None:
+    """Until the address differs from `before`: the browser may hear of the query string a
+    bound control wrote after the run that wrote it has ended (seen under load)."""
+    try:
+        page.wait_for_function("before => location.href !== before", arg=before, timeout=timeout)
+    except Exception as error:  # Playwright's TimeoutError: say what did not happen
+        raise AssertionError(message) from error
+
+
 def error_boxes(page) -> list[str]:
     return page.locator(ERROR_BOX).all_inner_texts()
 

@@ -26,6 +26,7 @@ from browser_session import (
     settle,
     wait_signed_out,
     wait_signed_out_by_button,
+    wait_url_changed,
 )
 from github_app import SESSION_SECRET
 
@@ -209,7 +210,7 @@ def test_sign_out_after_a_control_ends_signed_out(watched, app, github, demo_org
     if control == "search":  # not kept in the URL
         assert page.get_by_placeholder("Team name or slug").input_value() == "a"
     else:
-        assert page.url != before, "the control changed nothing"
+        wait_url_changed(page, before, "the control changed nothing")
     page.get_by_role("button", name="Sign out").click()
     wait_signed_out_by_button(page)
     assert not error_boxes(page), error_boxes(page)

@@ -11,7 +11,16 @@ import pytest
 from app_server import screenshot
 from app_waits import runs_started
 from browser_pages import axe_violations, describe, wait_drawn
-from browser_session import ServerLog, Watched, error_boxes, github_log_in, operate, settle, wait_signed_out_by_button
+from browser_session import (
+    ServerLog,
+    Watched,
+    error_boxes,
+    github_log_in,
+    operate,
+    settle,
+    wait_signed_out_by_button,
+    wait_url_changed,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -47,7 +56,7 @@ class Walk:
         before = self.page.url
         operate(self.page, control)
         if control in ("range", "week", "month", "compare", "picker", "open"):
-            assert self.page.url != before, f"{control} changed nothing on {before}"
+            wait_url_changed(self.page, before, f"{control} changed nothing on {before}")
         self.check(f"{control} on {before}")
 
     def visit(self, link: str, path: str, heading: str) -> None:
