@@ -76,8 +76,8 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="small sizes, a few seconds")
     args = parser.parse_args()
     if args.smoke:
-        requests_per_day(20, 200, days=3)
-        growth(60, [3, 9])
+        requests_per_day(20, 200, days=5)
+        growth(60, [5, 15])
     else:
         requests_per_day(20, 2000, days=30)
         growth(300, [30, 90, 365])

@@ -179,7 +179,7 @@ def main() -> None:
     if args.only_large:
         return large()
     args.runs = args.runs or (1 if args.smoke else 3)
-    teams, users, spans = (12, 120, (5, 15)) if args.smoke else (300, 3000, (30, 1095))
+    teams, users, spans = (12, 120, (10, 40)) if args.smoke else (300, 3000, (30, 1095))
     org = build_demo_org(seed=5, teams=teams, users=users, days=RECENT_DAYS + 1, end_day=NEW_DAY)
     # The targets are for the run without teams_history.json (the one whole-history file);
     # what writing it daily costs is printed beside.
@@ -196,7 +196,7 @@ def main() -> None:
     print(f"teams_history.json's share of the daily run, {spans[1]} days: "
           f"{daily['seconds'] - long['seconds']:.2f} s (context: daily {daily['seconds']:.2f} s, "
           f"off {long['seconds']:.2f} s, peak {daily['peak']:.0f} vs {long['peak']:.0f} MB)")
-    backfill(teams, users, 15 if args.smoke else 365)
+    backfill(teams, users, 40 if args.smoke else 365)
     if args.large and not args.smoke:
         large()
 

@@ -155,7 +155,7 @@ def main() -> None:
         print(json.dumps({"cold": cold, "warm": [render_once(False) for _ in range(args.warm)]}))
         return
     if args.smoke:
-        args.users, args.days, args.warm = 60, 30, 1
+        args.users, args.days, args.warm = 60, 30, 2
     big_users = args.users * args.scale
     with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as big:
         started = time.perf_counter()
