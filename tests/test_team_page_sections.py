@@ -152,6 +152,9 @@ def test_exports_hold_exactly_the_chosen_range(monkeypatch, demo_store_dir, down
     csv, csv_name = downloads["Daily table (CSV)"]
     table = pd.read_csv(io.BytesIO(csv))
     assert table["Date"].tolist() == expected
+    # Downloading runs nothing again: the browser is told not to rerun the page.
+    buttons = at.get("download_button")
+    assert len(buttons) == 2 and all(button.proto.ignore_rerun for button in buttons)
     # Headers in words with units, the same names as the pages'; no code name left.
     assert {COLUMNS[c].label for c in ("active_users", "acceptance_rate", "code_generations", "weekly_active_users",
                                        "monthly_active_users", "code_review_users", "code_review_passive_users",
