@@ -5,6 +5,7 @@ import streamlit as st
 from copilot_usage.analysis.access import authorize_admin
 from copilot_usage.analysis.overview import (
     acceptance_bands,
+    days_read,
     overview_table,
     search,
     team_series,
@@ -22,14 +23,15 @@ from copilot_usage.web.ui.text import inert
 settings = data.settings_or_stop()
 st.title("Teams overview")
 data.or_stop(lambda: authorize_admin(signin.current_viewer(), settings.org))
-teams = data.or_stop(lambda: data.all_teams_frame(settings))
+span = data.or_stop(lambda: data.teams_span(settings))
 qualifying = {team.slug for team in data.or_stop(lambda: data.qualifying_teams(settings))}
-if teams.empty:
+if span is None:
     st.info("No team qualifies yet: a team needs five members with a Copilot licence on one day. "
             "If the collector has not run, run `python -m copilot_usage collect`.")
     st.stop()
 
-view = sections.chart_view(view_controls(teams["date"].min().date(), teams["date"].max().date(), compare=False))
+view = sections.chart_view(view_controls(*span, compare=False))
+teams = data.or_stop(lambda: data.all_teams_frame(settings, *days_read(view.start, view.end)))
 table = overview_table(teams, view.start, view.end)
 st.caption(f"{len(table)} teams with data between {view.start:%d %b %Y} and {view.end:%d %b %Y}. "
            "Users are daily averages; rates are ratios of sums over the range.")

@@ -15,6 +15,8 @@ from demo_app import demo_mode, signed_in
 
 import copilot_usage.web.ui.data as ui_data
 from copilot_usage.analysis.frames import teams_frame
+from copilot_usage.analysis.overview import FIELDS as OVERVIEW_FIELDS
+from copilot_usage.analysis.overview import days_read
 from copilot_usage.collector.run import collect
 from copilot_usage.contract.keys import (
     HISTORY_KEY,
@@ -25,6 +27,7 @@ from copilot_usage.contract.keys import (
     TEAMS_DIRECTORY,
     month_of,
     table_key,
+    table_month,
     table_prefix,
 )
 from copilot_usage.contract.rules import FIRST_REPORT_DAY
@@ -34,6 +37,7 @@ from copilot_usage.read.tables import recorded_history, team_days_frame
 from copilot_usage.store import LocalStore, S3Store
 from copilot_usage.store.histories import load_team_histories
 from copilot_usage.store.team_tables import load_directory
+from copilot_usage.web.ui.controls import DEFAULT_DAYS
 
 DIRECTORY = table_key(TEAMS_DIRECTORY)
 
@@ -49,12 +53,17 @@ class RecordingStore(LocalStore):
     def __init__(self, root, fail_on: str | None = None):
         super().__init__(root)
         self.reads: list[str] = []
+        self.located: list[str] = []
         self.writes: list[str] = []
         self.fail_on = fail_on
 
     def _read_with_tag(self, key):
         self.reads.append(key)
         return super()._read_with_tag(key)
+
+    def local_file(self, key):  # where the pages read a folder store's partitions in place
+        self.located.append(key)
+        return super().local_file(key)
 
     def read_bytes(self, key):
         self.reads.append(key)
@@ -232,10 +241,35 @@ def test_the_team_page_reads_the_tables_not_the_whole_history(recorded_app):
 def test_the_overview_reads_the_tables_not_the_whole_history(recorded_app):
     at = signed_in("admin")  # lands on the team page first
     recorded_app.reads.clear()
+    recorded_app.located.clear()
     at.switch_page("app_pages/teams_overview.py").run()
     assert not at.exception and at.dataframe
     assert HISTORY_KEY not in recorded_app.reads
     assert not [k for k in recorded_app.reads if k.startswith("teams")]
+    # Only the months of the range shown (the last 28 days) and of the 27 days before it, which
+    # the cost per active member reaches back to: not the store's whole history.
+    entries = load_directory(recorded_app).values()
+    first, last = min(e.first_day for e in entries), max(e.last_day for e in entries)
+    start, end = days_read(last - timedelta(days=DEFAULT_DAYS - 1), last)
+    read = {table_month(key, TEAM_DAYS) for key in recorded_app.located} - {None}
+    assert read == {month_of(start + timedelta(days=n)) for n in range((end - start).days + 1)}
+    assert month_of(first) not in read
+
+
+@pytest.mark.unit
+def test_a_range_of_the_tables_holds_the_same_days_as_the_whole_of_them(demo_store_dir):
+    store = LocalStore(demo_store_dir)
+    directory = load_directory(store)
+    whole = team_days_frame(store, directory)
+    end = whole["date"].max().date()
+    start = end - timedelta(days=40)
+    part = team_days_frame(store, directory, start, end, OVERVIEW_FIELDS)
+    assert list(part.columns) == ["date", "source", *OVERVIEW_FIELDS, "slug", "team"]
+    expected = whole[(whole["date"] >= pd.Timestamp(start)) & (whole["date"] <= pd.Timestamp(end))][part.columns]
+    assert part["date"].min() > whole["date"].min() and len(part) < len(whole)
+    key = ["slug", "date"]
+    pd.testing.assert_frame_equal(part.sort_values(key).reset_index(drop=True),
+                                  expected.sort_values(key).reset_index(drop=True))
 
 
 @pytest.mark.unit

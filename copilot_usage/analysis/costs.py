@@ -76,9 +76,10 @@ class _Credits:
     """Per team (slug): what the credit figures are made of, from one pass over a frame."""
 
     shown: pd.DataFrame              # the rows in [start, end]
-    credits: pd.Series | None        # credits summed over [start, end] (NaN: no day carries them)
-    monthly: pd.Series | None        # monthly active users on the last day with data up to `end`
-    month_credits: pd.Series | None  # credits of the 28 days ending on that day
+    # Plain dicts by slug: the overview looks up each of thousands of teams (a Series.get each is slow).
+    credits: dict[str, float] | None        # credits summed over [start, end] (NaN: no day carries them)
+    monthly: dict[str, float] | None        # monthly active users on the last day with data up to `end`
+    month_credits: dict[str, float] | None  # credits of the 28 days ending on that day
 
     @classmethod
     def of(cls, frame: pd.DataFrame, start: date, end: date) -> _Credits:
@@ -90,10 +91,11 @@ class _Credits:
         last = upto.groupby("slug").tail(1).set_index("slug")  # each team's last day up to `end`
         window = upto[upto["date"] >= upto["slug"].map(last["date"]) - pd.Timedelta(days=MONTH_DAYS - 1)]
         has_credits = "ai_credits" in frame
+        monthly = last.get("monthly_active_users")
         return cls(shown,
-                   shown.groupby("slug")["ai_credits"].sum(min_count=1) if has_credits else None,
-                   last.get("monthly_active_users"),
-                   window.groupby("slug")["ai_credits"].sum(min_count=1) if has_credits else None)
+                   shown.groupby("slug")["ai_credits"].sum(min_count=1).to_dict() if has_credits else None,
+                   None if monthly is None else monthly.to_dict(),
+                   window.groupby("slug")["ai_credits"].sum(min_count=1).to_dict() if has_credits else None)
 
     def credits_of(self, slug: str) -> float | None:
         return _value(self.credits, slug)
@@ -164,6 +166,6 @@ def overview_costs(teams: pd.DataFrame, members: dict[str, list[str]], seats: li
     return table.sort_values("team", key=lambda s: s.str.lower()).reset_index(drop=True)
 
 
-def _value(series: pd.Series | None, slug: str) -> float | None:
-    value = None if series is None else series.get(slug)
+def _value(values: dict[str, float] | None, slug: str) -> float | None:
+    value = None if values is None else values.get(slug)
     return None if value is None or pd.isna(value) else float(value)

@@ -1,6 +1,6 @@
 """The admins' view of all teams: one row per team, rankings, bands, comparisons. Pure.
 
-    teams = teams_frame(histories)          # or the store's summary: same frame
+    teams = teams_frame(histories)          # or the tables' days that `days_read(start, end)` names
     table = overview_table(teams, start, end)
     bands = acceptance_bands(table)
     series = team_series(teams, ["apps", "web"], start, end, "week")
@@ -8,16 +8,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
+from ..contract.rules import MONTH_DAYS
 from .frames import daily_share_parts, in_range, last_days, rated_acceptances, rollup
 
 BANDS = [(0.0, 0.2, "under 20%"), (0.2, 0.3, "20–30%"), (0.3, 0.4, "30–40%"),
          (0.4, 0.5, "40–50%"), (0.5, 0.6, "50–60%"), (0.6, float("inf"), "60% and over")]
+# The team-day fields the overview reads (its table, costs and comparison charts): the page holds
+# these for every team, not every field GitHub reports.
+FIELDS = ("licensed_members", "active_users", "agent_users", "monthly_active_users", "monthly_licensed_members",
+          "code_acceptances", "code_generations", "interactions", "loc_added", "ai_credits")
 COLUMNS = ["team", "slug", "licensed_members", "adoption", "active_users", "daily_active_share",
            "acceptance_rate", "interactions", "loc_added", "agent_users", "days"]
+
+
+def days_read(start: date, end: date) -> tuple[date, date]:
+    """The days the overview needs for the range [start, end]: the range, and the 27 days before
+    it, where the cost per active member's 28-day window (costs.py) of a team whose last day
+    falls early in the range begins."""
+    return start - timedelta(days=MONTH_DAYS - 1), end
 
 
 def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """The team tables as the pages read them (store v3): DuckDB over the month partitions.
 
     directory = team_directory(store)            # {slug: DirectoryEntry}, None for an older store
-    frame = team_days_frame(store, directory)    # every team's scalar days (the overview)
+    frame = team_days_frame(store, directory, start, end)  # every team's scalar days in a range (the overview)
     history = team_history(store, entry)         # one team's days, breakdowns included
 
 A folder store is read where it lies; an S3 store's partitions through a local cache kept
@@ -11,6 +11,7 @@ by version (`store.team_tables.cached_partitions`).
 from __future__ import annotations
 
 import threading
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -22,7 +23,6 @@ from ..contract.keys import TEAM_DAY_LINES, TEAM_DAYS
 from ..contract.teams import TeamHistory
 from ..store.base import Store
 from ..store.team_tables import (
-    ROW_COLUMNS,
     DirectoryEntry,
     cached_partitions,
     load_directory,
@@ -50,25 +50,36 @@ def team_directory(store: Store) -> dict[str, DirectoryEntry] | None:
     return load_directory(store)
 
 
-def team_days_frame(store: Store, directory: dict[str, DirectoryEntry]) -> pd.DataFrame:
-    """Every team's scalar days as one long frame (`frames.teams_frame`'s columns), each day
-    under the team's current slug and name, whatever slug it had that day."""
-    files = cached_partitions(store, TEAM_DAYS, table_months(store, TEAM_DAYS))
+def team_days_frame(store: Store, directory: dict[str, DirectoryEntry], start: date | None = None,
+                    end: date | None = None, fields: tuple[str, ...] = TEAM_DAY_SCALARS) -> pd.DataFrame:
+    """Every team's scalar days in [start, end] (default: all) as one long frame (`frames.teams_frame`'s
+    columns, of `fields` only), each day under the team's current slug and name, whatever slug it
+    had that day. Only the months the range touches are read, and DuckDB filters the days and
+    names the teams: the frame holds what a page shows, not the years a store keeps."""
+    months = [m for m in table_months(store, TEAM_DAYS)
+              if (start is None or m >= f"{start:%Y-%m}") and (end is None or m <= f"{end:%Y-%m}")]
+    files = cached_partitions(store, TEAM_DAYS, months)
     if not files or not directory:
         return empty_teams_frame()
-    with cursor() as db:
-        source = "read_parquet(?, union_by_name = true)"  # months written before a field was added lack it
-        scalars = table_select(db, source, {name: TEAM_DAY_TABLE_COLUMNS[name] for name in TEAM_DAY_SCALARS}, [files])
-        frame = db.execute(f"SELECT team_id, slug AS row_slug, CAST(day AS TIMESTAMP) AS date, source, "
-                           f"{scalars} FROM {source}", [files]).df()
-    by_id = {e.team.id: e.team for e in directory.values() if e.team.id is not None}
+    ids = pd.DataFrame([(e.team.id, e.team.slug, e.team.name) for e in directory.values() if e.team.id is not None],
+                       columns=["team_id", "slug", "team"]).astype({"team_id": "int64"})
     by_slug = {slug: e.team for e in sorted(directory.values(), key=lambda e: e.team.id is not None)
                for slug in [*e.earlier_slugs, e.team.slug]}  # a current slug wins over an earlier one
-    teams = frame["team_id"].map(by_id).where(frame["team_id"].notna(), frame["row_slug"].map(by_slug))
-    frame = frame.assign(slug=teams.map(lambda t: t.slug if t is not None else None),
-                         team=teams.map(lambda t: t.name if t is not None else None))
-    frame = frame.dropna(subset=["slug"]).drop(columns=["team_id", "row_slug"])
-    frame = frame[[*ROW_COLUMNS, "slug", "team"]].sort_values(["slug", "date"], kind="stable")
+    slugs = pd.DataFrame([(old, t.slug, t.name) for old, t in by_slug.items()], columns=["row_slug", "slug", "team"])
+    with cursor() as db:
+        source = "read_parquet(?, union_by_name = true)"  # months written before a field was added lack it
+        scalars = table_select(db, source, {name: TEAM_DAY_TABLE_COLUMNS[name] for name in fields}, [files])
+        db.register("team_ids", ids)
+        db.register("team_slugs", slugs)
+        frame = db.execute(
+            f"SELECT CAST(r.day AS TIMESTAMP) AS date, r.source, {scalars}, "
+            f"coalesce(i.slug, s.slug) AS slug, coalesce(i.team, s.team) AS team "
+            f"FROM (SELECT * FROM {source} WHERE (?::DATE IS NULL OR day >= ?::DATE) "
+            f"AND (?::DATE IS NULL OR day <= ?::DATE)) AS r "
+            f"LEFT JOIN team_ids AS i ON r.team_id = i.team_id "
+            f"LEFT JOIN team_slugs AS s ON r.team_id IS NULL AND r.slug = s.row_slug "
+            f"WHERE coalesce(i.slug, s.slug) IS NOT NULL ORDER BY slug, date",
+            [files, start, start, end, end]).df()
     numeric = [c for c in frame.columns if c not in ("date", "source", "slug", "team")]
     return frame.astype({c: "float64" for c in numeric}).reset_index(drop=True)
 

@@ -42,14 +42,13 @@ def summary_frame(store: Store) -> pd.DataFrame:
         raise invalid(store, SUMMARY_KEY) from None
 
 
-def qualifying(listed: object, recorded: list[Team], store_url: str) -> list[Team]:
-    """The recorded teams, named as `copilot_teams.json` (`listed`, as read) names them."""
+def listed_by_slug(listed: object, store_url: str) -> dict[str, Team]:
+    """`copilot_teams.json` (`listed`, as read) by slug: how the pages name the recorded teams."""
     try:
-        names = {team.slug: team for team in listed_teams(listed)}
+        return {team.slug: team for team in listed_teams(listed)}
     except ValueError as exc:
         raise InvalidStoreFile(f"{TEAMS_KEY} in {store_url} does not have the expected shape ({exc}); "
                                "fix or move it, or let the next collection write it again", key=TEAMS_KEY) from None
-    return [names.get(team.slug, team) for team in recorded]
 
 
 def admin_entries(stored: object, configured: list[str], store_url: str) -> list[str]:

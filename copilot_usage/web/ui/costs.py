@@ -11,11 +11,10 @@ from ...analysis.costs import overview_costs, team_cost
 from ...analysis.pricing import Prices, money
 from ...config import Settings
 from ...contract.figures import COLUMNS, CURRENCY, UNKNOWN, figure
-from ...contract.keys import MEMBERS_KEY, SEATS_KEY
+from ...contract.keys import MEMBERS_KEY
 from ...contract.rules import INACTIVE_AFTER_DAYS, MONTH_DAYS
-from ...contract.seats import SeatSnapshot
 from ...contract.teams import Team
-from .data import read_json
+from .data import read_json, seat_snapshot
 from .kpis import metric_width
 from .seats import inactivity_threshold
 
@@ -30,11 +29,6 @@ SEATS_HELP = ("Licensed members on the last collected day × their seat's price 
               "(a seat of unknown plan is priced as Business).")
 IDLE_HELP = ("Seats whose holder had no Copilot activity for longer than the inactivity threshold, or never, "
              "× their price per month: what those seats cost each month while unused.")
-
-
-def _snapshot(settings: Settings) -> SeatSnapshot | None:
-    stored = read_json(settings, SEATS_KEY)
-    return SeatSnapshot.model_validate(stored) if stored else None
 
 
 def _metrics(figures: list[tuple[str, str, str]]) -> None:
@@ -53,7 +47,7 @@ def team_cost_section(settings: Settings, team: Team, daily: pd.DataFrame, start
                       today: date) -> None:
     st.subheader("Cost", anchor=False)
     prices = Prices.from_settings(settings)
-    snapshot = _snapshot(settings)
+    snapshot = seat_snapshot(settings)
     logins = ((read_json(settings, MEMBERS_KEY) or {}).get("teams") or {}).get(team.slug, [])
     threshold = _threshold("inactive_after")  # the Members slider
     cost = team_cost(daily, start, end, logins, snapshot.seats if snapshot else [], prices, today=today,
@@ -112,7 +106,7 @@ def overview_cost_section(settings: Settings, teams: pd.DataFrame, start: date, 
     """Every team's cost, sortable, with totals; returns the table (for the export)."""
     st.header("Cost", anchor=False)
     prices = Prices.from_settings(settings)
-    snapshot = _snapshot(settings)
+    snapshot = seat_snapshot(settings)
     members = (read_json(settings, MEMBERS_KEY) or {}).get("teams") or {}
     threshold = inactivity_threshold("overview_inactive_after", "A seat without Copilot activity for longer counts as idle.")
     table = overview_costs(teams, members, snapshot.seats if snapshot else [], prices, start, end, today=today,
@@ -137,7 +131,7 @@ def overview_cost_section(settings: Settings, teams: pd.DataFrame, start: date, 
 def org_cost_section(settings: Settings, daily: pd.DataFrame, start: date, end: date, today: date) -> None:
     st.header("Cost", anchor=False)
     prices = Prices.from_settings(settings)
-    snapshot = _snapshot(settings)
+    snapshot = seat_snapshot(settings)
     threshold = _threshold("seats_inactive_after")  # the Seats slider
     cost = team_cost(daily, start, end, None, snapshot.seats if snapshot else [], prices, today=today,
                      inactive_after_days=threshold)

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ...analysis.frames import in_range, rollup, teams_frame
+from ...analysis.overview import FIELDS as OVERVIEW_FIELDS
 from ...config import Settings, load_settings
 from ...contract.days import OrgDay
 from ...contract.keys import (
@@ -26,6 +27,7 @@ from ...contract.keys import (
     table_key,
     team_key,
 )
+from ...contract.seats import SeatSnapshot
 from ...contract.teams import Team, TeamHistory
 from ...errors import AccessDenied, CopilotUsageError
 from ...read import org as org_reads
@@ -90,17 +92,17 @@ def _full_frame(url: str, tag: str | None) -> pd.DataFrame:
 
 # The tables (store v3): the directory is written last by each run, so its version tag is
 # the version of every table a page reads.
-@st.cache_data(ttl=300)
+# Shared, not copied per render (st.cache_data unpickles its value on every hit: 1 s of a warm
+# overview at 1,000 teams x 365 days). The pages only read these and derive new values from
+# them; nothing about a viewer is in them. A few versions at most are kept.
+@st.cache_resource(ttl=300, max_entries=4)
 def _directory(url: str, tag: str | None) -> dict[str, DirectoryEntry] | None:
     return table_reads.team_directory(store_for(url))
 
 
-# Shared, not copied per render (st.cache_data unpickles its value on every hit: 1 s of a warm
-# overview at 1,000 teams x 365 days). The pages only derive new frames from these; nothing
-# about a viewer is in them. A few versions at most are kept.
-@st.cache_resource(ttl=300, max_entries=2, show_spinner="Loading the teams…")
-def _table_frame(url: str, tag: str | None) -> pd.DataFrame:
-    return table_reads.team_days_frame(store_for(url), _directory(url, tag) or {})
+@st.cache_resource(ttl=300, max_entries=4, show_spinner="Loading the teams…")
+def _table_frame(url: str, tag: str | None, start: date, end: date) -> pd.DataFrame:
+    return table_reads.team_days_frame(store_for(url), _directory(url, tag) or {}, start, end, OVERVIEW_FIELDS)
 
 
 @st.cache_resource(ttl=300, max_entries=64, show_spinner="Loading team history…")
@@ -108,20 +110,43 @@ def _table_history(url: str, slug: str, tag: str | None) -> TeamHistory:
     return table_reads.team_history(store_for(url), (_directory(url, tag) or {})[slug])
 
 
-@st.cache_data(ttl=300, show_spinner="Loading organisation history…")
+@st.cache_resource(ttl=300, max_entries=4, show_spinner="Loading organisation history…")
 def _org_days(url: str, tag: str | None) -> list[OrgDay]:
     return org_reads.org_days(store_for(url))
 
 
-@st.cache_data(ttl=300)
+@st.cache_resource(ttl=300, max_entries=4)
+def _org_frame(url: str, days_tag: str | None, seats_tag: str | None) -> pd.DataFrame:
+    return org_reads.org_frame(_org_days(url, days_tag), _json(url, SEATS_KEY, seats_tag))
+
+
+# Shared like the frames above (read only): the members and seat files of a large organisation
+# are megabytes, unpickled on every hit by st.cache_data.
+@st.cache_resource(ttl=300, max_entries=32)
 def _json(url: str, key: str, tag: str | None):
     return store_for(url).read_json(key).data
 
 
 def read_json(settings: Settings, key: str):
-    """A small store file, cached on its version tag."""
+    """A store file as parsed JSON, cached on its version tag; shared between sessions: read only."""
     store = store_for(settings.store_url)
     return _json(settings.store_url, key, _tag(store, key))
+
+
+@st.cache_resource(ttl=300, max_entries=4)
+def _seat_snapshot(url: str, tag: str | None) -> SeatSnapshot | None:
+    stored = _json(url, SEATS_KEY, tag)
+    return SeatSnapshot.model_validate(stored) if stored else None
+
+
+def seat_snapshot(settings: Settings) -> SeatSnapshot | None:
+    """The seat snapshot, validated once per version (an organisation may hold 100,000 seats)."""
+    return _seat_snapshot(settings.store_url, _tag(store_for(settings.store_url), SEATS_KEY))
+
+
+@st.cache_resource(ttl=300, max_entries=4)
+def _listed_teams(url: str, tag: str | None) -> dict[str, Team]:
+    return team_reads.listed_by_slug(_json(url, TEAMS_KEY, tag), url)
 
 
 def team_histories(settings: Settings) -> dict[str, TeamHistory]:
@@ -177,13 +202,27 @@ def team_history(settings: Settings, slug: str) -> TeamHistory:
     return team_histories(settings)[slug]  # an older store, or a team file gone missing
 
 
-def all_teams_frame(settings: Settings) -> pd.DataFrame:
-    """Every team's scalar days as one long frame (the overview): from the tables, or from an
-    older store's summary or `teams_history.json`."""
-    store = store_for(settings.store_url)
+def teams_span(settings: Settings) -> tuple[date, date] | None:
+    """The first and last day any team has recorded (None before the first collection)."""
+    directory = team_directory(settings)
+    if directory is not None:
+        entries = [entry for entry in directory.values() if entry.days]
+        return (min(e.first_day for e in entries), max(e.last_day for e in entries)) if entries else None
+    frame = _older_teams_frame(settings)
+    return None if frame.empty else (frame["date"].min().date(), frame["date"].max().date())
+
+
+def all_teams_frame(settings: Settings, start: date, end: date) -> pd.DataFrame:
+    """Every team's days in [start, end] as one long frame, of the fields the overview reads: from
+    the tables (only those days are read), or from an older store's summary or `teams_history.json`."""
     directory_tag = _directory_tag(settings)
     if directory_tag is not None:
-        return _table_frame(settings.store_url, directory_tag)
+        return _table_frame(settings.store_url, directory_tag, start, end)
+    return in_range(_older_teams_frame(settings), start, end)
+
+
+def _older_teams_frame(settings: Settings) -> pd.DataFrame:
+    store = store_for(settings.store_url)
     tag = _tag(store, SUMMARY_KEY)
     if tag is not None and team_index(settings) is not None:
         return _summary(settings.store_url, tag)
@@ -201,17 +240,20 @@ def recorded_teams(settings: Settings) -> list[Team]:
     return [h.team for _, h in sorted(team_histories(settings).items()) if h.data]
 
 
-def org_history(settings: Settings) -> list[OrgDay]:
+def _org_tag(settings: Settings) -> str:
     store = store_for(settings.store_url)
     # Both files feed the organisation history (ONS's organisation_history.json merged in).
-    return _org_days(settings.store_url, f"{_tag(store, ORG_HISTORY_KEY)}+{_tag(store, ONS_ORG_HISTORY_KEY)}")
+    return f"{_tag(store, ORG_HISTORY_KEY)}+{_tag(store, ONS_ORG_HISTORY_KEY)}"
+
+
+def org_history(settings: Settings) -> list[OrgDay]:
+    return _org_days(settings.store_url, _org_tag(settings))
 
 
 def qualifying_teams(settings: Settings) -> list[Team]:
     """Teams with at least one recorded day, named as in `copilot_teams.json` when present."""
-    store = store_for(settings.store_url)
-    listed = _json(settings.store_url, TEAMS_KEY, _tag(store, TEAMS_KEY))
-    return team_reads.qualifying(listed, recorded_teams(settings), settings.store_url)
+    listed = _listed_teams(settings.store_url, _tag(store_for(settings.store_url), TEAMS_KEY))
+    return [listed.get(team.slug, team) for team in recorded_teams(settings)]
 
 
 def admin_entries(settings: Settings) -> list[str]:
@@ -244,7 +286,7 @@ def show_error(exc: Exception) -> None:
 
 def org_frame(settings: Settings) -> pd.DataFrame:
     """The organisation's daily frame, with the seats of each day for its adoption."""
-    return org_reads.org_frame(org_history(settings), read_json(settings, SEATS_KEY))
+    return _org_frame(settings.store_url, _org_tag(settings), _tag(store_for(settings.store_url), SEATS_KEY))
 
 
 def org_rollup(settings: Settings, view) -> pd.DataFrame | None:

@@ -9,13 +9,12 @@ import streamlit as st
 from ...analysis.seats import members_frame
 from ...config import Settings
 from ...contract.figures import UNKNOWN
-from ...contract.keys import MEMBERS_KEY, SEATS_KEY
-from ...contract.seats import SeatSnapshot
+from ...contract.keys import MEMBERS_KEY
 from ...contract.teams import Team
 from ...errors import CopilotUsageError
 from ...github.client import GitHubClient
 from ...github.directory import team_members
-from .data import read_json
+from .data import read_json, seat_snapshot
 from .seats import ACTIVITY_COLUMNS, inactivity_threshold, people_row, readable_activity
 from .signin import TOKEN_KEY, demo_org
 
@@ -37,13 +36,12 @@ def _team_member_list(settings: Settings, slug: str) -> list[str] | None:
 def members_section(settings: Settings, team: Team, today: date) -> None:
     st.subheader("Members")
     members = read_json(settings, MEMBERS_KEY) or {}
-    seats_data = read_json(settings, SEATS_KEY)
+    snapshot = seat_snapshot(settings)
     licensed = (members.get("teams") or {}).get(team.slug, [])
-    if not licensed or not seats_data:
+    if not licensed or not snapshot:
         st.info("The member list appears after the next collection (it needs the seat snapshot "
                 "and the latest user-team report).")
         return
-    snapshot = SeatSnapshot.model_validate(seats_data)
     threshold = inactivity_threshold("inactive_after",
                                      "A licensed member without Copilot activity for longer is marked inactive.")
     frame = members_frame(licensed, snapshot.seats, _team_member_list(settings, team.slug),

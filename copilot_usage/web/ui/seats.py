@@ -11,10 +11,8 @@ from ...analysis.access import Viewer
 from ...analysis.seats import seats_frame
 from ...config import Settings
 from ...contract.figures import UNKNOWN
-from ...contract.keys import SEATS_KEY
 from ...contract.rules import INACTIVE_AFTER_DAYS
-from ...contract.seats import SeatSnapshot
-from .data import read_json
+from .data import seat_snapshot
 from .kpis import metric_width
 
 
@@ -51,12 +49,11 @@ def inactivity_threshold(key: str, help: str) -> int:
 
 def seats_section(settings: Settings, viewer: Viewer, today: date) -> None:
     st.header("Seats", anchor=False)
-    stored = read_json(settings, SEATS_KEY)
-    if not stored:
+    snapshot = seat_snapshot(settings)
+    if not snapshot:
         st.info("No seat snapshot yet: the collector takes one on each run (it needs the "
                 "“GitHub Copilot Business: read” permission).")
         return
-    snapshot = SeatSnapshot.model_validate(stored)
     threshold = inactivity_threshold("seats_inactive_after",
                                      "A seat without Copilot activity for longer counts as inactive.")
     frame = seats_frame(snapshot.seats, today=today, inactive_after_days=threshold)
