@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -36,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 from copilot_usage.collector.run import collect
 from copilot_usage.contract.keys import (
     ADMIN_TEAMS_KEY,
-    HISTORY_KEY,
     MEMBERS_KEY,
     TEAMS_KEY,
 )
@@ -74,12 +74,12 @@ def scale(root: str, total: int) -> None:
                                               "id": 10**9 + n})
         histories.append(TeamHistory(team=team, data=source.data))
         source_of[team.slug] = source.team.slug
-    histories.sort(key=lambda h: h.team.slug)
-    # The full file as the collector writes it, but compact (indenting 1 GB takes minutes).
-    store.write_bytes(HISTORY_KEY, b"[" + b",".join(h.model_dump_json().encode() for h in histories) + b"]\n")
-    teams = {h.team.slug: h.team for h in histories}
-    for start in range(0, len(histories), 20):  # into the tables as a migration moves them in
-        batch = [TeamDayRow(h.team, EncodedTeamDay.of(day)) for h in histories[start:start + 20] for day in h.data]
+    teams = {h.team.slug: h.team for h in sorted(histories, key=lambda h: h.team.slug)}
+    # Into the tables as a migration moves them in (the pages read nothing else; teams_history.json
+    # stays the collected teams' own: at 5,000 teams it would be gigabytes nobody reads).
+    copies = histories[len(collected):]
+    for start in range(0, len(copies), 250):
+        batch = [TeamDayRow(h.team, EncodedTeamDay.of(day)) for h in copies[start:start + 250] for day in h.data]
         update_directory(store, teams, upsert_team_days(store, batch))
     members = store.read_json(MEMBERS_KEY).data
     members["teams"] = {slug: members["teams"].get(source, []) for slug, source in source_of.items()}
@@ -106,8 +106,9 @@ def render_once(page: str) -> float:
     return elapsed
 
 
-def render_in_fresh_process(root: str, page: str, warm: int) -> tuple[float, list[float]]:
-    """(cold, [warm…]) seconds, measured in a new Python process over the store at `root`."""
+def render_in_fresh_process(root: str, page: str, warm: int) -> tuple[float, list[float], float]:
+    """(cold, [warm…]) seconds and the process's peak MB, measured in a new Python process over the
+    store at `root`."""
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_OAUTH_CLIENT_ID", "GITHUB_OAUTH_CLIENT_SECRET")}
     env["STORE_URL"] = f"file://{root}"
     done = subprocess.run([sys.executable, __file__, "--render-only", "--page", page, "--warm", str(warm)],
@@ -115,12 +116,12 @@ def render_in_fresh_process(root: str, page: str, warm: int) -> tuple[float, lis
     if done.returncode != 0:
         raise SystemExit(f"rendering failed:\n{done.stderr[-3000:]}")
     times = json.loads(done.stdout.strip().splitlines()[-1])
-    return times["cold"], times["warm"]
+    return times["cold"], times["warm"], times["peak_mb"]
 
 
 def store_size(root: str) -> str:
-    size = (Path(root) / HISTORY_KEY).stat().st_size
-    return f"{HISTORY_KEY} {size / 1e6:.1f} MB"
+    size = sum(path.stat().st_size for path in (Path(root) / "tables").rglob("*") if path.is_file())
+    return f"tables {size / 1e6:.1f} MB"
 
 
 def main() -> None:
@@ -135,7 +136,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.render_only:  # the child: STORE_URL is set
         cold = render_once(args.page)
-        print(json.dumps({"cold": cold, "warm": [render_once(args.page) for _ in range(args.warm)]}))
+        warm = [render_once(args.page) for _ in range(args.warm)]
+        print(json.dumps({"cold": cold, "warm": warm, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
         return
 
     with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as big:
@@ -156,11 +158,12 @@ def main() -> None:
     report(args.page, args.days, measured)
 
 
-def report(page: str, days: int, measured: dict[int, tuple[float, list[float]]]) -> None:
+def report(page: str, days: int, measured: dict[int, tuple[float, list[float], float]]) -> None:
     warm_of = {}
-    for teams, (cold, warm) in measured.items():
+    for teams, (cold, warm, peak) in measured.items():
         warm_of[teams] = statistics.median(warm)
         print(f"{page} page render cold, {teams} teams x {days} days: {cold:.2f} s")
+        print(f"{page} page process peak, {teams} teams x {days} days: {peak:.0f} MB (reported as is)")
         print(f"{page} page render warm, {teams} teams x {days} days: {warm_of[teams]:.2f} s "
               f"(median of {len(warm)}, min {min(warm):.2f} s)")
         print(f"{page} page cold/warm, {teams} teams: {cold / warm_of[teams]:.2f} ratio (reported as is)")

@@ -22,9 +22,9 @@ LINE = re.compile(r"^(?P<name>[^:#][^:]*): (?P<value>-?[\d.,]+) (?P<unit>\S+)(?:
 
 SUITES = {
     "full": [["daily_run.py"], ["collect_scaling.py"], ["aggregation.py"],
-             ["page_render.py", "--teams", "10", "--days", "365", "--warm", "3", "--scale-to", "1000"],
+             ["page_render.py", "--teams", "10", "--days", "365", "--warm", "3", "--scale-to", "5000"],
              ["page_render.py", "--page", "overview", "--teams", "10", "--days", "365", "--warm", "2",
-              "--scale-to", "1000"],
+              "--scale-to", "5000"],
              ["my_usage.py"], ["load.py", "--viewers", "1,10,50"]],
     # load.py is left out of the smoke suite: its demo store and servers take about a minute.
     "smoke": [["daily_run.py", "--smoke"], ["collect_scaling.py", "--smoke"], ["aggregation.py", "--smoke"],
