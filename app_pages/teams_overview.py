@@ -5,8 +5,6 @@ import streamlit as st
 from copilot_usage.analysis.access import authorize_admin
 from copilot_usage.analysis.overview import (
     acceptance_bands,
-    days_read,
-    overview_table,
     search,
     team_series,
 )
@@ -31,8 +29,8 @@ if span is None:
     st.stop()
 
 view = sections.chart_view(view_controls(*span, compare=False))
-teams = data.or_stop(lambda: data.all_teams_frame(settings, *days_read(view.start, view.end)))
-table = overview_table(teams, view.start, view.end)
+overview = data.or_stop(lambda: data.teams_overview(settings, view.start, view.end))
+teams, table = overview.teams, overview.table
 st.caption(f"{len(table)} teams with data between {view.start:%d %b %Y} and {view.end:%d %b %Y}. "
            "Users are daily averages; rates are ratios of sums over the range.")
 
@@ -74,7 +72,7 @@ for field, title, axis, percent in (("daily_active_share", figure("daily_active_
     sections.show(charts.series_chart(series, field, title=title, axis_title=axis,
                                       granularity=view.granularity, percent=percent))
 
-costs = overview_cost_section(settings, teams, view.start, view.end, utc_today())
+costs = overview_cost_section(settings, overview.credits, view.start, view.end, utc_today())
 
 st.header("Export", anchor=False)
 sections.exports(table.merge(costs.drop(columns=["team"]), on="slug", how="left"), "teams-overview", view,

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -106,6 +105,12 @@ def render_once(page: str) -> float:
     return elapsed
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory (VmHWM: ru_maxrss would carry the parent's over exec)."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:"))) / 1024
+
+
 def render_in_fresh_process(root: str, page: str, warm: int) -> tuple[float, list[float], float]:
     """(cold, [warm…]) seconds and the process's peak MB, measured in a new Python process over the
     store at `root`."""
@@ -137,7 +142,7 @@ def main() -> None:
     if args.render_only:  # the child: STORE_URL is set
         cold = render_once(args.page)
         warm = [render_once(args.page) for _ in range(args.warm)]
-        print(json.dumps({"cold": cold, "warm": warm, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+        print(json.dumps({"cold": cold, "warm": warm, "peak_mb": peak_mb()}))
         return
 
     with tempfile.TemporaryDirectory() as small, tempfile.TemporaryDirectory() as big:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pandas as pd
 import pytest
 
-from copilot_usage.analysis.costs import overview_costs, seat_costs, team_cost
+from copilot_usage.analysis.costs import CreditFigures, overview_costs, seat_costs, team_cost
 from copilot_usage.analysis.frames import teams_frame
 from copilot_usage.analysis.pricing import Prices
 from copilot_usage.config import Settings
@@ -67,8 +67,9 @@ def test_credits_their_cost_and_cost_per_active_member_over_28_days():
 
 def test_overview_costs_one_row_per_team_a_person_in_two_teams_counts_in_both():
     teams = teams_frame([history("apps", [1.0, 2.0], 3), history("web", [4.0, None], 2)])
-    table = overview_costs(teams, {"apps": ["ann", "bob"], "web": ["bob", "cat"]}, SEATS, PRICES,
-                           START, START + timedelta(days=1), today=TODAY, inactive_after_days=28).set_index("slug")
+    table = overview_costs(CreditFigures.of(teams, START, START + timedelta(days=1)),
+                           {"apps": ["ann", "bob"], "web": ["bob", "cat"]}, SEATS, PRICES,
+                           today=TODAY, inactive_after_days=28).set_index("slug")
     assert table.loc["apps", "ai_credits"] == 3.0 and table.loc["web", "ai_credits"] == 4.0
     assert table.loc["apps", "seat_month"] == 60 and table.loc["web", "seat_month"] == 60  # Bob in both
     assert table.loc["apps", "idle_seat_month"] == 40 and table.loc["web", "idle_seat_month"] == 60
@@ -99,7 +100,7 @@ def test_the_overview_gives_each_team_the_figures_of_its_own_team_page():
     teams = teams_frame(histories)
     members = {f"t{t}": [s.login for s in SEATS[t % 3:t % 3 + 3]] for t in range(12)}
     start, end = START + timedelta(days=35), START + timedelta(days=55)
-    table = overview_costs(teams, members, SEATS, PRICES, start, end, today=TODAY,
+    table = overview_costs(CreditFigures.of(teams, start, end), members, SEATS, PRICES, today=TODAY,
                            inactive_after_days=28).set_index("slug")
     assert len(table) >= 9  # teams that stopped before the range have no row
     for slug, row in table.iterrows():

@@ -6,7 +6,7 @@ no Copilot activity for the inactivity threshold (or never). Prices come from `p
 
     cost = team_cost(frame, end, licensed_logins, seats, prices, today=today, inactive_after_days=28)
     cost.idle_seat_cost, cost.idle_seats          # $ per month, and who
-    table = overview_costs(teams, members, seats, prices, start, end, today=today)
+    table = overview_costs(CreditFigures.of(teams, start, end), members, seats, prices, today=today)
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ class _SeatBook:
 
 
 @dataclass
-class _Credits:
+class CreditFigures:
     """Per team (slug): what the credit figures are made of, from one pass over a frame."""
 
     shown: pd.DataFrame              # the rows in [start, end]
@@ -82,7 +82,7 @@ class _Credits:
     month_credits: dict[str, float] | None  # credits of the 28 days ending on that day
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, start: date, end: date) -> _Credits:
+    def of(cls, frame: pd.DataFrame, start: date, end: date) -> CreditFigures:
         """The one definition of the rules: credits over the range, and cost per active member
         as the credits of the 28 days ending on the last day with data up to `end` over that
         day's monthly active users. `frame` has a `slug` column (one value for one team)."""
@@ -132,7 +132,7 @@ def team_cost(frame: pd.DataFrame, start: date, end: date, logins: list[str] | N
     """A team's (or the organisation's, with logins=None) credits over [start, end], its seats
     per month, and a month's cost (seats + the AI credits of the 28 days ending at `end`) in
     all and per active member."""
-    figures = _Credits.of(frame.assign(slug=""), start, end)
+    figures = CreditFigures.of(frame.assign(slug=""), start, end)
     credits = figures.credits_of("")
     held = seat_costs(logins, seats, prices, today=today, inactive_after_days=inactive_after_days)
     return TeamCost(credits, prices.credits_cost(credits), figures.per_active_member("", prices, held.monthly),
@@ -143,14 +143,14 @@ COST_COLUMNS = ["team", "slug", "monthly_active_users", "ai_credits", "credits_c
                 "seats", "seat_month", "idle_seats", "idle_seat_month"]
 
 
-def overview_costs(teams: pd.DataFrame, members: dict[str, list[str]], seats: list, prices: Prices,
-                   start: date, end: date, *, today: date, inactive_after_days: int) -> pd.DataFrame:
-    """One row per team with days in [start, end]: credits and their cost over the range, monthly
-    active users and cost per active member at the end, seats and idle seats per month.
+def overview_costs(figures: CreditFigures, members: dict[str, list[str]], seats: list, prices: Prices, *,
+                   today: date, inactive_after_days: int) -> pd.DataFrame:
+    """One row per team with days in the range of `figures` (`CreditFigures.of(teams, start, end)`):
+    credits and their cost over the range, monthly active users and cost per active member at
+    the end, seats and idle seats per month.
 
-    The rules are `_Credits`', as on the team page; all teams in one pass over the frame (a
+    The rules are `CreditFigures`', as on the team page; all teams in one pass over the frame (a
     thousand teams × a year), not one pass per team."""
-    figures = _Credits.of(teams, start, end)
     if figures.shown.empty:
         return pd.DataFrame(columns=COST_COLUMNS)
     book = _SeatBook(seats, prices, today, inactive_after_days)

@@ -93,8 +93,9 @@ def team_series(teams: pd.DataFrame, slugs: list[str], start: date, end: date,
 
     `code_generations` and `partial` go along so the charts can apply their rules."""
     frames = []
+    chosen = teams[teams["slug"].isin(slugs)]  # one pass over every team's days, not one per team
     for slug in slugs:
-        days = teams[teams["slug"] == slug]
+        days = chosen[chosen["slug"] == slug]
         if days.empty:
             continue
         rolled = rollup(in_range(days.drop(columns=["slug", "team"]).reset_index(drop=True), start, end),

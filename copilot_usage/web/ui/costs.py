@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from ...analysis.costs import overview_costs, team_cost
+from ...analysis.costs import CreditFigures, overview_costs, team_cost
 from ...analysis.pricing import Prices, money
 from ...config import Settings
 from ...contract.figures import COLUMNS, CURRENCY, UNKNOWN, figure
@@ -101,7 +101,7 @@ OVERVIEW_COST_COLUMNS = {
 }
 
 
-def overview_cost_section(settings: Settings, teams: pd.DataFrame, start: date, end: date,
+def overview_cost_section(settings: Settings, figures: CreditFigures, start: date, end: date,
                           today: date) -> pd.DataFrame:
     """Every team's cost, sortable, with totals; returns the table (for the export)."""
     st.header("Cost", anchor=False)
@@ -109,7 +109,7 @@ def overview_cost_section(settings: Settings, teams: pd.DataFrame, start: date, 
     snapshot = seat_snapshot(settings)
     members = (read_json(settings, MEMBERS_KEY) or {}).get("teams") or {}
     threshold = inactivity_threshold("overview_inactive_after", "A seat without Copilot activity for longer counts as idle.")
-    table = overview_costs(teams, members, snapshot.seats if snapshot else [], prices, start, end, today=today,
+    table = overview_costs(figures, members, snapshot.seats if snapshot else [], prices, today=today,
                            inactive_after_days=threshold)
     credits = table["ai_credits"].sum(min_count=1)
     _metrics([

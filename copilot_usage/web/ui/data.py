@@ -5,13 +5,16 @@ collection shows up on the next render without a restart. Nothing about a viewer
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from ...analysis.costs import CreditFigures
 from ...analysis.frames import in_range, rollup, teams_frame
 from ...analysis.overview import FIELDS as OVERVIEW_FIELDS
+from ...analysis.overview import days_read, overview_table
 from ...config import Settings, load_settings
 from ...contract.days import OrgDay
 from ...contract.keys import (
@@ -100,9 +103,24 @@ def _directory(url: str, tag: str | None) -> dict[str, DirectoryEntry] | None:
     return table_reads.team_directory(store_for(url))
 
 
-@st.cache_resource(ttl=300, max_entries=4, show_spinner="Loading the teams…")
-def _table_frame(url: str, tag: str | None, start: date, end: date) -> pd.DataFrame:
-    return table_reads.team_days_frame(store_for(url), _directory(url, tag) or {}, start, end, OVERVIEW_FIELDS)
+@dataclass(frozen=True)
+class TeamsOverview:
+    """What the overview derives from every team's days for a range, once per range and version."""
+
+    teams: pd.DataFrame       # the days `overview.days_read` names, of the overview's fields
+    table: pd.DataFrame       # `overview.overview_table`: a row per team
+    credits: CreditFigures    # what its cost table is made of
+
+
+@st.cache_resource(ttl=300, max_entries=3, show_spinner="Loading the teams…")
+def _overview(url: str, version: tuple[str, str | None], start: date, end: date) -> TeamsOverview:
+    first, last = days_read(start, end)
+    kind, tag = version
+    if kind == "tables":
+        teams = table_reads.team_days_frame(store_for(url), _directory(url, tag) or {}, first, last, OVERVIEW_FIELDS)
+    else:
+        teams = in_range(_summary(url, tag) if kind == "summary" else _full_frame(url, tag), first, last)
+    return TeamsOverview(teams, overview_table(teams, start, end), CreditFigures.of(teams, start, end))
 
 
 @st.cache_resource(ttl=300, max_entries=64, show_spinner="Loading team history…")
@@ -212,21 +230,28 @@ def teams_span(settings: Settings) -> tuple[date, date] | None:
     return None if frame.empty else (frame["date"].min().date(), frame["date"].max().date())
 
 
-def all_teams_frame(settings: Settings, start: date, end: date) -> pd.DataFrame:
-    """Every team's days in [start, end] as one long frame, of the fields the overview reads: from
-    the tables (only those days are read), or from an older store's summary or `teams_history.json`."""
+def teams_overview(settings: Settings, start: date, end: date) -> TeamsOverview:
+    """Every team over [start, end], shared by every admin viewing that range of this version: from
+    the tables (only the days it needs are read), or from an older store's summary or
+    `teams_history.json`."""
+    return _overview(settings.store_url, _teams_version(settings), start, end)
+
+
+def _teams_version(settings: Settings) -> tuple[str, str | None]:
+    """Where every team's days come from, and that file's version tag."""
     directory_tag = _directory_tag(settings)
     if directory_tag is not None:
-        return _table_frame(settings.store_url, directory_tag, start, end)
-    return in_range(_older_teams_frame(settings), start, end)
-
-
-def _older_teams_frame(settings: Settings) -> pd.DataFrame:
+        return "tables", directory_tag
     store = store_for(settings.store_url)
     tag = _tag(store, SUMMARY_KEY)
     if tag is not None and team_index(settings) is not None:
-        return _summary(settings.store_url, tag)
-    return _full_frame(settings.store_url, _tag(store, HISTORY_KEY))
+        return "summary", tag
+    return "history", _tag(store, HISTORY_KEY)
+
+
+def _older_teams_frame(settings: Settings) -> pd.DataFrame:
+    kind, tag = _teams_version(settings)
+    return _summary(settings.store_url, tag) if kind == "summary" else _full_frame(settings.store_url, tag)
 
 
 def recorded_teams(settings: Settings) -> list[Team]:
