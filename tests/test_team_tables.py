@@ -54,12 +54,17 @@ class RecordingStore(LocalStore):
         super().__init__(root)
         self.reads: list[str] = []
         self.located: list[str] = []
+        self.tags: list[str] = []
         self.writes: list[str] = []
         self.fail_on = fail_on
 
     def _read_with_tag(self, key):
         self.reads.append(key)
         return super()._read_with_tag(key)
+
+    def tag(self, key):  # a HEAD request on S3
+        self.tags.append(key)
+        return super().tag(key)
 
     def local_file(self, key):  # where the pages read a folder store's partitions in place
         self.located.append(key)
@@ -235,6 +240,20 @@ def test_the_team_page_reads_the_tables_not_the_whole_history(recorded_app):
     assert shown in load_directory(recorded_app)
     assert DIRECTORY in recorded_app.reads
     assert HISTORY_KEY not in recorded_app.reads and not [k for k in recorded_app.reads if k.startswith("teams/")]
+
+
+@pytest.mark.unit
+def test_a_render_asks_for_each_version_once_and_a_rerun_soon_after_for_none(recorded_app):
+    """On S3 a version tag is a HEAD request: a team page's render asked for 11, five of them
+    the directory's (web/ui/data.TAG_SECONDS)."""
+    recorded_app.tags.clear()
+    at = signed_in("two-teams")
+    asked = list(recorded_app.tags)
+    assert DIRECTORY in asked and len(asked) == len(set(asked))
+    recorded_app.tags.clear()
+    at.radio[0].set_value("week").run()
+    assert not at.exception and len([e for e in at.main if e.type == "vega_lite_chart"]) >= 7
+    assert recorded_app.tags == []
 
 
 @pytest.mark.unit

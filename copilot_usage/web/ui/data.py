@@ -1,5 +1,5 @@
 """Cached loads from the store. Cache keys hold the store's version tag, so a new
-collection shows up on the next render without a restart. Nothing about a viewer
+collection shows up without a restart, within TAG_SECONDS. Nothing about a viewer
 (and never a token) is cached here: these caches are shared between sessions."""
 
 from __future__ import annotations
@@ -64,8 +64,20 @@ def store_for(url: str) -> Store:
     return open_store(url)
 
 
-def _tag(store: Store, key: str) -> str | None:
-    return store.tag(key)
+# A version tag is a HEAD request on S3 (tens of milliseconds each), and a page's render asked
+# for 9–14 of them, one after another. They are shared for a few seconds: a collection runs
+# once a day, and shows within that time.
+TAG_SECONDS = 15
+
+
+@st.cache_data(ttl=TAG_SECONDS, show_spinner=False)
+def _version_tag(url: str, key: str, _store: Store) -> str | None:
+    return _store.tag(key)
+
+
+def version_tag(store: Store, key: str) -> str | None:
+    """`store.tag(key)` as asked within the last TAG_SECONDS (by any session)."""
+    return _version_tag(store.url, key, store)
 
 
 @st.cache_data(ttl=300, show_spinner="Loading team history…")
@@ -148,7 +160,7 @@ def _json(url: str, key: str, tag: str | None):
 def read_json(settings: Settings, key: str):
     """A store file as parsed JSON, cached on its version tag; shared between sessions: read only."""
     store = store_for(settings.store_url)
-    return _json(settings.store_url, key, _tag(store, key))
+    return _json(settings.store_url, key, version_tag(store, key))
 
 
 @st.cache_resource(ttl=300, max_entries=4)
@@ -159,7 +171,7 @@ def _seat_snapshot(url: str, tag: str | None) -> SeatSnapshot | None:
 
 def seat_snapshot(settings: Settings) -> SeatSnapshot | None:
     """The seat snapshot, validated once per version (an organisation may hold 100,000 seats)."""
-    return _seat_snapshot(settings.store_url, _tag(store_for(settings.store_url), SEATS_KEY))
+    return _seat_snapshot(settings.store_url, version_tag(store_for(settings.store_url), SEATS_KEY))
 
 
 @st.cache_resource(ttl=300, max_entries=4)
@@ -170,11 +182,11 @@ def _listed_teams(url: str, tag: str | None) -> dict[str, Team]:
 def team_histories(settings: Settings) -> dict[str, TeamHistory]:
     """Every team in full, from `teams_history.json`: only for stores without an index."""
     store = store_for(settings.store_url)
-    return _histories(settings.store_url, _tag(store, HISTORY_KEY))
+    return _histories(settings.store_url, version_tag(store, HISTORY_KEY))
 
 
 def _directory_tag(settings: Settings) -> str | None:
-    return _tag(store_for(settings.store_url), table_key(TEAMS_DIRECTORY))
+    return version_tag(store_for(settings.store_url), table_key(TEAMS_DIRECTORY))
 
 
 @st.cache_data(ttl=300)
@@ -202,7 +214,7 @@ def earlier_slugs(settings: Settings, slug: str) -> list[str]:
 def team_index(settings: Settings) -> dict[str, IndexEntry] | None:
     """Recorded teams by slug (small), or None for a store written before the index existed."""
     store = store_for(settings.store_url)
-    return _index(settings.store_url, _tag(store, INDEX_KEY))
+    return _index(settings.store_url, version_tag(store, INDEX_KEY))
 
 
 def team_history(settings: Settings, slug: str) -> TeamHistory:
@@ -214,7 +226,7 @@ def team_history(settings: Settings, slug: str) -> TeamHistory:
             return _table_history(settings.store_url, slug, tag)
         raise KeyError(slug)
     if slug in (team_index(settings) or {}):
-        found = _team_file(settings.store_url, slug, _tag(store_for(settings.store_url), team_key(slug)))
+        found = _team_file(settings.store_url, slug, version_tag(store_for(settings.store_url), team_key(slug)))
         if found is not None:
             return found
     return team_histories(settings)[slug]  # an older store, or a team file gone missing
@@ -243,10 +255,10 @@ def _teams_version(settings: Settings) -> tuple[str, str | None]:
     if directory_tag is not None:
         return "tables", directory_tag
     store = store_for(settings.store_url)
-    tag = _tag(store, SUMMARY_KEY)
+    tag = version_tag(store, SUMMARY_KEY)
     if tag is not None and team_index(settings) is not None:
         return "summary", tag
-    return "history", _tag(store, HISTORY_KEY)
+    return "history", version_tag(store, HISTORY_KEY)
 
 
 def _older_teams_frame(settings: Settings) -> pd.DataFrame:
@@ -268,7 +280,7 @@ def recorded_teams(settings: Settings) -> list[Team]:
 def _org_tag(settings: Settings) -> str:
     store = store_for(settings.store_url)
     # Both files feed the organisation history (ONS's organisation_history.json merged in).
-    return f"{_tag(store, ORG_HISTORY_KEY)}+{_tag(store, ONS_ORG_HISTORY_KEY)}"
+    return f"{version_tag(store, ORG_HISTORY_KEY)}+{version_tag(store, ONS_ORG_HISTORY_KEY)}"
 
 
 def org_history(settings: Settings) -> list[OrgDay]:
@@ -277,14 +289,14 @@ def org_history(settings: Settings) -> list[OrgDay]:
 
 def qualifying_teams(settings: Settings) -> list[Team]:
     """Teams with at least one recorded day, named as in `copilot_teams.json` when present."""
-    listed = _listed_teams(settings.store_url, _tag(store_for(settings.store_url), TEAMS_KEY))
+    listed = _listed_teams(settings.store_url, version_tag(store_for(settings.store_url), TEAMS_KEY))
     return [listed.get(team.slug, team) for team in recorded_teams(settings)]
 
 
 def admin_entries(settings: Settings) -> list[str]:
     """Admin teams from `admin_teams.json` plus ADMIN_TEAMS: slugs, or names."""
     store = store_for(settings.store_url)
-    stored = _json(settings.store_url, ADMIN_TEAMS_KEY, _tag(store, ADMIN_TEAMS_KEY))
+    stored = _json(settings.store_url, ADMIN_TEAMS_KEY, version_tag(store, ADMIN_TEAMS_KEY))
     return team_reads.admin_entries(stored, settings.admin_team_list, settings.store_url)
 
 
@@ -311,7 +323,7 @@ def show_error(exc: Exception) -> None:
 
 def org_frame(settings: Settings) -> pd.DataFrame:
     """The organisation's daily frame, with the seats of each day for its adoption."""
-    return _org_frame(settings.store_url, _org_tag(settings), _tag(store_for(settings.store_url), SEATS_KEY))
+    return _org_frame(settings.store_url, _org_tag(settings), version_tag(store_for(settings.store_url), SEATS_KEY))
 
 
 def org_rollup(settings: Settings, view) -> pd.DataFrame | None:

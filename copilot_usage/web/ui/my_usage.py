@@ -70,7 +70,7 @@ def _seat_index(url: str, tag: str | None) -> tuple[dict | None, dict, np.ndarra
 def my_seat(settings: Settings, viewer: Viewer) -> tuple[Seat | None, SeatSnapshot | None]:
     """The viewer's seat in the latest snapshot, matched by their id (or their own login)."""
     store = data.store_for(settings.store_url)
-    header, index, _ = _seat_index(settings.store_url, store.tag(SEATS_KEY))
+    header, index, _ = _seat_index(settings.store_url, data.version_tag(store, SEATS_KEY))
     if header is None:
         return None, None
     item = index.get(("id", viewer.user_id)) if viewer.user_id is not None else None
@@ -86,7 +86,7 @@ def _org_average(url: str, start: date, end: date, tags: str, _settings: Setting
     frame = daily_frame([day for day in data.org_history(_settings) if start <= day.date <= end])
     if frame.empty:
         return average_member(frame, "daily_active_users", "seats")
-    created = _seat_index(url, data.store_for(url).tag(SEATS_KEY))[2]
+    created = _seat_index(url, data.version_tag(data.store_for(url), SEATS_KEY))[2]
     frame["seats"] = np.searchsorted(created, frame["date"].to_numpy().astype("datetime64[D]"), side="right")
     return average_member(frame, "daily_active_users", "seats")
 
@@ -101,7 +101,7 @@ def page(settings: Settings, viewer: Viewer) -> None:
                 "Sign out and sign in again.")
         return
     store = data.store_for(settings.store_url)
-    days = _days(settings.store_url, store.tag(ORG_HISTORY_KEY))
+    days = _days(settings.store_url, data.version_tag(store, ORG_HISTORY_KEY))
     if not days:
         st.info("No usage has been collected yet. Run `python -m copilot_usage collect` (or wait "
                 "for the scheduled collector), then reload this page.")
@@ -171,7 +171,7 @@ def comparison_section(settings: Settings, viewer: Viewer, mine: PersonFacts, vi
         frame = in_range(daily_frame(history.data), view.start, view.end)
         columns[f"{team.name} (avg.)"] = average_member(frame, "active_users", "licensed_members")
     store = data.store_for(settings.store_url)
-    tags = "+".join(str(store.tag(key)) for key in (ORG_HISTORY_KEY, ONS_ORG_HISTORY_KEY, SEATS_KEY))
+    tags = "+".join(str(data.version_tag(store, key)) for key in (ORG_HISTORY_KEY, ONS_ORG_HISTORY_KEY, SEATS_KEY))
     columns["Organisation (avg.)"] = _org_average(settings.store_url, view.start, view.end, tags, settings)
     table = pd.DataFrame({"Figure": list(FIGURES.values()),
                           **{name: [figure_text(f, values[f]) for f in FIGURES] for name, values in columns.items()}})
