@@ -36,7 +36,7 @@ from copilot_usage.errors import StoreUnavailable
 from copilot_usage.read.tables import recorded_history, team_days_frame
 from copilot_usage.store import LocalStore, S3Store
 from copilot_usage.store.histories import load_team_histories
-from copilot_usage.store.team_tables import load_directory
+from copilot_usage.store.team_tables import load_directory, table_months
 from copilot_usage.web.ui.controls import DEFAULT_DAYS
 
 DIRECTORY = table_key(TEAMS_DIRECTORY)
@@ -273,6 +273,21 @@ def test_the_overview_reads_the_tables_not_the_whole_history(recorded_app):
     read = {table_month(key, TEAM_DAYS) for key in recorded_app.located} - {None}
     assert read == {month_of(start + timedelta(days=n)) for n in range((end - start).days + 1)}
     assert month_of(first) not in read
+
+
+@pytest.mark.unit
+def test_a_range_without_any_recorded_day_shows_no_team_and_no_error(demo_store_dir, tmp_path, monkeypatch):
+    copy_of(demo_store_dir, tmp_path)
+    gap = table_months(LocalStore(tmp_path), TEAM_DAYS)[1]  # a month in the middle, lost
+    for table in (TEAM_DAYS, TEAM_DAY_LINES):
+        (tmp_path / table_key(table, gap)).unlink()
+    demo_mode(monkeypatch, f"file://{tmp_path}")
+    at = signed_in("admin")
+    at.switch_page("app_pages/teams_overview.py").run()
+    first = date.fromisoformat(f"{gap}-01")
+    at.date_input[0].set_value((first + timedelta(days=3), first + timedelta(days=20))).run()
+    assert not at.exception and not at.error
+    assert any(c.value.startswith("0 teams with data between") for c in at.caption)
 
 
 @pytest.mark.unit

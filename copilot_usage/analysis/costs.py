@@ -89,7 +89,8 @@ class CreditFigures:
         upto = frame[frame["date"] <= pd.Timestamp(end)].sort_values(["slug", "date"], kind="stable")
         shown = upto[upto["date"] >= pd.Timestamp(start)]
         last = upto.groupby("slug").tail(1).set_index("slug")  # each team's last day up to `end`
-        window = upto[upto["date"] >= upto["slug"].map(last["date"]) - pd.Timedelta(days=MONTH_DAYS - 1)]
+        starts = upto["slug"].map(last["date"]) if len(upto) else upto["date"]  # (no day: nothing to map)
+        window = upto[upto["date"] >= starts - pd.Timedelta(days=MONTH_DAYS - 1)]
         has_credits = "ai_credits" in frame
         monthly = last.get("monthly_active_users")
         return cls(shown,

@@ -38,8 +38,9 @@ def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     `teams` is the long frame of `frames.teams_frame` (or the store's summary).
     """
     days = in_range(teams, start, end)
-    if days.empty:
-        return pd.DataFrame(columns=COLUMNS)
+    if days.empty:  # the columns typed as when there are rows (a page sorts and ranks them)
+        kinds = {"team": object, "slug": object, "interactions": "int64", "loc_added": "int64", "days": "int64"}
+        return pd.DataFrame({column: pd.Series(dtype=kinds.get(column, "float64")) for column in COLUMNS})
     # Ratios of sums over the team's own recorded days, as the team page's KPIs (kpis.py);
     # legacy days report no licences. Licensed members: the last recorded day's count ("last"
     # skips days without one). Adoption: on the team's last day with data (frames.last_days).

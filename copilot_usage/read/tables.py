@@ -59,8 +59,8 @@ def team_days_frame(store: Store, directory: dict[str, DirectoryEntry], start: d
     months = [m for m in table_months(store, TEAM_DAYS)
               if (start is None or m >= f"{start:%Y-%m}") and (end is None or m <= f"{end:%Y-%m}")]
     files = cached_partitions(store, TEAM_DAYS, months)
-    if not files or not directory:
-        return empty_teams_frame()
+    if not files or not directory:  # no month of the range: the same columns, no rows
+        return empty_teams_frame().assign(**{name: pd.Series(dtype="float64") for name in fields})
     ids = pd.DataFrame([(e.team.id, e.team.slug, e.team.name) for e in directory.values() if e.team.id is not None],
                        columns=["team_id", "slug", "team"]).astype({"team_id": "int64"})
     by_slug = {slug: e.team for e in sorted(directory.values(), key=lambda e: e.team.id is not None)
