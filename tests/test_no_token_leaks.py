@@ -284,9 +284,12 @@ def test_no_token_on_any_page_or_in_any_output(evidence):
 
 
 def test_no_token_in_any_cached_value(evidence):
-    # The caches were full: settings and stores (cache_resource), pickled store files (cache_data).
+    # The caches were full: settings, stores, the directory, store files and the seat snapshot as
+    # live objects (cache_resource), and pickled values (cache_data).
     assert any(isinstance(text, str) and text.startswith("copilot_usage.web.ui.data._settings") for text in evidence.cached)
-    assert sum(len(text) for text in evidence.cached if isinstance(text, bytes)) > 10_000
+    assert any(isinstance(text, bytes) for text in evidence.cached)
+    assert {team["slug"] for team in small_org().teams} & {text for text in evidence.cached if isinstance(text, str)}
+    assert sum(len(text) for text in evidence.cached) > 10_000
     assert not leaks(evidence, evidence.cached)
 
 
