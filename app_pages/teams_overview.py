@@ -31,6 +31,11 @@ if span is None:
 view = sections.chart_view(view_controls(*span, compare=False))
 overview = data.or_stop(lambda: data.teams_overview(settings, view.start, view.end))
 teams, table = overview.teams, overview.table
+if table.empty:  # a range between recorded days (a gap in the store): nothing to rank, chart or cost
+    st.info(f"No team has a recorded day between {view.start:%d %b %Y} and {view.end:%d %b %Y}. Choose "
+            f"another range: the teams' days run from {span[0]:%d %b %Y} to {span[1]:%d %b %Y}.",
+            icon=":material/info:")
+    st.stop()
 st.caption(f"{len(table)} teams with data between {view.start:%d %b %Y} and {view.end:%d %b %Y}. "
            "Users are daily averages; rates are ratios of sums over the range.")
 

@@ -287,7 +287,8 @@ def test_a_range_without_any_recorded_day_shows_no_team_and_no_error(demo_store_
     first = date.fromisoformat(f"{gap}-01")
     at.date_input[0].set_value((first + timedelta(days=3), first + timedelta(days=20))).run()
     assert not at.exception and not at.error
-    assert any(c.value.startswith("0 teams with data between") for c in at.caption)
+    assert any(i.value.startswith("No team has a recorded day between") for i in at.info)
+    assert not [e for e in at.main if e.type == "vega_lite_chart"]  # no empty chart drawn
 
 
 @pytest.mark.unit
