@@ -73,7 +73,7 @@ def scale(root: str, total: int) -> None:
                                               "id": 10**9 + n})
         histories.append(TeamHistory(team=team, data=source.data))
         source_of[team.slug] = source.team.slug
-    teams = {h.team.slug: h.team for h in sorted(histories, key=lambda h: h.team.slug)}
+    teams = {h.team.slug: h.team for h in histories}
     # Into the tables as a migration moves them in (the pages read nothing else; teams_history.json
     # stays the collected teams' own: at 5,000 teams it would be gigabytes nobody reads).
     copies = histories[len(collected):]

@@ -16,7 +16,7 @@ from datetime import date
 
 import pandas as pd
 
-from ..contract.rules import MONTH_DAYS
+from ..contract.rules import month_window_start
 from .pricing import Prices
 from .seats import seat_status
 
@@ -90,7 +90,7 @@ class CreditFigures:
         shown = upto[upto["date"] >= pd.Timestamp(start)]
         last = upto.groupby("slug").tail(1).set_index("slug")  # each team's last day up to `end`
         starts = upto["slug"].map(last["date"]) if len(upto) else upto["date"]  # (no day: nothing to map)
-        window = upto[upto["date"] >= starts - pd.Timedelta(days=MONTH_DAYS - 1)]
+        window = upto[upto["date"] >= month_window_start(starts)]
         has_credits = "ai_credits" in frame
         monthly = last.get("monthly_active_users")
         return cls(shown,

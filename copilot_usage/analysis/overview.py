@@ -8,11 +8,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
-from ..contract.rules import MONTH_DAYS
+from ..contract.rules import month_window_start
 from .frames import daily_share_parts, in_range, last_days, rated_acceptances, rollup
 
 BANDS = [(0.0, 0.2, "under 20%"), (0.2, 0.3, "20–30%"), (0.3, 0.4, "30–40%"),
@@ -21,6 +21,7 @@ BANDS = [(0.0, 0.2, "under 20%"), (0.2, 0.3, "20–30%"), (0.3, 0.4, "30–40%")
 # these for every team, not every field GitHub reports.
 FIELDS = ("licensed_members", "active_users", "agent_users", "monthly_active_users", "monthly_licensed_members",
           "code_acceptances", "code_generations", "interactions", "loc_added", "ai_credits")
+_COUNTS = ("interactions", "loc_added", "days")  # whole numbers; the other figures are floats
 COLUMNS = ["team", "slug", "licensed_members", "adoption", "active_users", "daily_active_share",
            "acceptance_rate", "interactions", "loc_added", "agent_users", "days"]
 
@@ -29,7 +30,7 @@ def days_read(start: date, end: date) -> tuple[date, date]:
     """The days the overview needs for the range [start, end]: the range, and the 27 days before
     it, where the cost per active member's 28-day window (costs.py) of a team whose last day
     falls early in the range begins."""
-    return start - timedelta(days=MONTH_DAYS - 1), end
+    return month_window_start(start), end
 
 
 def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
@@ -39,7 +40,7 @@ def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     """
     days = in_range(teams, start, end)
     if days.empty:  # the columns typed as when there are rows (a page sorts and ranks them)
-        kinds = {"team": object, "slug": object, "interactions": "int64", "loc_added": "int64", "days": "int64"}
+        kinds = {"team": object, "slug": object} | dict.fromkeys(_COUNTS, "int64")
         return pd.DataFrame({column: pd.Series(dtype=kinds.get(column, "float64")) for column in COLUMNS})
     # Ratios of sums over the team's own recorded days, as the team page's KPIs (kpis.py);
     # legacy days report no licences. Licensed members: the last recorded day's count ("last"
@@ -58,7 +59,7 @@ def overview_table(teams: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
         adoption=lambda t: t["slug"].map(last["adoption"]) if "adoption" in last else float("nan"),
         daily_active_share=lambda t: t["shared_active"] / t["shared_base"].where(t["shared_base"] > 0),
         acceptance_rate=lambda t: t["rated_acceptances"] / t["code_generations"].where(t["code_generations"] > 0),
-    ).astype({"interactions": "int64", "loc_added": "int64", "days": "int64"})
+    ).astype(dict.fromkeys(_COUNTS, "int64"))
     return table[COLUMNS].sort_values("team", key=lambda s: s.str.lower()).reset_index(drop=True)
 
 

@@ -6,10 +6,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from ..contract.days import TeamDay
-from ..contract.rules import MONTH_DAYS, utc_today
+from ..contract.rules import month_window_start, utc_today
 from ..contract.teams import Team, TeamHistory
 from ..errors import NotFound
 from ..github.directory import list_teams
@@ -45,7 +45,7 @@ def get_team_history(client, org: str, team: str, since: date | None = None, *,
     found = find_team(list_teams(client, org), team)
     wanted = day_window(since, until, today)
     # The days before the first one wanted are fetched too, for its rolling counts.
-    fetched = day_window(since - timedelta(days=MONTH_DAYS - 1), until, today) if since else wanted
+    fetched = day_window(month_window_start(since), until, today) if since else wanted
     days: list[TeamDay] = []
     pending: dict[date, dict[str, TeamDay]] = {}  # filled a batch at a time: one window query each
     with FactsEngine() as engine:

@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from ..contract.days import TeamDay
 from ..contract.keys import USER_DAYS, USER_TEAM_DAYS, fact_key
-from ..contract.rules import MONTH_DAYS
+from ..contract.rules import month_window_start
 from ..store.base import Store
 from ..store.team_tables import EncodedTeamDay
 from .facts import DayFacts, FactsEngine
@@ -79,7 +79,7 @@ class TeamWindows:
         of `days` (in order); None when the window reaches before the first day with facts."""
         if not days:
             return {}
-        start = days[0] - timedelta(days=MONTH_DAYS - 1)
+        start = month_window_start(days[0])
         for old in [d for d in self.kept if d < start]:  # days are walked in order: never needed again
             self._drop(old)
         for n in range((days[-1] - start).days + 1):

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 # A team-day is recorded only when the team had this many members with a licence that day
 # (GitHub reports no team below it).
@@ -36,6 +36,12 @@ LEGACY_METRICS = "legacy-metrics"
 def utc_today() -> date:
     """Today as GitHub's reports count days (UTC)."""
     return datetime.now(UTC).date()
+
+
+def month_window_start(day):
+    """The first day of the month window ending on `day` (a date, or pandas timestamps): the
+    window holds MONTH_DAYS days, `day` included."""
+    return day - timedelta(days=MONTH_DAYS - 1)
 
 
 def is_final(day: date, today: date) -> bool:

@@ -131,7 +131,7 @@ def _overview(url: str, version: tuple[str, str | None], start: date, end: date)
     if kind == "tables":
         teams = table_reads.team_days_frame(store_for(url), _directory(url, tag) or {}, first, last, OVERVIEW_FIELDS)
     else:
-        teams = in_range(_summary(url, tag) if kind == "summary" else _full_frame(url, tag), first, last)
+        teams = in_range(_older_frame(url, kind, tag), first, last)
     return TeamsOverview(teams, overview_table(teams, start, end), CreditFigures.of(teams, start, end))
 
 
@@ -262,8 +262,12 @@ def _teams_version(settings: Settings) -> tuple[str, str | None]:
 
 
 def _older_teams_frame(settings: Settings) -> pd.DataFrame:
-    kind, tag = _teams_version(settings)
-    return _summary(settings.store_url, tag) if kind == "summary" else _full_frame(settings.store_url, tag)
+    return _older_frame(settings.store_url, *_teams_version(settings))
+
+
+def _older_frame(url: str, kind: str, tag: str | None) -> pd.DataFrame:
+    """Every team's days from a store older than the tables: its summary, or `teams_history.json`."""
+    return _summary(url, tag) if kind == "summary" else _full_frame(url, tag)
 
 
 def recorded_teams(settings: Settings) -> list[Team]:
