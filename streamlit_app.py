@@ -5,11 +5,13 @@ from pathlib import Path
 import streamlit as st
 
 from copilot_usage.analysis.access import visible_teams
+from copilot_usage.web.process import freeze_loaded
 from copilot_usage.web.ui import data, signin
 
 # A local file, served by the app itself: a material icon here would be fetched from a font host.
 FAVICON = Path(__file__).parent / "copilot_usage" / "ui" / "favicon.png"
 
+freeze_loaded()
 st.set_page_config(page_title="Copilot Usage", page_icon=str(FAVICON), layout="wide")
 settings = data.settings_or_stop()
 if settings.demo_mode:

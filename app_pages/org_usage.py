@@ -63,4 +63,4 @@ if figures := pull_request_totals([d for d in days if view.start <= d.date <= vi
 
 seats_section(settings, viewer, utc_today())
 st.header("Export", anchor=False)
-sections.exports(Prices.from_settings(settings).with_credits_cost(frame), f"{settings.org}-usage", view)
+sections.exports(lambda: Prices.from_settings(settings).with_credits_cost(frame), f"{settings.org}-usage", view)

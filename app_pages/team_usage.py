@@ -61,7 +61,8 @@ if earlier:  # a team renamed on GitHub: one history, under its name now
     st.caption(f"Renamed on GitHub; its earlier slugs: {', '.join(earlier)}. Its days before are shown here too.")
 picker.apply_carried_view()  # range and granularity from the overview's "Open"
 view = sections.chart_view(view_controls(first, last))
-frame = in_range(daily_frame(history.data), view.start, view.end)
+daily = daily_frame(history.data)
+frame = in_range(daily, view.start, view.end)
 licensed = history.data[-1].licensed_members
 st.caption(" · ".join(part for part in (
     f"{licensed:.0f} licensed members on {last:%d %b %Y}" if licensed is not None else "",
@@ -70,24 +71,31 @@ for note in [*range_notes(frame, last, utc_today()), first_days_note(data.first_
     if note:
         st.info(note, icon=":material/info:")
 
-daily = daily_frame(history.data)
 kpi_row({**kpis(daily, view.start, view.end), **window_kpis(daily, view.start, view.end)}, view.days,
         fields=["adoption", "monthly_active_users", "weekly_active_users", "daily_active_share", "acceptance_rate",
                 "loc_added", "interactions", "agent_users"])
 # Cost up front: what the team's Copilot costs is what many open the page for.
 team_cost_section(settings, team, daily, view.start, view.end, utc_today())
-rolled = rollup(frame, view.granularity, view.start, view.end)
 days = [day for day in history.data if view.start <= day.date <= view.end]
-st.subheader("Activity", anchor=False)
-sections.note_partial(rolled, view)
-sections.activity_charts(rolled, view, USER_SERIES)
-sections.team_usage_charts(rolled, days, view)
-if view.compare:
-    sections.comparison_charts(rolled, data.org_rollup(settings, view), view, team.name)
-st.subheader("Breakdowns", anchor=False)
-sections.breakdown_charts(days, view)
+
+
+def activity_and_breakdowns() -> None:
+    rolled = rollup(frame, view.granularity, view.start, view.end)
+    st.subheader("Activity", anchor=False)
+    sections.note_partial(rolled, view)
+    sections.activity_charts(rolled, view, USER_SERIES)
+    sections.team_usage_charts(rolled, days, view)
+    if view.compare:
+        sections.comparison_charts(rolled, data.org_rollup(settings, view), view, team.name)
+    st.subheader("Breakdowns", anchor=False)
+    sections.breakdown_charts(days, view)
+
+
+# The same team, data and view draw the same charts: a rerun that shows them again replays them.
+sections.drawn_once(("team", settings.store_url, team.slug, team.name, data.team_version(settings, team.slug), view,
+                     data.org_version(settings) if view.compare else None), activity_and_breakdowns)
 members_section(settings, team, utc_today())
 
 st.subheader("Export")
-sections.exports(Prices.from_settings(settings).with_credits_cost(with_phase_columns(frame, days)), team.slug, view,
-                 {"team": team.model_dump(mode="json"), "data": [d.model_dump(mode="json") for d in days]})
+sections.exports(lambda: Prices.from_settings(settings).with_credits_cost(with_phase_columns(frame, days)), team.slug, view,
+                 lambda: {"team": team.model_dump(mode="json"), "data": [d.model_dump(mode="json") for d in days]})

@@ -80,5 +80,5 @@ for field, title, axis, percent in (("daily_active_share", figure("daily_active_
 costs = overview_cost_section(settings, overview.credits, view.start, view.end, utc_today())
 
 st.header("Export", anchor=False)
-sections.exports(table.merge(costs.drop(columns=["team"]), on="slug", how="left"), "teams-overview", view,
-                 label="Teams table (CSV)")
+sections.exports(lambda: table.merge(costs.drop(columns=["team"]), on="slug", how="left"), "teams-overview", view,
+                 label="Teams table (CSV)", dated=False)

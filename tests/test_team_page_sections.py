@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from conftest import demo_client
 from demo_app import app_test, demo_mode
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from copilot_usage.collector.run import collect
 from copilot_usage.contract.figures import COLUMNS, figure
-from copilot_usage.contract.keys import ADMIN_TEAMS_KEY
+from copilot_usage.contract.keys import ADMIN_TEAMS_KEY, TEAMS_DIRECTORY, table_key
 from copilot_usage.contract.names import PHASES
 from copilot_usage.store import open_store
 from copilot_usage.store.histories import load_team_histories
@@ -33,7 +34,7 @@ def downloads(monkeypatch):
     original = DeltaGenerator.download_button
 
     def record(self, label, data, *args, **kwargs):
-        recorded[label] = (data, kwargs.get("file_name"))
+        recorded[label] = (data() if callable(data) else data, kwargs.get("file_name"))  # made on the click
         return original(self, label, data, *args, **kwargs)
 
     monkeypatch.setattr(DeltaGenerator, "download_button", record)
@@ -312,3 +313,42 @@ def test_the_cost_section_prices_credits_and_idle_seats_with_the_settings(page, 
     listed = idle.dataframe[0].value
     assert int(idle.label.split()[2]) == len(listed) > 0
     assert f"${listed['seat_month'].sum():,.0f}" == metrics["Idle seats per month (USD)"]
+
+
+def test_a_rerun_showing_the_same_charts_replays_them_and_new_data_draws_them_again(
+        monkeypatch, demo_store_dir, tmp_path):
+    """The charts are drawn once per team, data version and view (sections.drawn_once): another
+    run of the same view, by this viewer or another, shows the same charts without building
+    them; another view, or a store with new numbers, builds them again."""
+    import shutil
+
+    from copilot_usage.web import charts as chart_builders
+    from copilot_usage.web.ui import data
+
+    built = []
+    original = chart_builders.lines_chart
+    monkeypatch.setattr(chart_builders, "lines_chart", lambda *a, **k: built.append(1) or original(*a, **k))
+    store = tmp_path / "store"
+    shutil.copytree(demo_store_dir, store)
+    at = start(monkeypatch, f"file://{store}")
+    at.radio[0].set_value("two-teams")
+    at.button[0].click().run()
+    first_specs = [c.proto.spec for c in charts(at)]
+    assert len(first_specs) == 11 and len(built) == 1
+    other = app_test()  # another viewer's session, same team and view
+    other.run()
+    other.radio[0].set_value("two-teams")
+    other.button[0].click().run()
+    assert [c.proto.spec for c in charts(other)] == first_specs and len(built) == 1
+    assert [s.value for s in other.subheader] == ["Cost", "Activity", "Breakdowns", "Members", "Export"]
+    at.radio[0].set_value("week").run()  # another view
+    assert len(built) == 2 and len(charts(at)) == 11
+    at.radio[0].set_value("day").run()  # the first view again: replayed
+    assert len(built) == 2 and [c.proto.spec for c in charts(at)] == first_specs
+    # A collection rewrites the tables: a new version of the directory, the charts are built again.
+    slug = at.query_params["team"]
+    directory = store / table_key(TEAMS_DIRECTORY)
+    pq.write_table(pq.read_table(directory), directory, compression="gzip")  # other bytes: another version
+    data._version_tag.clear()  # the tags are asked again after 15 s: as if they had passed
+    at.run()
+    assert at.query_params["team"] == slug and len(built) == 3 and len(charts(at)) == 11

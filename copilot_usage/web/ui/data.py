@@ -220,16 +220,27 @@ def team_index(settings: Settings) -> dict[str, IndexEntry] | None:
 def team_history(settings: Settings, slug: str) -> TeamHistory:
     """One team's history: its rows of the tables, or in an older store its own file (store v2)
     or its entry of `teams_history.json`."""
+    return _team_read(settings, slug)[0]
+
+
+def team_version(settings: Settings, slug: str) -> tuple[str, str | None]:
+    """The version of the file a team's history is read from: a new one means new numbers."""
+    return _team_read(settings, slug)[1]
+
+
+def _team_read(settings: Settings, slug: str) -> tuple[TeamHistory, tuple[str, str | None]]:
     tag = _directory_tag(settings)
     if tag is not None:
         if slug in (_directory(settings.store_url, tag) or {}):
-            return _table_history(settings.store_url, slug, tag)
+            return _table_history(settings.store_url, slug, tag), ("tables", tag)
         raise KeyError(slug)
     if slug in (team_index(settings) or {}):
-        found = _team_file(settings.store_url, slug, version_tag(store_for(settings.store_url), team_key(slug)))
+        file_tag = version_tag(store_for(settings.store_url), team_key(slug))
+        found = _team_file(settings.store_url, slug, file_tag)
         if found is not None:
-            return found
-    return team_histories(settings)[slug]  # an older store, or a team file gone missing
+            return found, ("file", file_tag)
+    store = store_for(settings.store_url)  # an older store, or a team file gone missing
+    return team_histories(settings)[slug], ("history", version_tag(store, HISTORY_KEY))
 
 
 def teams_span(settings: Settings) -> tuple[date, date] | None:
@@ -325,9 +336,14 @@ def show_error(exc: Exception) -> None:
              "if it keeps happening, ask the app's operator to check the logs.")
 
 
+def org_version(settings: Settings) -> tuple[str, str | None]:
+    """The versions of the files the organisation's days and their seats are read from."""
+    return _org_tag(settings), version_tag(store_for(settings.store_url), SEATS_KEY)
+
+
 def org_frame(settings: Settings) -> pd.DataFrame:
     """The organisation's daily frame, with the seats of each day for its adoption."""
-    return _org_frame(settings.store_url, _org_tag(settings), version_tag(store_for(settings.store_url), SEATS_KEY))
+    return _org_frame(settings.store_url, *org_version(settings))
 
 
 def org_rollup(settings: Settings, view) -> pd.DataFrame | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 
 import pandas as pd
@@ -36,6 +37,22 @@ _TABLE_NAMES = {"date": "Period starting", "item": "Item", "series": "Series", "
                 "credits_per_active_member": "AI credits per active member a day"}
 _RATES = ("acceptance_rate", "adoption", "daily_active_share", "share")
 _INTERNAL = ("order", "partial", "full_days", "period_days", "source")
+
+
+def drawn_once(key: tuple[Hashable, ...], draw: Callable[[], None]) -> None:
+    """Calls `draw` once per key; a later run with the same key sends what it drew again.
+
+    Streamlit records the elements a cached function draws and replays them on a hit, so a
+    run that shows what an earlier run (of any viewer) drew skips pandas and Altair: most of a
+    team page's run (docs/architecture.md, "Pages"). `key` names everything the elements
+    depend on, the versions of the data read and the view; `draw` holds no widget."""
+    _drawn(key, draw)
+
+
+# About 0.3 MB a team page's charts (their data travels in them): 128 keep 40 MB at most.
+@st.cache_resource(ttl=300, max_entries=128, show_spinner=False)
+def _drawn(key: tuple[Hashable, ...], _draw: Callable[[], None]) -> None:
+    _draw()
 
 
 def show(chart) -> None:
@@ -179,27 +196,31 @@ def comparison_charts(team: pd.DataFrame, org: pd.DataFrame | None, view: View, 
 _PER = {"day": "Daily", "week": "Weekly", "month": "Monthly"}
 
 
-def exports(frame: pd.DataFrame, name: str, view: View, history: dict | None = None, *,
-            label: str | None = None) -> None:
-    """The table people download (CSV: rows by the view's day, week or month, headers in words,
-    analysis/exports.py) and, for a team, the history object as the seed wrote it; both limited
-    to the range."""
+def exports(table: Callable[[], pd.DataFrame], name: str, view: View, history: Callable[[], dict] | None = None,
+            *, label: str | None = None, dated: bool = True) -> None:
+    """The table people download (CSV: rows by the view's day, week or month when `dated`, headers
+    in words, analysis/exports.py) and, for a team, the history object as the seed wrote it; both
+    limited to the range. Each file is made when its button is clicked: making them on every run
+    was a fifth of a team page's run once its charts were replayed (docs/architecture.md, "Pages")."""
     stem = f"{name}-{view.start:%Y%m%d}-{view.end:%Y%m%d}"
-    dated = "date" in frame
     if dated and view.granularity != "day":
         stem += f"-by-{view.granularity}"
-    table = people_table(frame, view.granularity, view.start, view.end) if dated else people_table(frame)
+
+    def csv() -> bytes:
+        rows = people_table(table(), view.granularity, view.start, view.end) if dated else people_table(table())
+        return rows.to_csv(index=False).encode()
+
     cols = st.columns(2)
-    download(cols[0], label or f"{_PER[view.granularity]} table (CSV)", table.to_csv(index=False).encode(),
-             f"{stem}.csv", "text/csv")
+    download(cols[0], label or f"{_PER[view.granularity]} table (CSV)", csv, f"{stem}.csv", "text/csv")
     if history is not None:
-        download(cols[1], "History (JSON)", json.dumps(history, indent=1).encode(),
+        download(cols[1], "History (JSON)", lambda: json.dumps(history(), indent=1).encode(),
                  f"{name}-{view.start:%Y%m%d}-{view.end:%Y%m%d}.json", "application/json")
 
 
-def download(place, label: str, body: bytes, file_name: str, mime: str) -> None:
+def download(place, label: str, body: bytes | Callable[[], bytes], file_name: str, mime: str) -> None:
     """A download button that does not run the page again: the file is what the page shows
-    already, and a run would redraw every chart for nothing."""
+    already, and a run would redraw every chart for nothing. A callable `body` is called on
+    the click, in a thread of its own."""
     place.download_button(label, body, file_name=file_name, mime=mime, icon=":material/download:",
                           on_click="ignore")
 
