@@ -36,30 +36,37 @@ kpi_row(kpis(daily, view.start, view.end), view.days,
         fields=["active_users", "daily_active_share", "acceptance_rate", "loc_added", "interactions"],
         labels={"active_users": "Active users / day"})
 org_cost_section(settings, daily, view.start, view.end, utc_today())  # cost up front (the threshold: Seats)
-rolled = rollup(frame, view.granularity, view.start, view.end)
-st.header("Activity", anchor=False)
-st.caption("Daily, weekly and monthly active users are GitHub's own counts for the organisation, each "
-           "person once. Team pages count a person in every team they belong to, so teams' figures "
-           "add up to more than these.")
-sections.note_partial(rolled, view)
-left, right = st.columns(2)
-with left:
-    sections.show(charts.org_users_chart(rolled, view.granularity))
-with right:
-    # GitHub reports chat and agent users over 28-day windows only: the title and axis say so.
-    sections.show(charts.active_users_chart(
-        rolled, {"monthly_active_chat_users": "Chat users", "monthly_active_agent_users": "Agent users"},
-        title="Chat and agent users (28-day active)", granularity=view.granularity,
-        y_title="Users active in the last 28 days" + ("" if view.granularity == "day" else " (average)")))
-sections.activity_charts(rolled, view, users=None)
-st.header("Breakdowns", anchor=False)
-sections.breakdown_charts([d for d in days if view.start <= d.date <= view.end], view)
 
-if figures := pull_request_totals([d for d in days if view.start <= d.date <= view.end]):
-    st.header("Pull requests", anchor=False)
-    with st.container(horizontal=True):  # wraps on a phone, where columns would stack
-        for label, value in figures.items():
-            st.metric(label, value, width=160)
+
+def activity_and_breakdowns() -> None:
+    rolled = rollup(frame, view.granularity, view.start, view.end)
+    st.header("Activity", anchor=False)
+    st.caption("Daily, weekly and monthly active users are GitHub's own counts for the organisation, each "
+               "person once. Team pages count a person in every team they belong to, so teams' figures "
+               "add up to more than these.")
+    sections.note_partial(rolled, view)
+    left, right = st.columns(2)
+    with left:
+        sections.show(charts.org_users_chart(rolled, view.granularity))
+    with right:
+        # GitHub reports chat and agent users over 28-day windows only: the title and axis say so.
+        sections.show(charts.active_users_chart(
+            rolled, {"monthly_active_chat_users": "Chat users", "monthly_active_agent_users": "Agent users"},
+            title="Chat and agent users (28-day active)", granularity=view.granularity,
+            y_title="Users active in the last 28 days" + ("" if view.granularity == "day" else " (average)")))
+    sections.activity_charts(rolled, view, users=None)
+    st.header("Breakdowns", anchor=False)
+    in_view = [d for d in days if view.start <= d.date <= view.end]
+    sections.breakdown_charts(in_view, view)
+    if figures := pull_request_totals(in_view):
+        st.header("Pull requests", anchor=False)
+        with st.container(horizontal=True):  # wraps on a phone, where columns would stack
+            for label, value in figures.items():
+                st.metric(label, value, width=160)
+
+
+# Every member sees the same organisation: a view drawn for one is replayed for the others.
+sections.drawn_once(("organisation", settings.store_url, data.org_version(settings), view), activity_and_breakdowns)
 
 seats_section(settings, viewer, utc_today())
 st.header("Export", anchor=False)

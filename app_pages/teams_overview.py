@@ -55,27 +55,43 @@ if picked.selection.rows:
 else:
     st.caption("Select a row to open that team's page.")
 
-st.header("Rankings", anchor=False)
-sections.rankings(table)
-sections.show(charts.bands_chart(acceptance_bands(table)))
+version = data.teams_version(settings)
+
+
+def rankings_and_bands() -> None:
+    st.header("Rankings", anchor=False)
+    sections.rankings(table)
+    sections.show(charts.bands_chart(acceptance_bands(table)))
+
+
+# Every admin sees the same teams: a view drawn for one is replayed for the others.
+sections.drawn_once(("rankings", settings.store_url, version, view), rankings_and_bands)
 
 st.header("Compare teams", anchor=False)
 names = dict(zip(table["slug"], table["team"], strict=True))
 chosen = st.multiselect("Teams (up to five)", list(names), format_func=names.get, max_selections=5,
                         default=list(table.nlargest(3, "active_users")["slug"]))
-series = team_series(teams, [s for s in chosen if s in qualifying], view.start, view.end, view.granularity)
-org = data.org_rollup(settings, view)
-if org is not None:
-    series = sections.with_org_reference(series, org)
-sections.note_partial(series, view)
-for field, title, axis, percent in (("daily_active_share", figure("daily_active_share").label,
-                                     "Licensed members active (%)", True),
-                                    ("acceptance_rate", "Acceptance rate", "Acceptance rate (%)", True),
-                                    ("active_users", "Active users", "Users per day (average)", False)):
-    if field == "active_users":
-        series = series[series["series"] != ORGANISATION]  # the organisation's scale would flatten teams
-    sections.show(charts.series_chart(series, field, title=title, axis_title=axis,
-                                      granularity=view.granularity, percent=percent))
+compared = tuple(s for s in chosen if s in qualifying)
+
+
+def comparison() -> None:
+    series = team_series(teams, list(compared), view.start, view.end, view.granularity)
+    org = data.org_rollup(settings, view)
+    if org is not None:
+        series = sections.with_org_reference(series, org)
+    sections.note_partial(series, view)
+    for field, title, axis, percent in (("daily_active_share", figure("daily_active_share").label,
+                                         "Licensed members active (%)", True),
+                                        ("acceptance_rate", "Acceptance rate", "Acceptance rate (%)", True),
+                                        ("active_users", "Active users", "Users per day (average)", False)):
+        if field == "active_users":
+            series = series[series["series"] != ORGANISATION]  # the organisation's scale would flatten teams
+        sections.show(charts.series_chart(series, field, title=title, axis_title=axis,
+                                          granularity=view.granularity, percent=percent))
+
+
+sections.drawn_once(("comparison", settings.store_url, version, data.org_version(settings), view, compared),
+                    comparison)
 
 costs = overview_cost_section(settings, overview.credits, view.start, view.end, utc_today())
 

@@ -1,6 +1,6 @@
 """Concurrent viewers against one app process: response times, memory and CPU of the server.
 
-    .venv/bin/python benchmarks/load.py --viewers 1,10,50   # what `make bench` runs (about 8 minutes)
+    .venv/bin/python benchmarks/load.py --viewers 1,10,50 --think 30   # what `make bench` runs (about 12 minutes)
     .venv/bin/python benchmarks/load.py --smoke             # 1 and 3 viewers, fewer changes
 
 Fills a demo store with the real collector (`python -m copilot_usage demo`, as `make run`:
@@ -18,7 +18,10 @@ every qualifying team once (the server's caches warm, as on a server that has be
 Then each viewer opens the team page with that cookie (a returning viewer's new tab, on
 `?team=` of its own: viewer i opens team i mod 10) and changes the "Quick range" preset
 (90 days, 7 days, 28 days, ...) in rounds: in each round every viewer changes it at the
-same moment and waits until its own rerun has finished.
+same moment and waits until its own rerun has finished: the worst case, everyone clicking at
+once. With `--think S`, the largest N again on a fresh server, as people use it: each viewer
+arrives within the first S seconds and reads the page for S seconds on average (exponential
+pauses, seeded) before each change.
 
 Measured: the first page load (connection opened to `script_finished` of the team page)
 and the control change (rerun sent to `script_finished` of that rerun), p50 and p95 over
@@ -40,6 +43,7 @@ import contextlib
 import json
 import math
 import os
+import random
 import re
 import resource
 import signal
@@ -350,6 +354,7 @@ class Measured:
     client_cpu: float
     machine_idle: float  # cores of the machine idle on average over `wall` (/proc/stat)
     machine_load: tuple[float, float]  # the machine's 1-minute load average at the start and the end
+    think: float | None = None  # paced: the mean pause of a viewer between changes, in seconds
 
 
 async def one_viewer(url: str, cookie: str, team: TeamPage, rounds: int, start: asyncio.Barrier,
@@ -371,7 +376,30 @@ async def one_viewer(url: str, cookie: str, team: TeamPage, rounds: int, start: 
         await viewer.close()
 
 
-async def measure(server: Server, teams: list[TeamPage], viewers: int, rounds: int) -> Measured:
+async def paced_viewer(url: str, cookie: str, team: TeamPage, rounds: int, think: float, rng: random.Random,
+                       first_loads: list[float], changes: list[float]) -> None:
+    """A viewer who arrives within the first `think` seconds and pauses before each change, for
+    `think` seconds on average (exponentially: most pauses short, a few long), to read the page."""
+    viewer = Viewer(url, query=f"team={team.slug}", cookie=cookie)
+    try:
+        await asyncio.sleep(rng.uniform(0, think))
+        page = await viewer.open()
+        check_team_page(page, team, 28)
+        first_loads.append(page.seconds)
+        offset = rng.randrange(len(PRESETS))
+        for n in range(rounds):
+            await asyncio.sleep(rng.expovariate(1 / think))
+            preset = PRESETS[(n + offset) % len(PRESETS)]
+            page = await viewer.rerun(widget_state(page.widget("button_group", "Quick range"),
+                                                   string_array_value=[preset]))
+            check_team_page(page, team, int(preset.split()[0]))
+            changes.append(page.seconds)
+    finally:
+        await viewer.close()
+
+
+async def measure(server: Server, teams: list[TeamPage], viewers: int, rounds: int,
+                  think: float | None = None) -> Measured:
     cookie = await sign_in(server.url)
     for team in teams:  # warm the server's caches, and check every team's page opens
         warm = Viewer(server.url, query=f"team={team.slug}", cookie=cookie)
@@ -385,15 +413,19 @@ async def measure(server: Server, teams: list[TeamPage], viewers: int, rounds: i
     start = asyncio.Barrier(viewers + 1)
     cpu_before, client_before, load_before = server.cpu_seconds(), _own_cpu(), os.getloadavg()[0]
     idle_before = _machine_idle_seconds()
-    tasks = [asyncio.create_task(one_viewer(server.url, cookie, teams[i % len(teams)], rounds, start,
-                                            first_loads, changes)) for i in range(viewers)]
+    rng = random.Random(viewers)  # the same pauses in every run
+    tasks = [asyncio.create_task(
+        one_viewer(server.url, cookie, teams[i % len(teams)], rounds, start, first_loads, changes) if think is None
+        else paced_viewer(server.url, cookie, teams[i % len(teams)], rounds, think, rng, first_loads, changes))
+        for i in range(viewers)]
     try:
-        started = time.perf_counter()
-        await _pass(start, tasks)  # the first page loads begin
-        await _pass(start, tasks)  # the first loads are done: the first change begins
-        changes_started = time.perf_counter()
-        for _ in range(rounds - 1):
-            await _pass(start, tasks)
+        started = changes_started = time.perf_counter()
+        if think is None:
+            await _pass(start, tasks)  # the first page loads begin
+            await _pass(start, tasks)  # the first loads are done: the first change begins
+            changes_started = time.perf_counter()
+            for _ in range(rounds - 1):
+                await _pass(start, tasks)
         await asyncio.gather(*tasks)
     finally:
         for task in tasks:
@@ -404,7 +436,7 @@ async def measure(server: Server, teams: list[TeamPage], viewers: int, rounds: i
     idle = (_machine_idle_seconds() - idle_before) / (ended - started)
     return Measured(viewers, rounds, first_loads, changes, ended - changes_started, ended - started,
                     rss_before, server.memory_mb("VmHWM"), server.memory_mb("VmRSS"), cpu, client_cpu,
-                    idle, (load_before, os.getloadavg()[0]))
+                    idle, (load_before, os.getloadavg()[0]), think)
 
 
 async def _pass(barrier: asyncio.Barrier, tasks: list[asyncio.Task]) -> None:
@@ -440,7 +472,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def report(m: Measured) -> None:
-    name = f"load {m.viewers} viewer{'s' if m.viewers != 1 else ''}"
+    name = f"load {m.viewers} viewer{'s' if m.viewers != 1 else ''}" + (
+        "" if m.think is None else f" pausing {m.think:g} s")
     runs = len(m.first_loads) + len(m.changes)
     print(f"{name} first page load p50: {statistics.median(m.first_loads):.2f} s")
     print(f"{name} first page load p95: {percentile(m.first_loads, 95):.2f} s")
@@ -460,7 +493,9 @@ def report(m: Measured) -> None:
 
 
 def saturation(results: list[Measured]) -> None:
-    """Where it saturates: the N whose p95 passes the target, the throughput, and whether one core is the limit."""
+    """Where it saturates: the N whose p95 passes the target, the throughput, and whether one core is the limit
+    (of the viewers who change a control at the same moment)."""
+    results = [m for m in results if m.think is None]
     over = [m for m in results if percentile(m.changes, 95) > TARGET_SECONDS]
     if over:
         print(f"load saturates at: {over[0].viewers} viewers (from there the p95 of a control change is above "
@@ -503,6 +538,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4,
                         help="range changes per viewer (more when there are few viewers: at least 20 changes)")
     parser.add_argument("--smoke", action="store_true", help="1 and 3 viewers, 2 changes each")
+    parser.add_argument("--think", type=float, default=None, metavar="SECONDS",
+                        help="then again at the largest number of viewers, each pausing SECONDS on average "
+                             "before a change (to read the page) instead of all changing at the same moment")
     args = parser.parse_args()
     levels = [1, 3] if args.smoke else [int(n) for n in args.viewers.split(",")]
     # SIGTERM ends the benchmark like Ctrl-C does: the server is stopped and the folder removed.
@@ -522,6 +560,17 @@ def main() -> None:
                 results.append(asyncio.run(measure(server, teams, n, rounds)))
             except Exception as exc:  # a failed page, a timeout, a closed connection: with the server's log
                 raise SystemExit(f"load with {n} viewers failed: {exc!r}\nserver log:\n{server.log_tail()}") from exc
+            finally:
+                server.stop()
+            report(results[-1])
+        if args.think:
+            n = levels[-1]
+            server = Server(Path(folder) / "store", Path(folder) / f"streamlit-{n}-paced.log")
+            try:
+                results.append(asyncio.run(measure(server, teams, n, args.rounds, think=args.think)))
+            except Exception as exc:
+                raise SystemExit(f"load with {n} pausing viewers failed: {exc!r}\nserver log:\n"
+                                 f"{server.log_tail()}") from exc
             finally:
                 server.stop()
             report(results[-1])

@@ -25,7 +25,7 @@ SUITES = {
              ["page_render.py", "--teams", "10", "--days", "365", "--warm", "3", "--scale-to", "5000"],
              ["page_render.py", "--page", "overview", "--teams", "10", "--days", "365", "--warm", "2",
               "--scale-to", "5000"],
-             ["my_usage.py"], ["load.py", "--viewers", "1,10,50"]],
+             ["my_usage.py"], ["load.py", "--viewers", "1,10,50", "--think", "30"]],
     # load.py is left out of the smoke suite: its demo store and servers take about a minute.
     "smoke": [["daily_run.py", "--smoke"], ["collect_scaling.py", "--smoke"], ["aggregation.py", "--smoke"],
               ["page_render.py", "--teams", "6", "--users", "60", "--days", "30", "--warm", "1", "--scale-to", "60"],

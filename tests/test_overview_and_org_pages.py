@@ -177,3 +177,29 @@ def test_the_org_page_totals_the_organisations_credits(run_page, demo_store_dir)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["AI credits in the range"] == f"{credits:,.0f}"
     assert metrics["Seats per month (USD)"].startswith("$")
+
+
+def test_the_comparison_follows_the_chosen_teams_through_every_change(run_page, demo_store_dir):
+    """The rankings and the comparison are drawn once per store version and view and replayed
+    after (sections.drawn_once): the teams chosen are part of what is drawn, so choosing others,
+    or coming back to the first ones, always shows the teams chosen."""
+    at = run_page("app_pages/teams_overview.py", "admin")
+
+    def compared(at) -> set[str]:
+        box = next(e for e in at.expander if e.label.startswith("Active users"))
+        return set(box.dataframe[0].value["Series"])
+
+    histories, _ = load_team_histories(open_store(f"file://{demo_store_dir}"))
+    slug_of = {h.team.name: h.team.slug for h in histories}
+    first = set(at.multiselect[0].values)  # the three most active teams, by name
+    assert len(first) == 3 and compared(at) == first <= set(at.dataframe[0].value["team"])
+    others = [name for name in at.multiselect[0].options if name not in first][:2]
+    at.multiselect[0].set_value([slug_of[name] for name in others]).run()
+    assert compared(at) == set(others)
+    at.multiselect[0].set_value([slug_of[name] for name in sorted(first)]).run()  # back: replayed
+    assert compared(at) == first
+    rankings = [c.proto.spec for c in at.main if c.type == "vega_lite_chart"][0]
+    last = at.date_input[0].value[1]
+    at.date_input[0].set_value((last - timedelta(days=6), last)).run()  # another range: drawn for it
+    assert not at.exception and compared(at) == first
+    assert [c.proto.spec for c in at.main if c.type == "vega_lite_chart"][0] != rankings

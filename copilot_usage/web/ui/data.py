@@ -257,10 +257,10 @@ def teams_overview(settings: Settings, start: date, end: date) -> TeamsOverview:
     """Every team over [start, end], shared by every admin viewing that range of this version: from
     the tables (only the days it needs are read), or from an older store's summary or
     `teams_history.json`."""
-    return _overview(settings.store_url, _teams_version(settings), start, end)
+    return _overview(settings.store_url, teams_version(settings), start, end)
 
 
-def _teams_version(settings: Settings) -> tuple[str, str | None]:
+def teams_version(settings: Settings) -> tuple[str, str | None]:
     """Where every team's days come from, and that file's version tag."""
     directory_tag = _directory_tag(settings)
     if directory_tag is not None:
@@ -273,7 +273,7 @@ def _teams_version(settings: Settings) -> tuple[str, str | None]:
 
 
 def _older_teams_frame(settings: Settings) -> pd.DataFrame:
-    return _older_frame(settings.store_url, *_teams_version(settings))
+    return _older_frame(settings.store_url, *teams_version(settings))
 
 
 def _older_frame(url: str, kind: str, tag: str | None) -> pd.DataFrame:
