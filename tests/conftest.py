@@ -312,6 +312,7 @@ def bucket(s3_client) -> str:
 def browser():
     """Debian's chromium driven by Playwright (never a browser Playwright downloads)."""
     from app_server import CHROMIUM, CHROMIUM_ARGS
+    from app_waits import with_run_counter
 
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is missing: `make test` installs it (apt-get install chromium)")
@@ -319,7 +320,7 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield with_run_counter(browser)
         browser.close()
 
 

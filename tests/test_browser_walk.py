@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from app_server import screenshot
-from app_waits import runs_started
+from app_waits import runs_asked
 from browser_pages import axe_violations, describe, wait_drawn
 from browser_session import (
     ServerLog,
@@ -74,11 +74,11 @@ class Walk:
     def exports(self) -> int:
         buttons = self.page.get_by_test_id("stDownloadButton").get_by_role("button")
         for i in range(buttons.count()):
-            runs = runs_started(self.page)
+            runs = runs_asked(self.page)
             with self.page.expect_download() as download:
                 buttons.nth(i).click()
             assert download.value.path().stat().st_size > 0
-            assert runs_started(self.page) == runs, "a download ran the page again"
+            assert runs_asked(self.page) == runs, "a download asked for a run of the page"
             self.check(f"export {i} on {self.page.url}")
         return buttons.count()
 
