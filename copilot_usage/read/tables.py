@@ -14,12 +14,14 @@ import threading
 from datetime import date
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from ..analysis.frames import empty_teams_frame
 from ..contract.days import TEAM_DAY_SCALARS
 from ..contract.facts import TEAM_DAY_TABLE_COLUMNS
 from ..contract.keys import TEAM_DAY_LINES, TEAM_DAYS
+from ..contract.rules import LEGACY_METRICS, USAGE_METRICS
 from ..contract.teams import TeamHistory
 from ..store.base import Store
 from ..store.team_tables import (
@@ -31,6 +33,7 @@ from ..store.team_tables import (
     table_select,
 )
 
+_SOURCES = np.array([USAGE_METRICS, LEGACY_METRICS], dtype=object)  # by `source = legacy`
 _database: duckdb.DuckDBPyConnection | None = None
 _lock = threading.Lock()
 
@@ -61,25 +64,35 @@ def team_days_frame(store: Store, directory: dict[str, DirectoryEntry], start: d
     files = cached_partitions(store, TEAM_DAYS, months)
     if not files or not directory:  # no month of the range: the same columns, no rows
         return empty_teams_frame().assign(**{name: pd.Series(dtype="float64") for name in fields})
-    ids = pd.DataFrame([(e.team.id, e.team.slug, e.team.name) for e in directory.values() if e.team.id is not None],
-                       columns=["team_id", "slug", "team"]).astype({"team_id": "int64"})
     by_slug = {slug: e.team for e in sorted(directory.values(), key=lambda e: e.team.id is not None)
                for slug in [*e.earlier_slugs, e.team.slug]}  # a current slug wins over an earlier one
-    slugs = pd.DataFrame([(old, t.slug, t.name) for old, t in by_slug.items()], columns=["row_slug", "slug", "team"])
+    # Each row comes out as the number of its team's current (slug, name), not as two strings:
+    # DuckDB makes a Python string per row and column, most of the read's time at 5,000 teams
+    # (0.3 of 0.35 s for 275,000 rows); numpy then shares one string per team.
+    named = sorted({(e.team.slug, e.team.name) for e in directory.values() if e.team.id is not None}
+                   | {(t.slug, t.name) for t in by_slug.values()})
+    number = {pair: n for n, pair in enumerate(named)}
+    ids = pd.DataFrame([(e.team.id, number[e.team.slug, e.team.name]) for e in directory.values()
+                        if e.team.id is not None], columns=["team_id", "n"]).astype({"team_id": "int64"})
+    slugs = pd.DataFrame([(old, number[t.slug, t.name]) for old, t in by_slug.items()], columns=["row_slug", "n"])
     with cursor() as db:
         source = "read_parquet(?, union_by_name = true)"  # months written before a field was added lack it
         scalars = table_select(db, source, {name: TEAM_DAY_TABLE_COLUMNS[name] for name in fields}, [files])
         db.register("team_ids", ids)
         db.register("team_slugs", slugs)
         frame = db.execute(
-            f"SELECT CAST(r.day AS TIMESTAMP) AS date, r.source, {scalars}, "
-            f"coalesce(i.slug, s.slug) AS slug, coalesce(i.team, s.team) AS team "
+            f"SELECT coalesce(i.n, s.n) AS n, CAST(r.day AS TIMESTAMP) AS date, "
+            f"coalesce(r.source = '{LEGACY_METRICS}', false) AS legacy, {scalars} "
             f"FROM (SELECT * FROM {source} WHERE (?::DATE IS NULL OR day >= ?::DATE) "
             f"AND (?::DATE IS NULL OR day <= ?::DATE)) AS r "
             f"LEFT JOIN team_ids AS i ON r.team_id = i.team_id "
             f"LEFT JOIN team_slugs AS s ON r.team_id IS NULL AND r.slug = s.row_slug "
-            f"WHERE coalesce(i.slug, s.slug) IS NOT NULL ORDER BY slug, date",
+            f"WHERE coalesce(i.n, s.n) IS NOT NULL ORDER BY n, date",  # by slug (then name), then date
             [files, start, start, end, end]).df()
+    n = frame.pop("n").to_numpy()
+    frame.insert(1, "source", _SOURCES[frame.pop("legacy").to_numpy(dtype=int)])
+    frame["slug"] = np.array([slug for slug, _ in named], dtype=object)[n]
+    frame["team"] = np.array([name for _, name in named], dtype=object)[n]
     numeric = [c for c in frame.columns if c not in ("date", "source", "slug", "team")]
     return frame.astype({c: "float64" for c in numeric}).reset_index(drop=True)
 
