@@ -89,7 +89,7 @@ class CreditFigures:
         upto = frame[frame["date"] <= pd.Timestamp(end)].sort_values(["slug", "date"], kind="stable")
         shown = upto[upto["date"] >= pd.Timestamp(start)]
         last = upto.groupby("slug").tail(1).set_index("slug")  # each team's last day up to `end`
-        starts = upto["slug"].map(last["date"]) if len(upto) else upto["date"]  # (no day: nothing to map)
+        starts = upto.groupby("slug")["date"].transform("max")  # that last day, on each of the team's rows
         window = upto[upto["date"] >= month_window_start(starts)]
         has_credits = "ai_credits" in frame
         monthly = last.get("monthly_active_users")
