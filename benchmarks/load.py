@@ -532,6 +532,17 @@ def saturation(results: list[Measured]) -> None:
           "load balancer) would use more cores.")
 
 
+def measure_level(folder: Path, teams: list[TeamPage], n: int, rounds: int, think: float | None = None) -> Measured:
+    """N viewers against a fresh server over the store in `folder`."""
+    server = Server(folder / "store", folder / f"streamlit-{n}{'-pausing' if think else ''}.log")
+    try:
+        return asyncio.run(measure(server, teams, n, rounds, think))
+    except Exception as exc:  # a failed page, a timeout, a closed connection: with the server's log
+        raise SystemExit(f"load with {n} viewers failed: {exc!r}\nserver log:\n{server.log_tail()}") from exc
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--viewers", default="1,10,50", help="numbers of concurrent viewers, comma-separated")
@@ -555,24 +566,10 @@ def main() -> None:
         results = []
         for n in levels:
             rounds = 2 if args.smoke else max(args.rounds, math.ceil(20 / n))
-            server = Server(Path(folder) / "store", Path(folder) / f"streamlit-{n}.log")
-            try:
-                results.append(asyncio.run(measure(server, teams, n, rounds)))
-            except Exception as exc:  # a failed page, a timeout, a closed connection: with the server's log
-                raise SystemExit(f"load with {n} viewers failed: {exc!r}\nserver log:\n{server.log_tail()}") from exc
-            finally:
-                server.stop()
+            results.append(measure_level(Path(folder), teams, n, rounds))
             report(results[-1])
         if args.think:
-            n = levels[-1]
-            server = Server(Path(folder) / "store", Path(folder) / f"streamlit-{n}-paced.log")
-            try:
-                results.append(asyncio.run(measure(server, teams, n, args.rounds, think=args.think)))
-            except Exception as exc:
-                raise SystemExit(f"load with {n} pausing viewers failed: {exc!r}\nserver log:\n"
-                                 f"{server.log_tail()}") from exc
-            finally:
-                server.stop()
+            results.append(measure_level(Path(folder), teams, levels[-1], args.rounds, args.think))
             report(results[-1])
         saturation(results)
 
