@@ -113,6 +113,9 @@ def act(page, action: Callable[[], object], timeout: int = 60_000) -> None:
     action waits for any run under way to end first: asked for during a run, its own run would
     take that one's place without the state changing."""
     wait_idle(page, timeout=timeout)
-    before = runs_ended(page)
+    asked, before = runs_asked(page), runs_ended(page)
     action()
     wait_idle(page, before, timeout)
+    # The page's own request is counted too: a counter that missed it would let a test that
+    # expects no run (a download) pass whatever the page asked for.
+    assert runs_asked(page) > asked, "the action asked for no run, or the counter missed it"

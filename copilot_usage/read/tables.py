@@ -33,7 +33,7 @@ from ..store.team_tables import (
     table_select,
 )
 
-_SOURCES = pa.array([USAGE_METRICS, LEGACY_METRICS], pa.large_string())  # by `source = legacy`
+_SOURCES = [USAGE_METRICS, LEGACY_METRICS]  # by `source = legacy`
 _database: duckdb.DuckDBPyConnection | None = None
 _lock = threading.Lock()
 
@@ -90,12 +90,17 @@ def team_days_frame(store: Store, directory: dict[str, DirectoryEntry], start: d
             f"LEFT JOIN team_slugs AS s ON r.team_id IS NULL AND r.slug = s.row_slug "
             f"WHERE coalesce(i.n, s.n) IS NOT NULL ORDER BY n, date",  # by slug (then name), then date
             [files, start, start, end, end]).df()
-    n = pa.array(frame.pop("n").to_numpy())
-    frame.insert(1, "source", pd.array(_SOURCES.take(pa.array(frame.pop("legacy").to_numpy(dtype="int8"))), dtype="str"))
-    frame["slug"] = pd.array(pa.array([slug for slug, _ in named], pa.large_string()).take(n), dtype="str")
-    frame["team"] = pd.array(pa.array([name for _, name in named], pa.large_string()).take(n), dtype="str")
+    n = frame.pop("n").to_numpy()
+    frame.insert(1, "source", _taken(_SOURCES, frame.pop("legacy").to_numpy(dtype="int8")))
+    frame["slug"] = _taken([slug for slug, _ in named], n)
+    frame["team"] = _taken([name for _, name in named], n)
     numeric = [c for c in frame.columns if c not in ("date", "source", "slug", "team")]
     return frame.astype({c: "float64" for c in numeric}).reset_index(drop=True)
+
+
+def _taken(strings: list[str], positions) -> pd.api.extensions.ExtensionArray:
+    """`strings[p]` for each position, as pandas' Arrow-backed strings, each string made once."""
+    return pd.array(pa.array(strings, pa.large_string()).take(pa.array(positions)), dtype="str")
 
 
 def team_history(store: Store, entry: DirectoryEntry) -> TeamHistory:
