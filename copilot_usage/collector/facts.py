@@ -24,10 +24,12 @@ columns of each table are the contract's (`contract/facts.py`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -95,7 +97,7 @@ class FactsEngine:
         self._lock = threading.Lock()
         # One day joined at a time: DuckDB already spreads one join over its threads, and
         # days joined at once by the fetch workers only add their working sets up.
-        self._joining = threading.Lock()
+        self._joining = threading.RLock()
 
     def __enter__(self) -> FactsEngine:
         return self
@@ -106,6 +108,13 @@ class FactsEngine:
     def close(self) -> None:
         self.db.close()
         shutil.rmtree(self.root, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """No day is joined meanwhile (the fetch workers wait): the collector writes its
+        checkpoints in a pause, so their working set and a join's are not held at once."""
+        with self._joining:
+            yield
 
     def refresh(self) -> None:
         """A new in-memory database in place of the old one (the working folder stays).

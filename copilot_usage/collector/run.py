@@ -174,7 +174,12 @@ class _Checkpoint:
         return Team(name=slug, slug=slug, id=team_id)
 
     def flush(self, store: Store, summary: CollectSummary) -> None:
-        """The days' facts, then the tables' months, the organisation's days, the directory (last)."""
+        """The days' facts, then the tables' months, the organisation's days, the directory (last),
+        while no day is joined."""
+        with self.engine.paused():
+            self._flush(store, summary)
+
+    def _flush(self, store: Store, summary: CollectSummary) -> None:
         rows = self._rows()
         for facts in self.facts:
             facts.store(store)

@@ -268,8 +268,8 @@ _COLUMNS = {TEAM_DAYS: TEAM_DAY_TABLE_COLUMNS, TEAM_DAY_LINES: TEAM_DAY_LINE_COL
 # strings in memory, not spilled (at 5,000 teams a month's merge failed under 128 MB on the
 # second daily run; a plain sort of 160,000 such lines, 400 MB, needed a 400 MB limit;
 # docs/architecture.md). Groups of this many bytes keep a month's write within the merge's
-# limit whatever the number of teams.
-GROUP_BYTES = 24 * 2**20
+# limit whatever the number of teams; 8 MB, not 24: what a sort holds adds to a backfill's peak.
+GROUP_BYTES = 8 * 2**20
 
 
 def _team_groups(db) -> list[str]:
@@ -534,7 +534,9 @@ def history_chunks(store: Store, directory: dict[str, DirectoryEntry]) -> Iterat
     yield b"\n]\n" if first_team else b"\n]}\n]\n"
 
 
-HISTORY_ROWS = 20_000  # days of teams read at once for teams_history.json (about 40 MB of lines)
+# Days of teams read and sorted at once for teams_history.json (about 15 MB of lines). 20,000
+# made it the highest point of a year's backfill; fewer rows cost more queries (README, "Performance").
+HISTORY_ROWS = 5_000
 
 
 def _rows_in_order(db, paths: list[str], directory: dict[str, DirectoryEntry]) -> Iterator[tuple[int | str, bytes]]:
