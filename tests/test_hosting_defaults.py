@@ -52,6 +52,7 @@ def test_the_shipped_config_hides_details_protects_forms_and_sends_no_statistics
     assert settings["browser"]["gatherUsageStats"] is False
     assert settings["client"]["toolbarMode"] in ("minimal", "viewer")  # no developer options
     assert settings["server"]["headless"] is True
+    assert settings["logger"]["enableRich"] is False               # exceptions go to the log's handlers
 
 
 def test_streamlit_takes_them_from_the_file(monkeypatch):
@@ -59,7 +60,7 @@ def test_streamlit_takes_them_from_the_file(monkeypatch):
     streamlit_config.get_config_options(force_reparse=True)
     for option, value in (("client.showErrorDetails", "none"), ("server.enableXsrfProtection", True),
                           ("browser.gatherUsageStats", False), ("client.toolbarMode", "minimal"),
-                          ("global.disableWidgetStateDuplicationWarning", True)):
+                          ("global.disableWidgetStateDuplicationWarning", True), ("logger.enableRich", False)):
         assert streamlit_config.get_option(option) == value
         assert streamlit_config.get_where_defined(option) == str(CONFIG)
 
