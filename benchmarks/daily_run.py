@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/daily_run.py                   # 300 teams, 30 days vs 3 years; a year's
                                                                # backfill; 2,000 teams, a year
     .venv/bin/python benchmarks/daily_run.py --smoke           # small, for make bench-smoke
+    .venv/bin/python benchmarks/daily_run.py --only-backfill   # the year's backfill beside one day
 
 The store is aged quickly: the last week is collected for real (facts, team tables,
 teams_history.json), then every team and the organisation history are extended back
@@ -175,11 +176,14 @@ def main() -> None:
     parser.add_argument("--large", action=argparse.BooleanOptionalAction, default=True,
                         help="also the 5,000-team, 100,000-person organisation with a year of history")
     parser.add_argument("--only-large", action="store_true", help="only that organisation's daily run")
+    parser.add_argument("--only-backfill", action="store_true", help="only the year's backfill beside one day")
     args = parser.parse_args()
     if args.only_large:
         return large()
     args.runs = args.runs or (1 if args.smoke else 3)
     teams, users, spans = (12, 120, (10, 40)) if args.smoke else (300, 3000, (30, 1095))
+    if args.only_backfill:
+        return backfill(teams, users, 40 if args.smoke else 365)
     org = build_demo_org(seed=5, teams=teams, users=users, days=RECENT_DAYS + 1, end_day=NEW_DAY)
     # The targets are for the run without teams_history.json (the one whole-history file);
     # what writing it daily costs is printed beside.
