@@ -67,9 +67,9 @@ def team_days_frame(store: Store, directory: dict[str, DirectoryEntry], start: d
     by_slug = {slug: e.team for e in sorted(directory.values(), key=lambda e: e.team.id is not None)
                for slug in [*e.earlier_slugs, e.team.slug]}  # a current slug wins over an earlier one
     # Each row comes out as the number of its team's current (slug, name), not as two strings:
-    # DuckDB makes a Python string per row and column, most of the read's time at 5,000 teams
-    # (0.3 of 0.35 s for 275,000 rows); Arrow then takes each team's strings by that number,
-    # straight into pandas' Arrow-backed strings (an object column converts: 0.08 s each).
+    # DuckDB makes a Python string per row and column, most of the read's time at 5,000 teams;
+    # Arrow then takes each team's strings by that number, straight into pandas' Arrow-backed
+    # strings (an object column would be converted again). Figures: docs/architecture.md, "Pages".
     named = sorted({(e.team.slug, e.team.name) for e in directory.values() if e.team.id is not None}
                    | {(t.slug, t.name) for t in by_slug.values()})
     number = {pair: n for n, pair in enumerate(named)}

@@ -49,8 +49,8 @@ def drawn_once(key: tuple[Hashable, ...], draw: Callable[[], None]) -> None:
     _drawn(key, draw)
 
 
-# A team page's charts with their data: 0.19 MB for 28 days, 0.45 MB for 111 (demo store);
-# 64 views stay within about 100 MB even at a year each.
+# A view holds its charts with their data, so its size follows the range; 64 views stay small
+# even at a year each (sizes measured: docs/architecture.md, "Pages").
 @st.cache_resource(ttl=300, max_entries=64, show_spinner=False)
 def _drawn(key: tuple[Hashable, ...], _draw: Callable[[], None]) -> None:
     _draw()
