@@ -37,13 +37,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from fake_github import FakeGitHub  # noqa: E402
 
 from copilot_usage.collector.run import collect
-from copilot_usage.contract.keys import ORG_HISTORY_KEY, TABLES_PREFIX, month_of
+from copilot_usage.contract.keys import TABLES_PREFIX, month_of
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient  # noqa: E402
 from copilot_usage.read.tables import team_history
 from copilot_usage.store import LocalStore
-from copilot_usage.store.histories import load_org_history
 from copilot_usage.store.migration import record_history_tag
+from copilot_usage.store.org_table import org_table_days, upsert_org_days, write_org_history
 from copilot_usage.store.team_tables import (
     EncodedTeamDay,
     TeamDayRow,
@@ -75,11 +75,10 @@ def aged_store(root: str, org, history_days: int) -> int:
         rows = [TeamDayRow(teams[slug], EncodedTeamDay.of(days[n % len(days)].model_copy(update={"date": day})))
                 for slug, days in recent.items() for n, day in enumerate(older) if month_of(day) == month]
         update_directory(store, teams, upsert_team_days(store, rows))
-    org_days, tag = load_org_history(store)
-    aged = [org_days[n % len(org_days)].model_copy(update={"date": first + timedelta(days=n)})
-            for n in range((org_days[0].date - first).days)]
-    store.write_json(ORG_HISTORY_KEY, [*aged, *org_days], if_tag=tag)
-    record_history_tag(store, write_history(store))
+    org_days = org_table_days(store) or []
+    upsert_org_days(store, [org_days[n % len(org_days)].model_copy(update={"date": first + timedelta(days=n)})
+                            for n in range((org_days[0].date - first).days)])
+    record_history_tag(store, write_history(store), org_history_tag=write_org_history(store))
     return sum(path.stat().st_size for path in (Path(root) / TABLES_PREFIX).rglob("*.parquet"))
 
 

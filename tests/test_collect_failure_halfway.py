@@ -10,8 +10,8 @@ from copilot_usage.contract.keys import HISTORY_KEY, ORG_HISTORY_KEY
 from copilot_usage.demo import build_demo_org
 from copilot_usage.errors import ServerError
 from copilot_usage.github.client import GitHubClient
+from copilot_usage.read.org import org_days
 from copilot_usage.store import LocalStore
-from copilot_usage.store.histories import load_org_history
 
 pytestmark = pytest.mark.integration
 
@@ -51,7 +51,7 @@ def test_failure_keeps_checkpointed_days_and_a_clean_run_completes(tmp_path, org
     interrupted = LocalStore(tmp_path / "interrupted")
     with pytest.raises(ServerError, match="503"):
         run(interrupted, FailingDay(org, failing_day), org)
-    kept, _ = load_org_history(interrupted)
+    kept = org_days(interrupted)  # what the pages read
     assert [d.date for d in kept] == [org.first_day + timedelta(days=n) for n in range(CHECKPOINT_DAYS)]
 
     run(interrupted, org.transport(), org)

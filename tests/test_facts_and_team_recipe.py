@@ -20,6 +20,7 @@ from copilot_usage.collector.run import collect
 from copilot_usage.collector.sql import load
 from copilot_usage.contract.keys import (
     FACT_TABLES,
+    ORG_DAY_LINES,
     TEAM_DAY_LINES,
     TEAM_DAYS,
     TEAMS_DIRECTORY,
@@ -28,6 +29,7 @@ from copilot_usage.contract.keys import (
     table_prefix,
 )
 from copilot_usage.demo import build_demo_org
+from copilot_usage.read.org import org_days
 from copilot_usage.read.tables import recorded_history
 from copilot_usage.store import LocalStore
 from copilot_usage.store.team_tables import load_directory
@@ -165,7 +167,7 @@ def test_the_documented_athena_ddl_names_every_fact_column(collected):
 def test_the_documented_ddl_of_the_team_tables_names_every_stored_column(collected):
     text = (ROOT / "docs" / "deploy.md").read_text()
     con = duckdb.connect()
-    for table in (TEAM_DAYS, TEAM_DAY_LINES, TEAMS_DIRECTORY):
+    for table in (TEAM_DAYS, TEAM_DAY_LINES, ORG_DAY_LINES, TEAMS_DIRECTORY):
         ddl = re.search(rf"CREATE EXTERNAL TABLE IF NOT EXISTS copilot_usage\.{table} \((.*?)\n\)", text, re.S)
         assert ddl, f"no DDL for {table}"
         declared = re.findall(r"^\s*`(\w+)`\s", ddl.group(1), re.M)
@@ -194,6 +196,22 @@ def test_the_documented_team_tables_query_gives_what_the_pages_show(collected):
         generations = sum(d.code_generations for d in shown)
         assert rate == (pytest.approx(sum(d.code_acceptances for d in shown) / generations) if generations else None)
         assert loc_added == sum(d.loc_added for d in shown)
+
+
+def test_the_documented_org_table_query_gives_the_days_the_organisation_page_shows(collected):
+    text = (ROOT / "docs" / "deploy.md").read_text()
+    sql = re.search(r"The organisation's own daily active users.*?```sql\n(.*?)```", text, re.S).group(1)
+    con = duckdb.connect()
+    con.execute(f"CREATE VIEW {ORG_DAY_LINES} AS SELECT * FROM read_parquet("
+                f"'{collected.root}/{table_prefix(ORG_DAY_LINES)}*/*.parquet', hive_partitioning = true)")
+    rows = con.execute(sql).fetchall()
+    shown = org_days(collected)
+    assert [month for month, *_ in rows] == sorted({d.date.isoformat()[:7] for d in shown}) != []
+    for month, days, active, monthly_max in rows:
+        in_month = [d for d in shown if d.date.isoformat()[:7] == month]
+        assert days == len(in_month)
+        assert active == pytest.approx(sum(d.daily_active_users for d in in_month) / len(in_month))
+        assert monthly_max == max(d.monthly_active_users for d in in_month)
 
 
 def test_the_documented_window_sql_over_all_facts_gives_the_collectors_rolling_counts(collected):

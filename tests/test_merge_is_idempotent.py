@@ -7,12 +7,13 @@ from test_legacy_history_loads import LEGACY_DAY as LEGACY
 
 from copilot_usage.collector.days import day_window
 from copilot_usage.contract.days import OrgDay, TeamDay
-from copilot_usage.contract.keys import ORG_HISTORY_KEY
+from copilot_usage.contract.keys import ORG_DAY_LINES, table_key
 from copilot_usage.contract.rules import FIRST_REPORT_DAY
 from copilot_usage.contract.teams import Team
 from copilot_usage.read.tables import recorded_history
 from copilot_usage.store import LocalStore
-from copilot_usage.store.histories import OrgHistory, load_org_history, merge_org
+from copilot_usage.store.histories import merge_org
+from copilot_usage.store.org_table import org_table_days, upsert_org_days
 from copilot_usage.store.team_tables import (
     EncodedTeamDay,
     TeamDayRow,
@@ -94,17 +95,26 @@ def test_org_days_merge_the_same_way():
     assert [d.source for d in merge_org(legacy, b)] == ["legacy-metrics", "usage-metrics"]
 
 
-def test_a_run_merges_org_days_into_what_it_holds_and_into_another_writers_file(tmp_path):
+def test_org_days_merge_into_their_month_and_over_another_writers_month(tmp_path):
     store = LocalStore(tmp_path)
-    ours = OrgHistory(store)  # what a collector reads at its start
-    ours.add([OrgDay(date=date(2026, 5, 1), daily_active_users=1)])
-    tag = store.tag(ORG_HISTORY_KEY)
-    ours.add([OrgDay(date=date(2026, 5, 1), daily_active_users=1)])  # the same day again: nothing written
-    assert store.tag(ORG_HISTORY_KEY) == tag
-    OrgHistory(store).add([OrgDay(date=date(2026, 5, 2), daily_active_users=2)])  # another collector, meanwhile
-    ours.add([OrgDay(date=date(2026, 5, 3), daily_active_users=3)])  # conflicts, reads theirs, merges
-    days, _ = load_org_history(store)
-    assert [(d.date.day, d.daily_active_users) for d in days] == [(1, 1), (2, 2), (3, 3)]
+    assert upsert_org_days(store, [OrgDay(date=date(2026, 5, 1), daily_active_users=1)]) == 1
+    month = table_key(ORG_DAY_LINES, "2026-05")
+    tag = store.tag(month)
+    assert upsert_org_days(store, [OrgDay(date=date(2026, 5, 1), daily_active_users=1)]) == 0
+    assert store.tag(month) == tag  # the same day again: nothing written
+
+    class Racing(LocalStore):
+        """Another collector writes the month between this one's read and its write."""
+        raced = False
+
+        def write_bytes_if(self, key, data, *, if_tag, sha256=None):
+            if not self.raced:
+                self.raced = True
+                upsert_org_days(LocalStore(tmp_path), [OrgDay(date=date(2026, 5, 2), daily_active_users=2)])
+            return super().write_bytes_if(key, data, if_tag=if_tag, sha256=sha256)
+
+    assert upsert_org_days(Racing(tmp_path), [OrgDay(date=date(2026, 5, 3), daily_active_users=3)]) == 1
+    assert [(d.date.day, d.daily_active_users) for d in org_table_days(store)] == [(1, 1), (2, 2), (3, 3)]
 
 
 def test_the_window_starts_after_since_but_never_before_the_reports_or_a_year_back():

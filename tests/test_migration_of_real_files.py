@@ -34,6 +34,7 @@ from copilot_usage.contract.rules import utc_today
 from copilot_usage.contract.teams import slugify
 from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient
+from copilot_usage.read.org import org_days as read_org_days
 from copilot_usage.store import S3Store, open_store
 from copilot_usage.store.histories import load_org_history, load_team_histories
 
@@ -92,7 +93,12 @@ def assert_nothing_lost(store, team: dict) -> None:
         deep_sum(originals, "total_suggestions_count") + deep_sum(originals, "total_code_suggestions")
     assert sum(d.active_users for d in legacy) == sum(o["total_active_users"] for o in originals)
     assert [d.legacy for d in old_team.data] == days_of("usage_days.json")
-    org_days, _ = load_org_history(store)
+    # Both what the pages read (the organisation's table once collected) and the file older tools read.
+    for org_days in (read_org_days(store), load_org_history(store)[0]):
+        assert_org_days_kept(org_days)
+
+
+def assert_org_days_kept(org_days) -> None:
     usage, lines = days_of("usage_days.json"), days_of("organisation_history.json")
     by_date = {d.date.isoformat(): d for d in org_days}
     assert [by_date[u["day"]].legacy for u in usage] == usage

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from ..contract.days import OrgDay
 from ..contract.keys import MEMBERS_KEY, SEATS_KEY, TEAMS_KEY
@@ -22,8 +22,8 @@ from ..errors import GitHubError, StoreConflict
 from ..github.directory import list_teams, seat_snapshot
 from ..store.base import Store
 from ..store.conflicts import update_json
-from ..store.histories import OrgHistory
-from ..store.migration import history_due, record_history_tag, upgrade
+from ..store.migration import history_due, note_store_version, record_history_tag, upgrade
+from ..store.org_table import newest_org_day, upsert_org_days, write_org_history
 from ..store.originals import keep_original
 from ..store.team_tables import (
     DirectoryEntry,
@@ -77,12 +77,12 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     active users come from the facts of the 28 days before (windows.py); the team days are
     merged into the month partitions of the team tables (store/team_tables.py), with
     conditional writes that re-read and merge when another writer got there first.
-    `teams_history.json`, every team in one file, is rewritten from the tables as
-    `history_json` (TEAMS_HISTORY_JSON) says: daily, weekly or off.
+    The organisation's days are merged into their table the same way (store/org_table.py).
+    `teams_history.json` and `historic_usage_data.json`, every day in one file each, are
+    rewritten from the tables as `history_json` (TEAMS_HISTORY_JSON) says: daily, weekly or off.
     """
     limit_malloc_arenas()  # before the run's threads start
     today = today or utc_today()
-    org_history = OrgHistory(store)  # a file that fails validation stops the run here…
     listed: list[dict[str, Team]] = []
 
     def teams_now() -> dict[str, Team]:  # listed once, and only after the store was found sound
@@ -90,16 +90,17 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
             listed.append({team.slug: team for team in list_teams(client, org)})
         return listed[0]
 
-    summary = CollectSummary(originals_kept=upgrade(store, teams_now))  # …or here, before anything is written
+    # A file that fails validation stops the run here, before anything is written.
+    summary = CollectSummary(originals_kept=upgrade(store, teams_now))
     teams = teams_now()
     directory = load_directory(store) or {}
-    days = day_window(since if since else _resume_after(directory, org_history.last_day), until, today)
+    days = day_window(since if since else _resume_after(directory, newest_org_day(store)), until, today)
     if on_window:
         on_window(days)
 
     latest_members: CollectedDay | None = None
     with FactsEngine() as engine:
-        checkpoint = _Checkpoint(teams, engine, TeamWindows(engine, store, days), org_history)
+        checkpoint = _Checkpoint(teams, engine, TeamWindows(engine, store, days))
         for collected in fetch_days(client, store, org, days, today=today, concurrency=concurrency,
                                     engine=engine, encoded=True):
             if progress:
@@ -118,10 +119,15 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
         checkpoint.flush(store, summary)
     before = directory
     directory = update_directory(store, teams)  # a team renamed on GitHub takes its new name
-    changed = directory != before or summary.days_added or summary.days_replaced
+    changed = directory != before or summary.days_added or summary.days_replaced or checkpoint.org_changed
+    # The pages take the store's version note as the organisation table's version.
+    noted = {"org_days_written": datetime.now(UTC)} if checkpoint.org_changed else {}
     if history_due(store, history_json, today, changed=bool(changed)):
-        # teams_history.json follows the tables (older tools read it)
-        record_history_tag(store, write_history(store), history_written=today.isoformat())
+        # teams_history.json and historic_usage_data.json follow the tables (older tools read them)
+        record_history_tag(store, write_history(store), history_written=today.isoformat(),
+                           org_history_tag=write_org_history(store), **noted)
+    elif noted:
+        note_store_version(store, **noted)
     _write_teams(store, directory, teams)
     if latest_members:
         _write_members(store, latest_members)
@@ -134,12 +140,14 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
 class _Checkpoint:
     """Days fetched but not yet written, held encoded; flushed in order."""
 
-    def __init__(self, teams: dict[str, Team], engine: FactsEngine, windows: TeamWindows,
-                 org_history: OrgHistory):
+    def __init__(self, teams: dict[str, Team], engine: FactsEngine, windows: TeamWindows):
         self.teams = teams
         self.engine = engine
         self.windows = windows
-        self.org_history = org_history
+        self.org_changed = 0  # organisation days added or changed by the run
+        self._clear()
+
+    def _clear(self) -> None:
         self.size = 0
         self.days: list[CollectedDay] = []  # each with its team days (encoded) and ids only
         self.org_days: list[OrgDay] = []
@@ -187,12 +195,11 @@ class _Checkpoint:
         merged = upsert_team_days(store, rows)
         summary.days_added += merged.added
         summary.days_replaced += merged.replaced
-        if self.org_days:
-            self.org_history.add(self.org_days)
+        self.org_changed += upsert_org_days(store, self.org_days)
         if merged.teams:
             update_directory(store, self.teams, merged)
         self.engine.refresh()  # what DuckDB kept of these days goes with them
-        self.__init__(self.teams, self.engine, self.windows, self.org_history)
+        self._clear()
 
 
 def _resume_after(directory: dict[str, DirectoryEntry], org_last_day: date | None) -> date | None:

@@ -52,6 +52,8 @@ TEAM_DAY_TABLE_COLUMNS = {**TEAM_ROW_KEY, **{
     name: "DOUBLE" if name == "ai_credits" else "BIGINT" for name in TEAM_DAY_SCALARS}}
 # The day exactly as teams_history.json holds it (breakdowns, phases, a legacy day's own numbers).
 TEAM_DAY_LINE_COLUMNS = {**TEAM_ROW_KEY, "line": "VARCHAR"}
+# The organisation's day exactly as historic_usage_data.json holds it (a legacy day's own numbers too).
+ORG_DAY_LINE_COLUMNS = {"day": "DATE", "source": "VARCHAR", "line": "VARCHAR"}
 TEAMS_DIRECTORY_COLUMNS = {"team_id": "BIGINT", "slug": "VARCHAR", "name": "VARCHAR", "description": "VARCHAR",
                            "url": "VARCHAR", "first_day": "DATE", "last_day": "DATE", "days": "BIGINT",
                            "months": "MAP(VARCHAR, BIGINT)", "earlier_slugs": "VARCHAR[]"}

@@ -23,7 +23,7 @@ DAILY_REPORTS = (USERS, USER_TEAMS, ORGANIZATION)
 
 # ---------------------------------------------------------------- whole files
 HISTORY_KEY = "teams_history.json"        # every team, [{"team", "data"}]: the seed's contract
-ORG_HISTORY_KEY = "historic_usage_data.json"  # [OrgDay] by date
+ORG_HISTORY_KEY = "historic_usage_data.json"  # [OrgDay] by date, written from ORG_DAY_LINES
 # ONS's Lambda (since 2026-03) keeps organisation days here, as report lines; read, never written.
 ONS_ORG_HISTORY_KEY = "organisation_history.json"
 TEAMS_KEY = "copilot_teams.json"          # the qualifying teams
@@ -56,7 +56,8 @@ TABLES_PREFIX = "tables/"
 TEAM_DAYS = "team_days"            # one row per (team, day): the scalar fields (the overview)
 TEAM_DAY_LINES = "team_day_lines"  # one row per (team, day): the day as recorded, JSON (breakdowns)
 TEAMS_DIRECTORY = "team_directory"  # one row per team: id, slug, name, days recorded (one file)
-MONTH_TABLES = (TEAM_DAYS, TEAM_DAY_LINES)
+ORG_DAY_LINES = "org_day_lines"    # one row per day: the organisation's day as recorded, JSON
+MONTH_TABLES = (TEAM_DAYS, TEAM_DAY_LINES, ORG_DAY_LINES)
 _TABLE_KEY = re.compile(r"^tables/(?P<table>[a-z_]+)/month=(?P<month>\d{4}-\d{2})/part-0\.parquet$")
 _FACT_KEY = re.compile(r"^facts/(?P<table>[a-z_]+)/day=(?P<day>\d{4}-\d{2}-\d{2})/part-0\.parquet$")
 

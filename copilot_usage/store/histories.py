@@ -2,7 +2,7 @@
 
     histories, tag = load_team_histories(store)   # every team, legacy days converted
     days, tag = load_org_history(store)           # historic_usage_data.json (+ ONS's file)
-    OrgHistory(store).add(new_days)               # merged in, conditionally on the version read
+    merge_org(recorded, new_days)                 # the rule a merge of organisation days follows
 
 A file that fails validation stops the caller with its name and the place of the first
 fault (InvalidStoreFile); it is never overwritten.
@@ -19,10 +19,8 @@ from ..contract.days import OrgDay, TeamDay
 from ..contract.keys import HISTORY_KEY, ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY
 from ..contract.rules import replaces
 from ..contract.teams import Team, TeamHistory
-from ..errors import InvalidStoreFile, StoreConflict
+from ..errors import InvalidStoreFile
 from .base import Store
-from .conflicts import retry_on_conflict
-from .originals import keep_original
 
 _histories = TypeAdapter(list[TeamHistory])
 _org_days = TypeAdapter(list[OrgDay])
@@ -64,12 +62,25 @@ def one_entry_per_slug(histories: Iterable[TeamHistory]) -> list[TeamHistory]:
 def load_org_history(store: Store) -> tuple[list[OrgDay], str | None]:
     """`historic_usage_data.json` with ONS's `organisation_history.json` merged in, and the tag of the first."""
     found = store.read_json(ORG_HISTORY_KEY)
-    days = _one_per_date(validated(_org_days, found.data, store, ORG_HISTORY_KEY))
+    return with_ons_days(store, _one_per_date(validated(_org_days, found.data, store, ORG_HISTORY_KEY))), found.tag
+
+
+def load_org_file(store: Store) -> list[OrgDay]:
+    """`historic_usage_data.json` alone, by date, validated."""
+    return _one_per_date(validated(_org_days, store.read_json(ORG_HISTORY_KEY).data, store, ORG_HISTORY_KEY))
+
+
+def load_ons_file(store: Store) -> list[OrgDay] | None:
+    """ONS's `organisation_history.json` (report lines), by date, validated; None when absent."""
     ons = store.read_json(ONS_ORG_HISTORY_KEY).data
-    if ons is not None:
-        # Our own days (collected or migrated) win over the same dates of the other file.
-        days = merge_org(_one_per_date(validated(_org_days, ons, store, ONS_ORG_HISTORY_KEY)), days)
-    return days, found.tag
+    return None if ons is None else _one_per_date(validated(_org_days, ons, store, ONS_ORG_HISTORY_KEY))
+
+
+def with_ons_days(store: Store, days: list[OrgDay]) -> list[OrgDay]:
+    """`days` with ONS's `organisation_history.json` merged under them: our own days (collected
+    or migrated) win over the same dates of the other file, which this app never writes."""
+    ons = load_ons_file(store)
+    return days if ons is None else merge_org(ons, days)
 
 
 def _one_per_date(days: list[OrgDay]) -> list[OrgDay]:
@@ -86,59 +97,6 @@ def merge_org(existing: list[OrgDay], new: list[OrgDay]) -> list[OrgDay]:
         if replaces(recorded.source if recorded is not None else None):
             by_date[day.date] = day
     return [by_date[d] for d in sorted(by_date)]
-
-
-class OrgHistory:
-    """`historic_usage_data.json` as a run holds it: the days and the version tag they were
-    read at. Each checkpoint merges into the days held and writes conditionally on that tag,
-    instead of reading and validating the whole file again (at three years kept, each read
-    cost as much as the write); a file another writer changed meanwhile is read again.
-    The days are held as their compact JSON (a seventh of the records' memory: 5 vs 35 MB
-    at three years) and made records again only to merge (0.13 s, where a read took 0.5 s).
-
-        history = OrgHistory(store)      # read and validated once: a broken file stops the run here
-        history.last_day                 # the newest day recorded, or None
-        history.add(new_days)            # merged in and written; nothing written when unchanged
-
-    The days are written as the records themselves (`dump_json` encodes them as their
-    mode="json" dumps, byte for byte), without a copy of the history as dicts.
-    """
-
-    def __init__(self, store: Store):
-        self.store = store
-        self._read()
-
-    def _read(self) -> None:
-        days, self.tag = load_org_history(self.store)
-        self.ours = False  # whether the file at `tag` is one this run wrote
-        self._hold(days)
-
-    def _hold(self, days: list[OrgDay]) -> None:
-        self._held = _org_days.dump_json(days)
-        self.last_day = days[-1].date if days else None
-
-    @property
-    def days(self) -> list[OrgDay]:
-        return _org_days.validate_json(self._held)
-
-    def add(self, new: list[OrgDay]) -> list[OrgDay]:
-        def attempt() -> list[OrgDay]:
-            held = self.days
-            merged = merge_org(held, new)
-            if self.tag is not None and merged == held:
-                return merged  # nothing new
-            if self.tag is not None and not self.ours:
-                keep_original(self.store, ORG_HISTORY_KEY)  # a file from an older deployment, kept first
-            try:
-                self.tag = self.store.write_json(ORG_HISTORY_KEY, merged, if_tag=self.tag)
-            except StoreConflict:
-                self._read()  # another writer's file: merge into theirs
-                raise
-            self.ours = True
-            self._hold(merged)
-            return merged
-
-        return retry_on_conflict(ORG_HISTORY_KEY, attempt)
 
 
 def validated(adapter: TypeAdapter, data, store: Store, key: str):

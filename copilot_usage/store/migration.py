@@ -19,6 +19,13 @@ A `teams_history.json` put in place by someone else later (its version differs f
 the recorded one) is taken in the same way by the next run. A run that stops
 halfway does it all again; the originals are kept once a day.
 
+The organisation's days follow the same rule with their own notes: a
+`historic_usage_data.json` that is not the one this app wrote last (a store from before
+the organisation's table, or a file copied in) is validated, kept under `originals/`,
+and merged into the table (`org_table.py`), its days winning their dates except over a
+legacy day; a new version of ONS's `organisation_history.json` adds the dates the table
+lacks (ours win, as on every read); then their versions are noted.
+
     upgrade(store, teams)      # -> the original keys kept, [] when the store is already current
 """
 
@@ -30,12 +37,22 @@ from datetime import UTC, date, datetime
 
 from pydantic import ValidationError
 
-from ..contract.keys import HISTORY_KEY, ORIGINAL_KEYS, STORE_LAYOUT, STORE_VERSION_KEY
+from ..contract.days import OrgDay
+from ..contract.keys import (
+    HISTORY_KEY,
+    ONS_ORG_HISTORY_KEY,
+    ORG_HISTORY_KEY,
+    ORIGINAL_KEYS,
+    STORE_LAYOUT,
+    STORE_VERSION_KEY,
+)
 from ..contract.rules import WEEK_DAYS
 from ..contract.teams import Team, TeamHistory
 from ..errors import InvalidStoreFile
 from .base import Store
 from .conflicts import retry_on_conflict
+from .histories import load_ons_file, load_org_file
+from .org_table import upsert_org_days
 from .originals import keep_original
 from .team_files import load_index, load_team_file
 from .team_tables import EncodedTeamDay, TeamDayRow, update_directory, upsert_team_days
@@ -75,17 +92,41 @@ def history_due(store: Store, cadence: str, today: date, *, changed: bool) -> bo
 
 
 def upgrade(store: Store, teams: Callable[[], dict[str, Team]] = dict, *, now: datetime | None = None) -> list[str]:
-    """Upgrade the store to layout 3 if it is older, or take in a `teams_history.json`
-    written by someone else since; return the keys kept as originals. `teams()`: the
-    organisation's teams now, by slug (their ids key the days taken in), asked for once
-    the store is found sound.
+    """Upgrade the store to layout 3 if it is older, or take in a `teams_history.json` or
+    `historic_usage_data.json` written by someone else since; return the keys kept as
+    originals. `teams()`: the organisation's teams now, by slug (their ids key the days
+    taken in), asked for once the store is found sound.
 
-    The whole file is validated before anything is written: a file that fails stops
-    the run with its name (InvalidStoreFile) and the store is left as it was.
+    Both files are validated before anything is written: a file that fails stops the
+    run with its name (InvalidStoreFile) and the store is left as it was.
     """
-    if is_current(store):
-        return []
     now = now or datetime.now(UTC)
+    org_files = _org_files_to_take_in(store)  # validated here, before anything is written
+    kept = [] if is_current(store) else _upgrade_teams(store, teams, now)
+    for key, days, tag in org_files:
+        if key == ORG_HISTORY_KEY:
+            kept += [k for k in [keep_original(store, key, today=now.date())] if k]
+        upsert_org_days(store, days, under=key == ONS_ORG_HISTORY_KEY)
+        note_store_version(store, **{_ORG_FILE_NOTES[key]: tag})
+    return kept
+
+
+_ORG_FILE_NOTES = {ORG_HISTORY_KEY: "org_history_tag", ONS_ORG_HISTORY_KEY: "ons_history_tag"}
+
+
+def _org_files_to_take_in(store: Store) -> list[tuple[str, list[OrgDay], str]]:
+    """(key, days, version tag) of each organisation file whose days are not in the table yet:
+    `historic_usage_data.json` from before the table or put in place since this app last wrote
+    it, ONS's file changed since the last run."""
+    version, found = _version(store), []
+    for key, load in ((ORG_HISTORY_KEY, load_org_file), (ONS_ORG_HISTORY_KEY, load_ons_file)):
+        tag = store.tag(key)
+        if tag is not None and tag != version.get(_ORG_FILE_NOTES[key]):
+            found.append((key, load(store) or [], tag))
+    return found
+
+
+def _upgrade_teams(store: Store, teams: Callable[[], dict[str, Team]], now: datetime) -> list[str]:
     version = _version(store)
     foreign = store.tag(HISTORY_KEY) not in (None, version.get("history_tag"))
     for _ in iter_histories(store):
@@ -138,10 +179,14 @@ def record_history_tag(store: Store, tag: str | None, **changes) -> None:
     Two collectors at once: the later note wins, and at worst the next run takes in
     the other's `teams_history.json`, which holds the same team files' days.
     """
+    note_store_version(store, layout=STORE_LAYOUT, history_tag=tag, **changes)
+
+
+def note_store_version(store: Store, **changes) -> None:
+    """Set these fields of `store_version.json` (written only when one changes)."""
     def attempt() -> None:
         current = store.read_json(STORE_VERSION_KEY)
         version = dict(current.data) if isinstance(current.data, dict) else {}
-        version.update({"layout": STORE_LAYOUT, "history_tag": tag})
         for name, value in changes.items():
             version[name] = value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
         if version != current.data:

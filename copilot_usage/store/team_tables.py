@@ -58,7 +58,7 @@ ROW_COLUMNS = ["date", "source", *TEAM_DAY_SCALARS]
 ROW_ORDER = "team_id NULLS LAST, CASE WHEN team_id IS NULL THEN slug END, day"
 ROW_GROUP = 4096
 _CACHE = Path(tempfile.gettempdir()) / "copilot-usage-tables"  # the app's copies of S3 partitions
-_PARQUET = f"FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP}"
+PARQUET_OPTIONS = f"FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, ROW_GROUP_SIZE {ROW_GROUP}"
 
 
 def table_select(db, source: str, columns: dict[str, str], params: list | None = None) -> str:
@@ -158,7 +158,7 @@ class TableMerge:
 
 
 @contextlib.contextmanager
-def _database() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+def scratch_database() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
     """An in-memory DuckDB and a working folder, both gone afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="copilot-tables-"))
     # One thread and a small limit: a month of lines is sorted by spilling, not held (a year's
@@ -172,7 +172,7 @@ def _database() -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _spec(columns: dict[str, str]) -> str:
+def columns_spec(columns: dict[str, str]) -> str:
     return "{" + ", ".join(f"'{k}': '{v}'" for k, v in columns.items()) + "}"
 
 
@@ -195,7 +195,7 @@ def upsert_team_days(store: Store, rows: Iterable[TeamDayRow], *, keep_legacy: b
         months.setdefault(month_of(row.day.day), {})[(ref, row.day.day)] = row
         teams[ref] = row.team
     merged = TableMerge()
-    with _database() as (db, folder):
+    with scratch_database() as (db, folder):
         for month in sorted(months):
             incoming = folder / f"incoming-{month}.ndjson"
             with incoming.open("wb") as out:
@@ -205,7 +205,7 @@ def upsert_team_days(store: Store, rows: Iterable[TeamDayRow], *, keep_legacy: b
                                           **values, "line": row.day.line.decode()}).encode() + b"\n")
             db.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM read_json('{incoming}', "
                        f"format = 'newline_delimited', columns = "
-                       f"{_spec({**TEAM_DAY_TABLE_COLUMNS, 'line': 'VARCHAR'})})")
+                       f"{columns_spec({**TEAM_DAY_TABLE_COLUMNS, 'line': 'VARCHAR'})})")
             incoming.unlink()
             retry_on_conflict(table_key(TEAM_DAY_LINES, month),
                               lambda month=month: _merge_month(store, db, folder, month, keep_legacy))
@@ -313,9 +313,9 @@ def _write_month(store: Store, db, folder: Path, table: str, month: str, tag: st
                       WHERE ({group.format(t="i")})
                         AND EXISTS (SELECT 1 FROM accepted a WHERE {_MATCH.format(a="a", b="i")}))
                   ORDER BY {ROW_ORDER})
-            TO '{part}' ({_PARQUET})""")
+            TO '{part}' ({PARQUET_OPTIONS})""")
     if len(parts) > 1:  # one thread, insertion order kept: the files' rows in the order listed
-        db.execute(f"COPY (SELECT * FROM read_parquet({[str(p) for p in parts]!r})) TO '{out}' ({_PARQUET})")
+        db.execute(f"COPY (SELECT * FROM read_parquet({[str(p) for p in parts]!r})) TO '{out}' ({PARQUET_OPTIONS})")
         for part in parts:
             part.unlink()
     try:
@@ -344,7 +344,7 @@ def load_directory(store: Store) -> dict[str, DirectoryEntry] | None:
 
 
 def parse_directory(body: bytes, store: Store) -> dict[str, DirectoryEntry]:
-    with _database() as (db, folder):
+    with scratch_database() as (db, folder):
         path = folder / "teams.parquet"
         path.write_bytes(body)
         try:
@@ -366,7 +366,7 @@ def _entry(row: dict) -> DirectoryEntry:
 
 
 def write_directory(store: Store, entries: dict[str, DirectoryEntry], *, if_tag: str | None) -> str:
-    with _database() as (db, folder):
+    with scratch_database() as (db, folder):
         source = folder / "teams.ndjson"
         with source.open("wb") as out:
             for slug in sorted(entries):
@@ -378,7 +378,7 @@ def write_directory(store: Store, entries: dict[str, DirectoryEntry], *, if_tag:
                                       "earlier_slugs": entry.earlier_slugs}).encode() + b"\n")
         target = folder / "teams.parquet"
         db.execute(f"COPY (SELECT * FROM read_json('{source}', format = 'newline_delimited', columns = "
-                   f"{_spec(TEAMS_DIRECTORY_COLUMNS)})) TO '{target}' ({_PARQUET})")
+                   f"{columns_spec(TEAMS_DIRECTORY_COLUMNS)})) TO '{target}' ({PARQUET_OPTIONS})")
         return store.write_bytes_if(table_key(TEAMS_DIRECTORY), target.read_bytes(), if_tag=if_tag)
 
 
@@ -518,7 +518,7 @@ def history_chunks(store: Store, directory: dict[str, DirectoryEntry]) -> Iterat
     yield b"[\n"
     first_team, current = True, None
     with local_copies(store, TEAM_DAY_LINES, table_months(store, TEAM_DAY_LINES)) as paths, \
-            _database() as (db, _):
+            scratch_database() as (db, _):
         for ref, line in _rows_in_order(db, [str(p) for p in paths], directory):
             entry = by_ref.get(ref) if isinstance(ref, int) else slug_owner.get(ref)
             team = entry.team if entry else Team(name=str(ref), slug=str(ref)) if is_valid_slug(str(ref)) \

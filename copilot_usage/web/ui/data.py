@@ -24,6 +24,7 @@ from ...contract.keys import (
     ONS_ORG_HISTORY_KEY,
     ORG_HISTORY_KEY,
     SEATS_KEY,
+    STORE_VERSION_KEY,
     SUMMARY_KEY,
     TEAMS_DIRECTORY,
     TEAMS_KEY,
@@ -292,14 +293,16 @@ def recorded_teams(settings: Settings) -> list[Team]:
     return [h.team for _, h in sorted(team_histories(settings).items()) if h.data]
 
 
-def _org_tag(settings: Settings) -> str:
+def org_tag(settings: Settings) -> str:
+    """The version of the organisation's days: the collector notes in `store_version.json` each
+    change of their table; a store it has not upgraded yet has them in `historic_usage_data.json`;
+    ONS's organisation_history.json is merged in."""
     store = store_for(settings.store_url)
-    # Both files feed the organisation history (ONS's organisation_history.json merged in).
-    return f"{version_tag(store, ORG_HISTORY_KEY)}+{version_tag(store, ONS_ORG_HISTORY_KEY)}"
+    return "+".join(str(version_tag(store, key)) for key in (STORE_VERSION_KEY, ORG_HISTORY_KEY, ONS_ORG_HISTORY_KEY))
 
 
 def org_history(settings: Settings) -> list[OrgDay]:
-    return _org_days(settings.store_url, _org_tag(settings))
+    return _org_days(settings.store_url, org_tag(settings))
 
 
 def qualifying_teams(settings: Settings) -> list[Team]:
@@ -338,7 +341,7 @@ def show_error(exc: Exception) -> None:
 
 def org_version(settings: Settings) -> tuple[str, str | None]:
     """The versions of the files the organisation's days and their seats are read from."""
-    return _org_tag(settings), version_tag(store_for(settings.store_url), SEATS_KEY)
+    return org_tag(settings), version_tag(store_for(settings.store_url), SEATS_KEY)
 
 
 def org_frame(settings: Settings) -> pd.DataFrame:

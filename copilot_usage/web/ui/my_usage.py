@@ -22,7 +22,7 @@ from ...analysis.my_usage import FIGURES, average_member, my_figures
 from ...analysis.pricing import Prices, money
 from ...config import Settings
 from ...contract.figures import COLUMNS, UNKNOWN
-from ...contract.keys import ONS_ORG_HISTORY_KEY, ORG_HISTORY_KEY, SEATS_KEY
+from ...contract.keys import SEATS_KEY
 from ...contract.names import feature_name
 from ...contract.rules import USAGE_METRICS
 from ...contract.seats import Seat, SeatSnapshot
@@ -40,7 +40,7 @@ FLAG_NAMES = {"agent": "Agent", "chat": "Chat", "cli": "Copilot CLI", "code_revi
 @st.cache_data(ttl=300)
 def _days(url: str, tag: str | None) -> list[date]:
     """The collected days (a listing of facts/user_days/, the same for everyone: shared cache),
-    keyed on the organisation history's version, which every collection rewrites."""
+    keyed on the organisation days' version, which every collection of a new day changes."""
     return collected_days(data.store_for(url))
 
 
@@ -101,7 +101,7 @@ def page(settings: Settings, viewer: Viewer) -> None:
                 "Sign out and sign in again.")
         return
     store = data.store_for(settings.store_url)
-    days = _days(settings.store_url, data.version_tag(store, ORG_HISTORY_KEY))
+    days = _days(settings.store_url, data.org_tag(settings))
     if not days:
         st.info("No usage has been collected yet. Run `python -m copilot_usage collect` (or wait "
                 "for the scheduled collector), then reload this page.")
@@ -171,7 +171,7 @@ def comparison_section(settings: Settings, viewer: Viewer, mine: PersonFacts, vi
         frame = in_range(daily_frame(history.data), view.start, view.end)
         columns[f"{team.name} (avg.)"] = average_member(frame, "active_users", "licensed_members")
     store = data.store_for(settings.store_url)
-    tags = "+".join(str(data.version_tag(store, key)) for key in (ORG_HISTORY_KEY, ONS_ORG_HISTORY_KEY, SEATS_KEY))
+    tags = f"{data.org_tag(settings)}+{data.version_tag(store, SEATS_KEY)}"
     columns["Organisation (avg.)"] = _org_average(settings.store_url, view.start, view.end, tags, settings)
     table = pd.DataFrame({"Figure": list(FIGURES.values()),
                           **{name: [figure_text(f, values[f]) for f in FIGURES] for name, values in columns.items()}})
