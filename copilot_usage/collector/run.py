@@ -10,7 +10,7 @@ skipped. Memory and time follow the days fetched, not the history kept.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -167,12 +167,14 @@ class _Checkpoint:
             self.windows.keep(collected.facts)
             self.facts.append(collected.facts)
 
-    def _rows(self) -> list[TeamDayRow]:
-        """The days' team rows, with the rolling counts of the days that have facts."""
-        filled = self.windows.fill({d.day: d.team_days for d in self.days if d.facts})
-        return [TeamDayRow(self._team(slug, collected.team_ids.get(slug)), team_day)
-                for collected in self.days
-                for slug, team_day in filled.get(collected.day, collected.team_days).items()]
+    def _take_rows(self) -> Iterator[TeamDayRow]:
+        """The days' team rows, with the rolling counts of the days that have facts; each day
+        is let go as its rows are taken, so the merge that writes them holds them alone."""
+        self.windows.fill({d.day: d.team_days for d in self.days if d.facts})  # in place
+        while self.days:
+            collected = self.days.pop(0)
+            for slug, team_day in collected.team_days.items():
+                yield TeamDayRow(self._team(slug, collected.team_ids.get(slug)), team_day)
 
     def _team(self, slug: str, team_id: int | None) -> Team:
         """The team as GitHub lists it; the report's id when the list has none (a team deleted since)."""
@@ -188,11 +190,13 @@ class _Checkpoint:
             self._flush(store, summary)
 
     def _flush(self, store: Store, summary: CollectSummary) -> None:
-        rows = self._rows()
+        # What DuckDB kept of the days' joins goes before the window query, whose working set
+        # would add to it, and that query's goes after (docs/architecture.md, "Memory").
+        self.engine.refresh()
         for facts in self.facts:
             facts.store(store)
             self.engine.discard(facts)
-        merged = upsert_team_days(store, rows)
+        merged = upsert_team_days(store, self._take_rows())
         summary.days_added += merged.added
         summary.days_replaced += merged.replaced
         self.org_changed += upsert_org_days(store, self.org_days)

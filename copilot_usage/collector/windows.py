@@ -62,17 +62,17 @@ class TeamWindows:
 
     def fill(self, team_days: dict[date, dict[str, TeamDayT]]) -> dict[date, dict[str, TeamDayT]]:
         """Each day's team days (records or models) with their rolling counts (WINDOW_FIELDS)
-        set; the days must have been kept, and come after every day filled before."""
+        set, in place: each is replaced by its copy with the counts, so a checkpoint holds one
+        copy of its lines, not two. The days must have been kept, and come after every day
+        filled before. Returns `team_days`."""
         counts = self.counts(sorted(team_days))
-        out: dict[date, dict[str, TeamDayT]] = {}
         for day, teams in team_days.items():
-            out[day] = {}
             for slug, team_day in teams.items():
                 values = dict(zip(WINDOW_FIELDS, counts.get((day, slug), (None,) * len(WINDOW_FIELDS)),
                                   strict=True))
-                out[day][slug] = team_day.with_values(**values) if isinstance(team_day, EncodedTeamDay) else \
+                teams[slug] = team_day.with_values(**values) if isinstance(team_day, EncodedTeamDay) else \
                     team_day.model_copy(update=values)
-        return out
+        return team_days
 
     def counts(self, days: list[date]) -> dict[tuple[date, str], tuple[int | None, ...]]:
         """{(day, slug): (weekly, monthly, monthly licensed)} for every team with members on each

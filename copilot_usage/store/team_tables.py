@@ -196,17 +196,21 @@ def upsert_team_days(store: Store, rows: Iterable[TeamDayRow], *, keep_legacy: b
         teams[ref] = row.team
     merged = TableMerge()
     with scratch_database() as (db, folder):
+        incoming = {}
         for month in sorted(months):
-            incoming = folder / f"incoming-{month}.ndjson"
-            with incoming.open("wb") as out:
+            incoming[month] = folder / f"incoming-{month}.ndjson"
+            with incoming[month].open("wb") as out:
                 for row in months.pop(month).values():
                     values = dict(zip(ROW_COLUMNS, row.day.row, strict=True))
                     out.write(json.dumps({"team_id": row.team.id, "slug": row.team.slug, "day": values.pop("date"),
                                           **values, "line": row.day.line.decode()}).encode() + b"\n")
-            db.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM read_json('{incoming}', "
+        # Every month's days are files now: a caller that let go of its rows (a checkpoint does)
+        # holds no line while DuckDB merges.
+        for month, path in incoming.items():
+            db.execute(f"CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM read_json('{path}', "
                        f"format = 'newline_delimited', columns = "
                        f"{columns_spec({**TEAM_DAY_TABLE_COLUMNS, 'line': 'VARCHAR'})})")
-            incoming.unlink()
+            path.unlink()
             retry_on_conflict(table_key(TEAM_DAY_LINES, month),
                               lambda month=month: _merge_month(store, db, folder, month, keep_legacy))
             _count(db, merged, teams, month)
