@@ -39,7 +39,7 @@ from .memory import limit_malloc_arenas
 from .windows import TeamWindows
 
 # A long backfill writes what it has after this many days. Ten, not thirty: the days held in
-# between were the largest part of a backfill's peak (docs/architecture.md, "Memory").
+# between were the largest part of a backfill's peak (docs/architecture.md, "Memory over a long run").
 CHECKPOINT_DAYS = 10
 
 
@@ -190,8 +190,8 @@ class _Checkpoint:
             self._flush(store, summary)
 
     def _flush(self, store: Store, summary: CollectSummary) -> None:
-        # What DuckDB kept of the days' joins goes before the window query, whose working set
-        # would add to it, and that query's goes after (docs/architecture.md, "Memory").
+        # What DuckDB kept of the days' joins goes before the window query, whose working set would
+        # add to it, and that query's goes after (docs/architecture.md, "Memory over a long run").
         self.engine.refresh()
         for facts in self.facts:
             facts.store(store)
