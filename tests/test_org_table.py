@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+import duckdb
 import pytest
 from conftest import demo_client
 from test_legacy_history_loads import LEGACY_DAY
@@ -145,6 +146,14 @@ def test_with_the_history_files_off_a_daily_run_writes_only_its_months_and_the_p
 def test_a_month_that_is_not_the_table_stops_the_run_with_its_name(tmp_path):
     store = LocalStore(tmp_path)
     upsert_org_days(store, [OrgDay(date=date(2026, 5, 1), daily_active_users=1)])
-    store.write_bytes(table_key(ORG_DAY_LINES, "2026-05"), b"not parquet")
+    month = table_key(ORG_DAY_LINES, "2026-05")
+    store.write_bytes(month, b"not parquet")
     with pytest.raises(InvalidStoreFile, match="org_day_lines/month=2026-05"):
         upsert_org_days(store, [OrgDay(date=date(2026, 5, 2), daily_active_users=2)])
+    # Parquet with the table's columns whose line is not an organisation day: the same message.
+    path = tmp_path / month
+    duckdb.execute(f"COPY (SELECT DATE '2026-05-01' AS day, 'x' AS source, '[1]' AS line) TO '{path}' (FORMAT parquet)")
+    with pytest.raises(InvalidStoreFile, match="org_day_lines/month=2026-05"):
+        upsert_org_days(store, [OrgDay(date=date(2026, 5, 2), daily_active_users=2)])
+    with pytest.raises(InvalidStoreFile, match="org_day_lines/ in"):
+        org_table_days(store)

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from datetime import date
 
 import duckdb
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
 from ..contract.days import OrgDay
 from ..contract.facts import ORG_DAY_LINE_COLUMNS
@@ -82,17 +82,13 @@ def org_table_days(store: Store) -> list[OrgDay] | None:
     if not paths:
         return None
     with scratch_database() as (db, _):
-        try:
-            lines = [line for (line,) in db.execute("SELECT line FROM read_parquet(?) ORDER BY day", [paths]).fetchall()]
-        except duckdb.Error:
-            raise _not_the_table(store, table_prefix(ORG_DAY_LINES)) from None
-    return _days.validate_json("[" + ",".join(lines) + "]")
+        return _read_days(db, paths, store, table_prefix(ORG_DAY_LINES))
 
 
-def write_org_history(store: Store, days: list[OrgDay] | None = None) -> str | None:
+def write_org_history(store: Store) -> str | None:
     """Write `historic_usage_data.json` from the table (older tools read it), the bytes this app
     always wrote for these days; returns its version tag (None: nothing recorded, nothing written)."""
-    days = org_table_days(store) if days is None else days
+    days = org_table_days(store)
     if days is None:
         return None
     return store.write_stream(ORG_HISTORY_KEY, [dump_json(days)])  # as teams_history.json: the tables decide
@@ -103,11 +99,17 @@ def _parse(store: Store, key: str, body: bytes) -> list[OrgDay]:
     with scratch_database() as (db, folder):
         path = folder / "month.parquet"
         path.write_bytes(body)
-        try:
-            lines = [line for (line,) in db.execute(f"SELECT line FROM read_parquet('{path}') ORDER BY day").fetchall()]
-        except duckdb.Error:
-            raise _not_the_table(store, key) from None
-    return _days.validate_json("[" + ",".join(lines) + "]")
+        return _read_days(db, [str(path)], store, key)
+
+
+def _read_days(db, paths: list[str], store: Store, key: str) -> list[OrgDay]:
+    """The days of these partition files, by date; InvalidStoreFile naming `key` when one is
+    not this table."""
+    try:
+        lines = [line for (line,) in db.execute("SELECT line FROM read_parquet(?) ORDER BY day", [paths]).fetchall()]
+        return _days.validate_json("[" + ",".join(lines) + "]")
+    except (duckdb.Error, ValidationError):
+        raise _not_the_table(store, key) from None
 
 
 def _encode(days: list[OrgDay]) -> bytes:
