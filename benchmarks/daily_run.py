@@ -42,7 +42,7 @@ from copilot_usage.demo import build_demo_org
 from copilot_usage.github.client import GitHubClient  # noqa: E402
 from copilot_usage.read.tables import team_history
 from copilot_usage.store import LocalStore
-from copilot_usage.store.migration import record_history_tag
+from copilot_usage.store.migration import record_history_files
 from copilot_usage.store.org_table import org_table_days, upsert_org_days, write_org_history
 from copilot_usage.store.team_tables import (
     EncodedTeamDay,
@@ -78,7 +78,8 @@ def aged_store(root: str, org, history_days: int) -> int:
     org_days = org_table_days(store) or []
     upsert_org_days(store, [org_days[n % len(org_days)].model_copy(update={"date": first + timedelta(days=n)})
                             for n in range((org_days[0].date - first).days)])
-    record_history_tag(store, write_history(store), org_history_tag=write_org_history(store))
+    record_history_files(store, write_history(store), write_org_history(store), written=NEW_DAY,
+                         org_days_changed=True)
     return sum(path.stat().st_size for path in (Path(root) / TABLES_PREFIX).rglob("*.parquet"))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from ..contract.days import OrgDay
 from ..contract.keys import MEMBERS_KEY, SEATS_KEY, TEAMS_KEY
@@ -22,7 +22,7 @@ from ..errors import GitHubError, StoreConflict
 from ..github.directory import list_teams, seat_snapshot
 from ..store.base import Store
 from ..store.conflicts import update_json
-from ..store.migration import history_due, note_store_version, record_history_tag, upgrade
+from ..store.migration import history_due, note_org_days_changed, record_history_files, upgrade
 from ..store.org_table import newest_org_day, upsert_org_days, write_org_history
 from ..store.originals import keep_original
 from ..store.team_tables import (
@@ -120,14 +120,12 @@ def collect(client, store: Store, org: str, since: date | None = None, until: da
     before = directory
     directory = update_directory(store, teams)  # a team renamed on GitHub takes its new name
     changed = directory != before or summary.days_added or summary.days_replaced or checkpoint.org_changed
-    # The pages take the store's version note as the organisation table's version.
-    noted = {"org_days_written": datetime.now(UTC)} if checkpoint.org_changed else {}
     if history_due(store, history_json, today, changed=bool(changed)):
         # teams_history.json and historic_usage_data.json follow the tables (older tools read them)
-        record_history_tag(store, write_history(store), history_written=today.isoformat(),
-                           org_history_tag=write_org_history(store), **noted)
-    elif noted:
-        note_store_version(store, **noted)
+        record_history_files(store, write_history(store), write_org_history(store), written=today,
+                             org_days_changed=bool(checkpoint.org_changed))
+    elif checkpoint.org_changed:
+        note_org_days_changed(store)  # the pages' version of the organisation's days
     _write_teams(store, directory, teams)
     if latest_members:
         _write_members(store, latest_members)

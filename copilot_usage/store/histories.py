@@ -62,18 +62,18 @@ def one_entry_per_slug(histories: Iterable[TeamHistory]) -> list[TeamHistory]:
 def load_org_history(store: Store) -> tuple[list[OrgDay], str | None]:
     """`historic_usage_data.json` with ONS's `organisation_history.json` merged in, and the tag of the first."""
     found = store.read_json(ORG_HISTORY_KEY)
-    return with_ons_days(store, _one_per_date(validated(_org_days, found.data, store, ORG_HISTORY_KEY))), found.tag
+    return with_ons_days(store, _org_file_days(found.data, store, ORG_HISTORY_KEY)), found.tag
 
 
 def load_org_file(store: Store) -> list[OrgDay]:
     """`historic_usage_data.json` alone, by date, validated."""
-    return _one_per_date(validated(_org_days, store.read_json(ORG_HISTORY_KEY).data, store, ORG_HISTORY_KEY))
+    return _org_file_days(store.read_json(ORG_HISTORY_KEY).data, store, ORG_HISTORY_KEY)
 
 
 def load_ons_file(store: Store) -> list[OrgDay] | None:
     """ONS's `organisation_history.json` (report lines), by date, validated; None when absent."""
     ons = store.read_json(ONS_ORG_HISTORY_KEY).data
-    return None if ons is None else _one_per_date(validated(_org_days, ons, store, ONS_ORG_HISTORY_KEY))
+    return None if ons is None else _org_file_days(ons, store, ONS_ORG_HISTORY_KEY)
 
 
 def with_ons_days(store: Store, days: list[OrgDay]) -> list[OrgDay]:
@@ -81,6 +81,11 @@ def with_ons_days(store: Store, days: list[OrgDay]) -> list[OrgDay]:
     or migrated) win over the same dates of the other file, which this app never writes."""
     ons = load_ons_file(store)
     return days if ons is None else merge_org(ons, days)
+
+
+def _org_file_days(data, store: Store, key: str) -> list[OrgDay]:
+    """An organisation file's days, validated, one per date."""
+    return _one_per_date(validated(_org_days, data, store, key))
 
 
 def _one_per_date(days: list[OrgDay]) -> list[OrgDay]:

@@ -182,6 +182,25 @@ def record_history_tag(store: Store, tag: str | None, **changes) -> None:
     note_store_version(store, layout=STORE_LAYOUT, history_tag=tag, **changes)
 
 
+def record_history_files(store: Store, history_tag: str | None, org_history_tag: str | None, *, written: date,
+                         org_days_changed: bool) -> None:
+    """After a run rewrote `teams_history.json` and `historic_usage_data.json`: their versions
+    (a version not noted here is taken in by the next run), the day, and whether the
+    organisation's days changed (`note_org_days_changed`)."""
+    record_history_tag(store, history_tag, history_written=written.isoformat(),
+                       **{_ORG_FILE_NOTES[ORG_HISTORY_KEY]: org_history_tag}, **_org_days_stamp(org_days_changed))
+
+
+def note_org_days_changed(store: Store) -> None:
+    """A run changed an organisation day without rewriting the whole-history files: noted, so
+    `store_version.json`'s version tag, which the pages key the organisation's days on, changes."""
+    note_store_version(store, **_org_days_stamp(True))
+
+
+def _org_days_stamp(changed: bool) -> dict[str, datetime]:
+    return {"org_days_written": datetime.now(UTC)} if changed else {}
+
+
 def note_store_version(store: Store, **changes) -> None:
     """Set these fields of `store_version.json` (written only when one changes)."""
     def attempt() -> None:
